@@ -1,0 +1,5 @@
+"""API routes for people (being built)."""
+
+from ninja import Router
+
+router = Router(tags=["people"])

@@ -1,0 +1,50 @@
+"""Reads of people and tokens, scoped by the viewer's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qicollab.accounts.models import ApiToken, Invitation, Person
+from qicollab.accounts.roles import roles_for
+from qicollab.organisations.models import AffiliationRole, Organisation
+
+
+def person_list(*, viewer: Any, search: str = "") -> QuerySet[Person]:
+    """People the viewer may see (mirrors ``accounts.rules.can_view_person``)."""
+    r = roles_for(viewer)
+    qs = Person.objects.filter(is_active=True)
+    if not r.is_authenticated:
+        return qs.none()
+    if not r.is_superuser:
+        colleagues = r.own_org_ids | r.coordinated_org_ids
+        qs = qs.filter(
+            Q(pk=r.person_id)
+            | Q(affiliations__organisation_id__in=colleagues, affiliations__ended_on__isnull=True)
+            | Q(
+                affiliations__organisation_id__in=r.visible_org_ids,
+                affiliations__role=AffiliationRole.PROGRAMME_MANAGER,
+                affiliations__ended_on__isnull=True,
+            )
+            | Q(collaborative_roles__collaborative_id__in=r.visible_collab_ids)
+        ).distinct()
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return qs.order_by("full_name")
+
+
+def person_get(*, viewer: Any, pk: int) -> Person | None:
+    return person_list(viewer=viewer).filter(pk=pk).first()
+
+
+def person_affiliations(*, person: Person) -> QuerySet[Any]:
+    return person.affiliations.filter(ended_on__isnull=True).select_related("organisation")
+
+
+def api_token_list(*, person: Person) -> QuerySet[ApiToken]:
+    return person.api_tokens.all()
+
+
+def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.select_related("invited_by", "collaborative")

@@ -1,0 +1,58 @@
+"""The REST API at /api/ (OpenAPI docs at /api/docs). Routers live in each app's api.py."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from qicollab.api.auth import session_auth, token_auth
+
+api = NinjaAPI(
+    title="qicollab API",
+    version="1.0",
+    description=(
+        "Organisations, collaboratives, people and (as they land) projects, measures and "
+        "charts. Authenticate scripts with a personal token (`Authorization: Bearer qic_…`, "
+        "created on your profile page); pages use the session. Every endpoint applies the "
+        "same permissions as the web pages."
+    ),
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Log in, or send a valid API token as 'Authorization: Bearer …'."}, status=401
+    )
+
+
+def _register_routers() -> None:
+    """Each app contributes its router; importing here keeps app modules free of the API object."""
+    from qicollab.accounts.api import router as people_router
+    from qicollab.organisations.api import router as organisations_router
+
+    api.add_router("/", organisations_router)
+    api.add_router("/people", people_router)
+
+
+_register_routers()

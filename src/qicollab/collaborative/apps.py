@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollaborativeConfig(AppConfig):
+    name = "qicollab.collaborative"
+    label = "collaborative"

@@ -1,0 +1,105 @@
+"""Bridges Django forms to the NHS.UK frontend macros (see ``components/forms.jinja``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+def _kind(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+def field_context(bf: forms.BoundField) -> dict[str, Any]:
+    """Everything a macro needs to render one field, keeping what the person typed."""
+    widget = bf.field.widget
+    kind = _kind(widget)
+    value = bf.value()
+    input_type = getattr(widget, "input_type", "text")
+    if kind == "input" and isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    if input_type == "date" and hasattr(value, "isoformat"):
+        value = value.isoformat()
+    choices: list[dict[str, Any]] = []
+    if kind in ("radios", "checkboxes", "select"):
+        selected = value if isinstance(value, list | tuple) else [value]
+        selected_str = {str(v) for v in selected if v not in (None, "")}
+        for option_value, option_label in bf.field.choices:  # type: ignore[attr-defined]
+            raw = getattr(option_value, "value", option_value)
+            choices.append(
+                {
+                    "value": "" if raw is None else str(raw),
+                    "text": str(option_label),
+                    "selected": str(raw) in selected_str,
+                    "checked": str(raw) in selected_str,
+                }
+            )
+    attrs = {k: v for k, v in widget.attrs.items() if k not in ("class", "id")}
+    if bf.field.required and kind not in ("checkbox", "checkboxes"):
+        attrs.setdefault("aria-required", "true")
+    return {
+        "kind": kind,
+        "id": bf.auto_id or f"id_{bf.html_name}",
+        "name": bf.html_name,
+        "label": str(bf.label),
+        "hint": str(bf.help_text) if bf.help_text else "",
+        "value": "" if value is None or kind == "password" else value,
+        "checked": bool(value) if kind == "checkbox" else False,
+        "error": " ".join(str(e) for e in bf.errors),
+        "choices": choices,
+        "input_type": input_type,
+        "autocomplete": widget.attrs.get("autocomplete", ""),
+        "classes": widget.attrs.get("class", ""),
+        "attrs": attrs,
+        "required": bf.field.required,
+    }
+
+
+def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
+    """Items for the NHS.UK error summary: each links to its field."""
+    items: list[dict[str, str]] = [{"text": str(e), "href": "#main-form"} for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bf = form[name]
+        for e in errors:
+            items.append({"text": str(e), "href": f"#{bf.auto_id or 'id_' + bf.html_name}"})
+    return items
+
+
+class NhsFormMixin:
+    """Strip text input and mark widgets with NHS.UK width classes where sensible."""
+
+    width_classes: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, css in self.width_classes.items():
+            self.fields[name].widget.attrs["class"] = css  # type: ignore[attr-defined]
+
+
+class ConflictMixin(forms.Form):
+    """Detects a concurrent edit: the form carries the version it was loaded at.
+
+    Services compare ``loaded_version`` with the object's ``updated_at``; if someone else
+    saved in between, the person sees both versions instead of silently losing one.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)

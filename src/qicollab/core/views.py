@@ -1,0 +1,98 @@
+"""Home, static information pages and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from qicollab.accounts.roles import roles_for
+from qicollab.organisations import selectors as org_selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: your organisations, collaboratives and roles. Signed out: what this is."""
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "core/landing.jinja",
+            {
+                "collaboratives": org_selectors.collaborative_list(viewer=request.user)[:6],
+                "active_nav": "home",
+            },
+        )
+    roles = roles_for(request.user)
+    collab = request.collaborative  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "active_nav": "home",
+        "page_title": "Home",
+        "affiliations": request.user.affiliations.filter(ended_on__isnull=True).select_related(  # type: ignore[union-attr]
+            "organisation"
+        ),
+        "collab_roles": request.user.collaborative_roles.select_related("collaborative"),  # type: ignore[union-attr]
+        "roles": roles,
+        "collab": collab,
+        "members": org_selectors.collaborative_members(collaborative=collab) if collab else [],
+        "structure": org_selectors.collaborative_with_structure(collaborative=collab)
+        if collab
+        else None,
+    }
+    return render(request, "core/home.jinja", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.jinja", {"page_title": "Accessibility statement"})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.jinja", {"page_title": "Privacy"})
+
+
+def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
+    return render(
+        request,
+        "core/error.jinja",
+        {"page_title": title, "title": title, "body": body, "status": status},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "Sorry, there is a problem with the request", "Check the address or go back and try again.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "You do not have permission to see this page",
+        "If you think you should, ask your organisation's programme manager to give you access.",
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you entered has been lost if you go back.",
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "Your session has expired",
+        "For your security, the form could not be sent. Go back, reload the page and try again.",
+    )

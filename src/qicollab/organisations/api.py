@@ -1,0 +1,5 @@
+"""API routes for organisations and collaboratives (being built)."""
+
+from ninja import Router
+
+router = Router(tags=["organisations"])

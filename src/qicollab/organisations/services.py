@@ -1,0 +1,169 @@
+"""Writes to organisations, collaboratives and memberships. Each records who made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from qicollab.accounts.models import Person
+from qicollab.accounts.roles import forget_roles
+from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.organisations.models import (
+    Affiliation,
+    AffiliationRole,
+    Collaborative,
+    CollaborativeMembership,
+    CollaborativeRole,
+    Organisation,
+)
+
+
+class MembershipError(ValueError):
+    """A membership change that breaks a business rule."""
+
+
+def unique_slug(model: type[Any], text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:70] or "item"
+    slug, n = base, 2
+    qs = model._default_manager.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, actor: Person, data: dict[str, Any]) -> Organisation:
+    """Create an organisation from cleaned form data."""
+    org = Organisation(**data)
+    org.slug = unique_slug(Organisation, org.short_name or org.name)
+    save_as(org, actor)
+    return org
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: Person, organisation: Organisation, data: dict[str, Any], loaded_version: str = ""
+) -> Organisation:
+    """Update an organisation; raises ``EditConflict`` if someone saved it meanwhile."""
+    check_version(organisation, loaded_version)
+    if apply_fields(organisation, data):
+        save_as(organisation, actor)
+    return organisation
+
+
+@transaction.atomic
+def collaborative_update(
+    *, actor: Person, collaborative: Collaborative, data: dict[str, Any], loaded_version: str = ""
+) -> Collaborative:
+    """Update a collaborative's details; sponsors are set if given."""
+    check_version(collaborative, loaded_version)
+    sponsors = data.pop("sponsors", None)
+    if apply_fields(collaborative, data):
+        save_as(collaborative, actor)
+    if sponsors is not None:
+        collaborative._history_user = actor  # type: ignore[attr-defined]
+        collaborative.sponsors.set(sponsors)
+    return collaborative
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: Person,
+    collaborative: Collaborative,
+    organisation: Organisation,
+    programme_manager: Person | None = None,
+    joined_on: dt.date | None = None,
+) -> CollaborativeMembership:
+    """Bring an organisation into a collaborative."""
+    if collaborative.memberships.current().filter(organisation=organisation).exists():
+        raise MembershipError(f"{organisation} is already a member of {collaborative}.")
+    membership = CollaborativeMembership(
+        collaborative=collaborative,
+        organisation=organisation,
+        programme_manager=programme_manager,
+    )
+    if joined_on:
+        membership.joined_on = joined_on
+    save_as(membership, actor)
+    if programme_manager is not None:
+        affiliation_set(
+            actor=actor,
+            person=programme_manager,
+            organisation=organisation,
+            role=AffiliationRole.PROGRAMME_MANAGER,
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_end(
+    *, actor: Person, membership: CollaborativeMembership, left_on: dt.date
+) -> CollaborativeMembership:
+    """Record that an organisation left a collaborative (its history is kept)."""
+    if left_on < membership.joined_on:
+        raise MembershipError("The date it left must be on or after the date it joined.")
+    membership.left_on = left_on
+    save_as(membership, actor)
+    return membership
+
+
+@transaction.atomic
+def membership_set_programme_manager(
+    *, actor: Person, membership: CollaborativeMembership, person: Person | None
+) -> CollaborativeMembership:
+    """Name the organisation's link person for this collaborative."""
+    membership.programme_manager = person
+    save_as(membership, actor)
+    if person is not None:
+        affiliation_set(
+            actor=actor,
+            person=person,
+            organisation=membership.organisation,
+            role=AffiliationRole.PROGRAMME_MANAGER,
+        )
+    return membership
+
+
+@transaction.atomic
+def affiliation_set(
+    *, actor: Person | None, person: Person, organisation: Organisation, role: str
+) -> Affiliation:
+    """Give ``person`` a current role at ``organisation`` (creating or changing it)."""
+    affiliation = Affiliation.objects.filter(
+        person=person, organisation=organisation, ended_on__isnull=True
+    ).first()
+    if affiliation is None:
+        affiliation = Affiliation(person=person, organisation=organisation, role=role)
+    else:
+        affiliation.role = role
+    save_as(affiliation, actor)
+    forget_roles(person)
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end(*, actor: Person, affiliation: Affiliation, ended_on: dt.date) -> Affiliation:
+    affiliation.ended_on = ended_on
+    save_as(affiliation, actor)
+    forget_roles(affiliation.person)
+    return affiliation
+
+
+@transaction.atomic
+def collaborative_role_set(
+    *, actor: Person | None, person: Person, collaborative: Collaborative, role: str, title: str = ""
+) -> CollaborativeRole:
+    obj, _ = CollaborativeRole.objects.get_or_create(
+        person=person, collaborative=collaborative, role=role, defaults={"title": title}
+    )
+    if title and obj.title != title:
+        obj.title = title
+        save_as(obj, actor)
+    forget_roles(person)
+    return obj
