@@ -1,0 +1,84 @@
+# qicollab — the one interface. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The local demo runs with DEBUG on; production sets DEBUG=false and a SECRET_KEY.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-python install-assets assets migrate seed run serve test test-fast \
+        test-browser bench lint typecheck check requirements clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created requirements/dev.txt pyproject.toml
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements/dev.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-python: $(VENV)/.installed ## Install the hash-pinned Python requirements into .venv
+
+install-assets: node_modules/.installed ## Install front-end packages from package-lock.json
+
+assets: install-assets ## Build CSS/JS into src/qicollab/assets/compiled
+	npm run --silent build
+
+install: install-python assets ## Install everything
+
+migrate: install ## Create or update the SQLite database
+	@mkdir -p var
+	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
+
+seed: migrate ## Load the demo collaborative (idempotent)
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: seed ## Install, migrate, load the demo and serve http://127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Production-style server: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
+	$(PY) manage.py collectstatic --no-input -v0
+	$(VENV)/bin/gunicorn qicollab.config.wsgi --bind $(HOST):$(PORT) --workers 2
+
+test: install ## Run the whole test suite (browser tests skip with a reason if Chromium is missing)
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+test-fast: install ## Run the suite without the browser tests
+	$(PY) -m pytest -q -n 2 -m "not browser"
+
+test-browser: install ## Run only the browser tests (Playwright + Debian Chromium + axe-core)
+	$(PY) -m pytest -q -m browser
+
+bench: install ## Run the benchmarks and print the figures (see docs/performance.md)
+	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONPATH=src $(PY) $$b || exit 1; done
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install ## mypy (strict) over src/
+	$(VENV)/bin/mypy src/qicollab
+
+check: lint typecheck test ## Everything CI checks on SQLite
+
+requirements: ## Recompile the hash-pinned requirements after changing pyproject.toml
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -q -o requirements/base.txt
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -q -o requirements/dev.txt
+
+clean: ## Remove the virtualenv, node_modules, built assets and the local database
+	rm -rf $(VENV) node_modules src/qicollab/assets/compiled staticfiles var

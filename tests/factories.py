@@ -1,0 +1,112 @@
+"""factory-boy factories for the domain models."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from qicollab.accounts.models import Person
+from qicollab.collaborative.models import Theme, ThemePrinciple, Workstream
+from qicollab.organisations.models import (
+    Affiliation,
+    Collaborative,
+    CollaborativeMembership,
+    CollaborativeRole,
+    NationalProgramme,
+    Organisation,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.nhs.uk")
+    full_name = factory.Faker("name", locale="en_GB")
+    job_title = "Ward manager"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testshire Partnership NHS Trust {n}")
+    slug = factory.Sequence(lambda n: f"testshire-{n}")
+    org_type = "nhs_trust"
+    ods_code = factory.Sequence(lambda n: f"R{n % 36:01X}{n // 36 % 10}"[:3].upper())
+    region = "sw"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalProgramme
+
+    name = factory.Sequence(lambda n: f"National programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+
+
+class CollaborativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collaborative
+
+    name = factory.Sequence(lambda n: f"Test collaborative {n}")
+    slug = factory.Sequence(lambda n: f"collab-{n}")
+    kind = "topic"
+    is_public = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollaborativeMembership
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    joined_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=2024))
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "staff"
+
+
+class CollaborativeRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollaborativeRole
+
+    person = factory.SubFactory(PersonFactory)
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    role = "faculty"
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstream
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+    slug = factory.Sequence(lambda n: f"workstream-{n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class ThemePrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThemePrinciple
+
+    theme = factory.SubFactory(ThemeFactory)
+    text = factory.Sequence(lambda n: f"Principle {n}")

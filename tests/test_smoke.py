@@ -1,0 +1,60 @@
+"""The service starts, serves its pages and its settings are safe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_home_page_for_anonymous_visitor(client: Any, db: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Log in to your collaborative" in response.content
+
+
+def test_unknown_url_gets_styled_404(client: Any, db: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"nhsuk-header" in response.content
+
+
+def test_security_headers(client: Any, db: Any) -> None:
+    response = client.get("/")
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.slow
+def test_production_settings_pass_check_deploy() -> None:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "k3y" * 20,
+        "ALLOWED_HOSTS": "qicollab.example.org",
+        "DJANGO_SETTINGS_MODULE": "qicollab.config.settings",
+    }
+    for name in ("DATABASE_URL", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "qicollab.config.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
