@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qicollab.accounts",
     "qicollab.organisations",
     "qicollab.collaborative",
+    "qicollab.projects",
     "qicollab.api",
 ]
 

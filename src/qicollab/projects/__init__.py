@@ -1,0 +1,1 @@
+"""QI projects: aims, teams, driver diagrams, change ideas, PDSA cycles and progress scores."""
