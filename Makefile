@@ -6,11 +6,15 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The local demo runs with DEBUG on; production sets DEBUG=false and a SECRET_KEY.
-RUN_ENV := DEBUG=$${DEBUG:-true}
+# The demo runs like production (DEBUG off, styled error pages, hashed static files) but
+# over plain HTTP on the loopback address, with a secret key kept in var/ on this machine.
+DEMO_ENV = DEBUG=false SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SITE_URL=http://$(HOST):$(PORT)
+DEV_ENV = DEBUG=true
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-python install-assets assets migrate seed run serve test test-fast \
+
+.PHONY: help install install-python install-assets assets migrate seed run dev serve test test-fast \
         test-browser bench lint typecheck check requirements clean
 
 help: ## List the targets
@@ -39,17 +43,25 @@ assets: install-assets ## Build CSS/JS into src/qicollab/assets/compiled
 
 install: install-python assets ## Install everything
 
-migrate: install ## Create or update the SQLite database
+var/secret_key:
 	@mkdir -p var
-	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
+	@chmod 600 $@
+
+migrate: install var/secret_key ## Create or update the SQLite database
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
 
 seed: migrate ## Load the demo collaborative (idempotent)
-	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py seed_demo
 
 run: seed ## Install, migrate, load the demo and serve http://127.0.0.1:8000
-	$(RUN_ENV) $(PY) manage.py demo_logins
+	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(DEMO_ENV) $(PY) manage.py demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(VENV)/bin/gunicorn qicollab.config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+dev: seed ## Like run, but Django's auto-reloading debug server with DEBUG on
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install ## Production-style server: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
 	$(PY) manage.py collectstatic --no-input -v0
