@@ -1,0 +1,112 @@
+"""Encryption at rest for the few identifying values a case may hold.
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from the ``cryptography``
+package). The key comes from ``FIELD_ENCRYPTION_KEY``: one or more comma-separated Fernet
+keys, the first used to encrypt and all tried to decrypt, so a key can be rotated by putting
+the new one first. Generate one with::
+
+    python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+Without it (development, tests) a key is derived from ``SECRET_KEY`` with HKDF-SHA256, so a
+fresh checkout works; production should set its own key so that rotating ``SECRET_KEY``
+does not make stored values unreadable.
+
+A separate keyed digest (HMAC-SHA256 with a second derived key) lets the service notice a
+duplicate NHS number without decrypting every row.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+_PREFIX = "fernet:"
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted: the key it was written with is not configured."""
+
+
+def _derive(secret: str, info: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"qicollab.deaths", info=info
+    ).derive(secret.encode())
+
+
+@lru_cache(maxsize=4)
+def _fernet(configured: str, secret_key: str) -> MultiFernet:
+    keys = [k.strip() for k in configured.split(",") if k.strip()]
+    if not keys:
+        keys = [base64.urlsafe_b64encode(_derive(secret_key, b"field-encryption")).decode()]
+    try:
+        return MultiFernet([Fernet(k.encode()) for k in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
+            "(32 url-safe base64-encoded bytes each)."
+        ) from exc
+
+
+def fernet() -> MultiFernet:
+    return _fernet(getattr(settings, "FIELD_ENCRYPTION_KEY", "") or "", settings.SECRET_KEY)
+
+
+def encrypt(value: str) -> str:
+    """Encrypt ``value`` (empty stays empty, so "not recorded" needs no key)."""
+    if not value:
+        return ""
+    return _PREFIX + fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(stored: str) -> str:
+    if not stored:
+        return ""
+    if not stored.startswith(_PREFIX):
+        raise DecryptionError("Stored value is not in the encrypted format.")
+    try:
+        return fernet().decrypt(stored[len(_PREFIX) :].encode()).decode()
+    except InvalidToken as exc:
+        raise DecryptionError(
+            "A stored value could not be decrypted with the configured FIELD_ENCRYPTION_KEY."
+        ) from exc
+
+
+def digest(value: str) -> str:
+    """A keyed, non-reversible fingerprint of ``value`` for equality checks."""
+    if not value:
+        return ""
+    key = _derive(settings.SECRET_KEY + "|" + (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""), b"digest")
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """A text column whose value is encrypted before it reaches the database.
+
+    Python code sees plain text; the column (and any copy of it in the audit history) holds
+    only ciphertext. It cannot be searched or ordered by.
+    """
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
+        return decrypt(value) if value else ""
+
+    def to_python(self, value: Any) -> str:
+        if value is None:
+            return ""
+        value = str(value)
+        return decrypt(value) if value.startswith(_PREFIX) else value
+
+    def get_prep_value(self, value: Any) -> str:
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        return value if str(value).startswith(_PREFIX) else encrypt(str(value))
