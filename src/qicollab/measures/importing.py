@@ -1,0 +1,711 @@
+"""Read measure data from CSV and Excel files into validated rows (pure: no Django).
+
+Two layouts are recognised from the column headings (case, spacing and bracketed units
+are ignored, so ``Denominator (bed days)`` is a denominator):
+
+* **plain**: a date column and either a value column or numerator and denominator
+  columns, with an optional note. A file without headings is read by position:
+  date, value[, note] or date, numerator, denominator[, note].
+* **Making Data Count**: the layout of NHS England's Making Data Count SPC tools, where
+  the value column is called *Data* (or *Value*/*Measure value*), with optional *Target*,
+  *Annotation*, *Rebase* / *Recalculate limits* (a new phase starts at this point) and
+  *Ghost* (the point is shown but left out of the calculations) columns. The heading row
+  need not be the first row: tools often have a title above the table.
+
+Reading is all-or-nothing: :func:`read_rows` returns every valid row *and* every problem,
+each with the spreadsheet row number and a reason written for a QI lead; callers write
+nothing unless :attr:`ImportResult.ok`.
+
+>>> shape = MeasureShape(frequency="monthly")
+>>> result = read_rows(b"Date,Value\\n01/01/2025,4\\n01/02/2025,five\\n", "data.csv", shape)
+>>> [(e.row, e.column) for e in result.errors]
+[(3, 'Value')]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from qicollab.measures.periods import grid_problem, long_date, snap
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "ImportResult",
+    "ImportRow",
+    "MeasureShape",
+    "RowError",
+    "parse_date",
+    "parse_number",
+    "read_rows",
+]
+
+MAX_NOTE_LENGTH = 500
+#: How far down a sheet the heading row is looked for.
+HEADER_SEARCH_ROWS = 30
+
+# Accepted headings for each column, after normalisation (see _normalise).
+_HEADINGS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "date",
+        "period",
+        "period start",
+        "period starting",
+        "start date",
+        "day",
+        "week",
+        "week commencing",
+        "week beginning",
+        "week starting",
+        "w/c",
+        "month",
+        "quarter",
+        "reporting period",
+        "sample date",
+        "date of data",
+        "date/period",
+    ),
+    "value": (
+        "value",
+        "data",
+        "measure value",
+        "result",
+        "values",
+        "data value",
+        "y",
+        "count",
+        "rate",
+        "percentage",
+        "proportion",
+        "measure",
+    ),
+    "numerator": ("numerator", "num", "events", "number of events"),
+    "denominator": (
+        "denominator",
+        "denom",
+        "den",
+        "opportunities",
+        "sample size",
+        "n",
+        "population",
+        "total",
+    ),
+    "note": ("note", "notes", "annotation", "annotations", "comment", "comments", "narrative"),
+    "target": ("target", "targets", "target value"),
+    "rebase": (
+        "rebase",
+        "recalculate",
+        "recalculate limits",
+        "recalculate limits flag",
+        "recalculation",
+        "recalc",
+        "new phase",
+        "phase change",
+        "step change",
+    ),
+    "exclude": (
+        "ghost",
+        "ghost flag",
+        "ghosted",
+        "ghost point",
+        "exclude",
+        "excluded",
+        "exclude point",
+    ),
+}
+_HEADING_LOOKUP = {h: col for col, names in _HEADINGS.items() for h in names}
+#: What each column is called in messages.
+IMPORT_COLUMNS: dict[str, str] = {
+    "date": "Date",
+    "value": "Value",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "note": "Note",
+    "target": "Target",
+    "rebase": "Rebase",
+    "exclude": "Ghost",
+}
+_MDC_MARKERS = {"target", "rebase", "exclude"}
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_MONTHS.update(
+    {
+        name: i + 1
+        for i, name in enumerate(
+            (
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            )
+        )
+    }
+)
+_MONTHS["sept"] = 9
+
+_TRUE = {"1", "y", "yes", "true", "x", "✓", "rebase", "ghost"}
+_FALSE = {"", "0", "n", "no", "false", "-"}
+
+
+@dataclass(frozen=True)
+class MeasureShape:
+    """What a measure's data must look like (built from the Measure by the caller)."""
+
+    frequency: str
+    week_start: int = 0
+    #: Numerator and denominator are recorded (p and u charts, or a run/I chart of a ratio).
+    uses_denominator: bool = False
+    #: The numerator cannot exceed the denominator (a proportion, not a rate).
+    is_proportion: bool = False
+    #: Values, numerators and denominators must be whole numbers (counts).
+    whole_numbers: bool = False
+    #: Values may be negative (a measurement such as a change in weight).
+    allow_negative: bool = False
+    max_rows: int = 5000
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One period of valid data. ``row`` is the spreadsheet row number (1 = first row)."""
+
+    row: int
+    period: date
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str = ""
+    target: float | None = None
+    rebase: bool = False
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one row (``row`` None: the whole file)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row is not None else "File"
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """Everything read from one file. Nothing may be written unless :attr:`ok`."""
+
+    layout: str = "plain"
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    #: Rows with a date but no data (templates often list future periods).
+    skipped_blank: int = 0
+    #: Monthly/quarterly dates moved to the first day of their period.
+    snapped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def layout_label(self) -> str:
+        return {
+            "mdc": "Making Data Count SPC tool layout",
+            "plain": "date and value columns",
+            "headerless": "columns without headings, read by position",
+        }.get(self.layout, self.layout)
+
+    def file_error(self, message: str) -> ImportResult:
+        self.errors.append(RowError(None, None, message))
+        return self
+
+
+class _CellError(ValueError):
+    """A cell's content cannot be used; the message is shown to the person."""
+
+
+# ---------------------------------------------------------------------------------------
+# Cell parsing
+# ---------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_D_MONTH_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+),? (\d{4})$")
+_MONTH_Y = re.compile(r"^([a-z]+)[ \-'](\d{2}|\d{4})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return 2000 + y if len(text) == 2 else y
+
+
+def _make_date(y: int, m: int, d: int, raw: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        hint = ""
+        if m > 12 and d <= 12:
+            hint = f" Dates are read day first (UK order): did you mean {m:02d}/{d:02d}/{y}?"
+        raise _CellError(f"'{raw}' is not a real date.{hint}") from None
+
+
+def parse_date(value: Any, *, allow_month_only: bool = True) -> tuple[date, bool]:
+    """Read a date cell. Returns ``(date, month_only)``; raises ValueError with a reason.
+
+    Accepts Excel dates, ISO dates (2025-03-01), UK dates (01/03/2025, 1.3.25), written
+    dates (1 March 2025) and, for monthly and quarterly measures, months (March 2025,
+    Mar-25, 2025-03).
+
+    >>> parse_date("01/03/2025")
+    (datetime.date(2025, 3, 1), False)
+    >>> parse_date("Mar-25")
+    (datetime.date(2025, 3, 1), True)
+    """
+    if isinstance(value, datetime):
+        return value.date(), False
+    if isinstance(value, date):
+        return value, False
+    if isinstance(value, bool):
+        raise _CellError(f"'{value}' is not a date.")
+    if isinstance(value, int | float):
+        # An Excel date stored as a plain number (a cell formatted as General).
+        if 20000 <= value <= 80000 and float(value).is_integer():
+            return _EXCEL_EPOCH + timedelta(days=int(value)), False
+        raise _CellError(f"'{_show(value)}' is a number, not a date.")
+    raw = str(value).strip()
+    text = raw.lower().replace(",", " ").replace("  ", " ").strip()
+    if m := _ISO.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), raw), False
+    if m := _DMY.match(text):
+        return _make_date(_year(m[3]), int(m[2]), int(m[1]), raw), False
+    if (m := _D_MONTH_Y.match(text)) and m[2] in _MONTHS:
+        return _make_date(int(m[3]), _MONTHS[m[2]], int(m[1]), raw), False
+    month: tuple[int, int] | None = None
+    if (m := _MONTH_Y.match(text)) and m[1] in _MONTHS:
+        month = (_year(m[2]), _MONTHS[m[1]])
+    elif (m := _ISO_MONTH.match(text)) and 1 <= int(m[2]) <= 12:
+        month = (int(m[1]), int(m[2]))
+    if month:
+        if not allow_month_only:
+            raise _CellError(
+                f"'{raw}' names a month, but this measure needs the date of each period "
+                "(for example 03/03/2025)."
+            )
+        return date(month[0], month[1], 1), True
+    raise _CellError(
+        f"'{raw}' is not a date we recognise. Use day/month/year (for example 01/03/2025) "
+        "or 2025-03-01."
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_number(value: Any, *, percent_ok: bool = True) -> float | None:
+    """Read a number cell: ``None`` when blank; raises ValueError when it is not a number.
+
+    >>> parse_number("1,234.5"), parse_number(" 45% "), parse_number("")
+    (1234.5, 45.0, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _CellError(f"'{value}' is not a number.")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        if text == "":
+            return None
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        if percent_ok and text.endswith("%"):
+            text = text[:-1]
+        try:
+            number = float(text)
+        except ValueError:
+            raise _CellError(
+                f"'{str(value).strip()}' is not a number. Use digits only, and leave the cell "
+                "empty when there is no data."
+            ) from None
+    if not math.isfinite(number):
+        raise _CellError(f"'{value}' is not a number we can chart.")
+    return number
+
+
+def _parse_flag(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError(f"'{value}' is not understood: put Yes (or 1) here, or leave it empty.")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+# ---------------------------------------------------------------------------------------
+# File reading
+# ---------------------------------------------------------------------------------------
+
+
+def _normalise(heading: Any) -> str:
+    text = str(heading or "").strip().lower()
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # units in brackets
+    text = re.sub(r"[*:_]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    text = _decode(data)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _sheet_rows(ws: Any) -> Iterator[Sequence[Any]]:
+    yield from ws.iter_rows(min_row=1, values_only=True)
+
+
+def _find_header(
+    rows: Iterable[Sequence[Any]],
+) -> tuple[int, dict[int, str], list[str], list[Sequence[Any]]]:
+    """Find the heading row within the first rows; returns (index, columns, ignored, seen)."""
+    seen: list[Sequence[Any]] = []
+    for index, row in enumerate(rows):
+        seen.append(row)
+        mapping: dict[int, str] = {}
+        ignored: list[str] = []
+        for pos, cell in enumerate(row):
+            name = _HEADING_LOOKUP.get(_normalise(cell))
+            if name and name not in mapping.values():
+                mapping[pos] = name
+            elif not _blank(cell):
+                ignored.append(str(cell).strip())
+        has_data = {"value", "numerator", "denominator"} & set(mapping.values())
+        if "date" in mapping.values() and has_data:
+            return index, mapping, ignored, seen
+        if index + 1 >= HEADER_SEARCH_ROWS:
+            break
+    return -1, {}, [], seen
+
+
+def _open_workbook(data: bytes, result: ImportResult) -> Any | None:
+    import openpyxl  # local: only spreadsheet uploads need it
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        result.file_error(
+            "We could not open this Excel file. Save it again as an Excel workbook (.xlsx) "
+            "or as CSV, and try again."
+        )
+        return None
+
+
+def read_rows(data: bytes, filename: str, shape: MeasureShape) -> ImportResult:
+    """Parse and validate a CSV or Excel file for a measure of the given shape."""
+    result = ImportResult()
+    name = filename.lower()
+    if not data:
+        return result.file_error("The file is empty.")
+    if name.endswith((".xlsx", ".xlsm")):
+        wb = _open_workbook(data, result)
+        if wb is None:
+            return result
+        try:
+            sheets = sorted(wb.worksheets, key=lambda s: s.title.strip().lower() != "data")
+            for ws in sheets:
+                rows = _sheet_rows(ws)
+                header = _find_header(rows)
+                if header[0] >= 0:
+                    result.sheet = ws.title
+                    return _read_table(rows, header, shape, result)
+            return result.file_error(_no_header_message(shape, sheets=True))
+        finally:
+            wb.close()
+    if name.endswith(".xls"):
+        return result.file_error(
+            "Old Excel files (.xls) cannot be read. In Excel choose Save As and pick "
+            "'Excel Workbook (.xlsx)' or 'CSV', then upload that file."
+        )
+    if not name.endswith((".csv", ".txt", ".tsv")):
+        return result.file_error("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
+    rows = _csv_rows(data)
+    header = _find_header(rows)
+    if header[0] >= 0:
+        return _read_table(rows, header, shape, result)
+    # No headings: read by position if the first non-empty row starts with a date.
+    seen = [r for r in header[3] if any(not _blank(c) for c in r)]
+    if seen:
+        try:
+            parse_date(seen[0][0])
+        except ValueError:
+            return result.file_error(_no_header_message(shape))
+        cols = (
+            ["date", "numerator", "denominator", "note"]
+            if shape.uses_denominator
+            else ["date", "value", "note"]
+        )
+        mapping = dict(enumerate(cols))
+        result.layout = "headerless"
+        start = header[3].index(seen[0])
+        return _read_table(
+            iter(header[3][start:] + list(rows)),
+            (-1, mapping, [], []),
+            shape,
+            result,
+            first_row_number=start + 1,
+        )
+    return result.file_error(_no_header_message(shape))
+
+
+def _no_header_message(shape: MeasureShape, sheets: bool = False) -> str:
+    cols = (
+        "Date, Numerator, Denominator and Note"
+        if shape.uses_denominator
+        else ("Date, Value and Note")
+    )
+    where = " on any sheet" if sheets else ""
+    return (
+        f"We could not find the column headings{where}. The table needs a heading row "
+        f"naming its columns, for example {cols} (a Making Data Count tool's Date, Data, "
+        "Target and Annotation columns also work)."
+    )
+
+
+def _read_table(
+    rows: Iterator[Sequence[Any]],
+    header: tuple[int, dict[int, str], list[str], list[Sequence[Any]]],
+    shape: MeasureShape,
+    result: ImportResult,
+    first_row_number: int | None = None,
+) -> ImportResult:
+    index, mapping, ignored, _seen = header
+    names = set(mapping.values())
+    if result.layout != "headerless":
+        result.layout = "mdc" if (names & _MDC_MARKERS or _uses_data_heading(header)) else "plain"
+    result.columns = {IMPORT_COLUMNS[n]: n for n in mapping.values()}
+    result.ignored_columns = ignored
+    if shape.uses_denominator:
+        missing = [IMPORT_COLUMNS[c] for c in ("numerator", "denominator") if c not in names]
+        if missing:
+            return result.file_error(
+                "This measure is recorded as a numerator and a denominator, but the file has "
+                f"no {' or '.join(missing)} column. Add {' and '.join(missing)} columns "
+                "(the value is calculated from them)."
+            )
+        if "value" in names:
+            result.ignored_columns.append("Value (calculated from the numerator and denominator)")
+    elif "value" not in names:
+        return result.file_error(
+            "This measure records one value per period, but the file has no Value (or Data) column."
+        )
+    row_number = first_row_number if first_row_number is not None else index + 2
+    first_seen: dict[date, int] = {}
+    count = 0
+    for raw in rows:
+        number = row_number
+        row_number += 1
+        cells = {name: (raw[pos] if pos < len(raw) else None) for pos, name in mapping.items()}
+        if all(_blank(v) for v in cells.values()):
+            continue
+        count += 1
+        if count > shape.max_rows:
+            result.rows.clear()
+            return result.file_error(
+                f"The file has more than {shape.max_rows:,} rows of data, the most one upload "
+                "can hold. Split it into smaller files, or send it through the API's bulk push."
+            )
+        row = _read_row(number, cells, shape, result, first_seen)
+        if row is not None:
+            result.rows.append(row)
+    if not result.rows and not result.errors:
+        result.file_error("The file has headings but no rows of data.")
+    return result
+
+
+def _uses_data_heading(header: tuple[int, dict[int, str], list[str], list[Sequence[Any]]]) -> bool:
+    index, mapping, _ignored, seen = header
+    heading_row = seen[index] if 0 <= index < len(seen) else []
+    return any(
+        name == "value" and _normalise(heading_row[pos]) == "data" for pos, name in mapping.items()
+    )
+
+
+def _read_row(
+    number: int,
+    cells: dict[str, Any],
+    shape: MeasureShape,
+    result: ImportResult,
+    first_seen: dict[date, int],
+) -> ImportRow | None:
+    errors_before = len(result.errors)
+
+    def error(column: str | None, message: str) -> None:
+        result.errors.append(RowError(number, IMPORT_COLUMNS.get(column or "", column), message))
+
+    # The date: required, real, on the measure's grid, and not repeated.
+    period: date | None = None
+    if _blank(cells.get("date")):
+        error("date", "The date is missing. Every row of data needs the date of its period.")
+    else:
+        try:
+            parsed, _month_only = parse_date(
+                cells["date"], allow_month_only=shape.frequency in ("monthly", "quarterly")
+            )
+        except ValueError as exc:
+            error("date", str(exc))
+        else:
+            problem = grid_problem(parsed, shape.frequency, shape.week_start)
+            if problem:
+                error("date", problem)
+            else:
+                period = snap(parsed, shape.frequency, shape.week_start)
+                if period != parsed:
+                    result.snapped += 1
+                if period in first_seen:
+                    same = "" if period == parsed else f" ({long_date(parsed)} is in that period)"
+                    error(
+                        "date",
+                        f"{long_date(period)} is already on row {first_seen[period]}{same}. "
+                        "Each period can have only one value.",
+                    )
+                else:
+                    first_seen[period] = number
+
+    def number_cell(column: str, *, what: str) -> float | None:
+        if column not in cells:
+            return None
+        try:
+            value = parse_number(cells[column], percent_ok=column == "value")
+        except ValueError as exc:
+            error(column, str(exc))
+            return None
+        if value is None:
+            return None
+        if value < 0 and not (column in ("value", "target") and shape.allow_negative):
+            error(column, f"{_show(value)} is negative; {what} cannot be below zero.")
+            return None
+        if shape.whole_numbers and column != "target" and not value.is_integer():
+            error(column, f"{_show(value)} is not a whole number; {what} must be a count.")
+            return None
+        return value
+
+    value = numerator = denominator = None
+    if shape.uses_denominator:
+        numerator = number_cell("numerator", what="a numerator")
+        denominator = number_cell("denominator", what="a denominator")
+    else:
+        value = number_cell("value", what="this measure's values")
+    target = number_cell("target", what="a target")
+    note = "" if _blank(cells.get("note")) else str(cells["note"]).strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        error("note", f"The note is {len(note)} characters long; the limit is {MAX_NOTE_LENGTH}.")
+    flags: dict[str, bool] = {}
+    for column in ("rebase", "exclude"):
+        try:
+            flags[column] = _parse_flag(cells.get(column))
+        except ValueError as exc:
+            error(column, str(exc))
+    if len(result.errors) > errors_before:
+        return None
+
+    if shape.uses_denominator:
+        raw_num, raw_den = cells.get("numerator"), cells.get("denominator")
+        if _blank(raw_num) != _blank(raw_den):
+            missing = "denominator" if _blank(raw_den) else "numerator"
+            error(
+                missing,
+                f"The {missing} is missing. Enter both the numerator and the denominator, or "
+                "leave both empty for a period with no data.",
+            )
+            return None
+        if numerator is not None and denominator is not None:
+            if shape.is_proportion and numerator > denominator:
+                error(
+                    "numerator",
+                    f"The numerator ({_show(numerator)}) is greater than the denominator "
+                    f"({_show(denominator)}); a proportion cannot be more than 100%.",
+                )
+                return None
+            if denominator == 0 and numerator > 0:
+                error(
+                    "denominator",
+                    f"The denominator is 0 but the numerator is {_show(numerator)}; a rate "
+                    "needs a denominator above 0. (0 and 0 is fine: a period with no data.)",
+                )
+                return None
+    has_data = value is not None or numerator is not None
+    if not has_data and not note and not any(flags.values()):
+        # A date with nothing else: templates list future periods in advance.
+        result.skipped_blank += 1
+        if period is not None:
+            del first_seen[period]
+        return None
+    assert period is not None
+    return ImportRow(
+        row=number,
+        period=period,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        note=note,
+        target=target,
+        rebase=flags.get("rebase", False),
+        exclude=flags.get("exclude", False),
+    )
