@@ -54,13 +54,25 @@ PERSONAS = (
 @pytest.fixture
 def world(db: Any) -> World:
     programme = f.ProgrammeFactory(name="National Patient Safety Collaborative programme")
-    ahsn = f.OrganisationFactory(name="Testshire Health Innovation Network", org_type="ahsn", ods_code="QX1")
+    ahsn = f.OrganisationFactory(
+        name="Testshire Health Innovation Network", org_type="ahsn", ods_code="QX1"
+    )
     trust_a = f.OrganisationFactory(name="Avon Test Partnership NHS Trust", ods_code="RA1")
     trust_b = f.OrganisationFactory(name="Brook Test Partnership NHS Trust", ods_code="RB1")
     trust_o = f.OrganisationFactory(name="Other Region NHS Trust", ods_code="RO1")
-    collab = f.CollaborativeFactory(name="Test Mental Health Collaborative", programme=programme, lead_organisation=ahsn, is_public=True)
+    collab = f.CollaborativeFactory(
+        name="Test Mental Health Collaborative",
+        programme=programme,
+        lead_organisation=ahsn,
+        is_public=True,
+    )
     other = f.CollaborativeFactory(name="Private Collaborative", is_public=False)
-    p = {name: f.PersonFactory(email=f"{name}@example.nhs.uk", full_name=name.replace("_", " ").title()) for name in PERSONAS}
+    p = {
+        name: f.PersonFactory(
+            email=f"{name}@example.nhs.uk", full_name=name.replace("_", " ").title()
+        )
+        for name in PERSONAS
+    }
     programme.admins.add(p["national_admin"])
     f.CollaborativeRoleFactory(person=p["collab_lead"], collaborative=collab, role="lead")
     f.CollaborativeRoleFactory(person=p["faculty"], collaborative=collab, role="faculty")
@@ -94,11 +106,14 @@ def login(client: Client) -> Any:
 
 # --- Browser tests (Playwright + Debian Chromium + axe-core) --------------------------
 
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Skip browser tests, with a one-line reason, where Chromium is not installed."""
     if CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="Chromium not found (apt-get install chromium); browser test skipped")
+    skip = pytest.mark.skip(
+        reason="Chromium not found (apt-get install chromium); browser test skipped"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

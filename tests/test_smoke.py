@@ -41,20 +41,40 @@ def test_production_settings_pass_check_deploy() -> None:
         "ALLOWED_HOSTS": "qicollab.example.org",
         "DJANGO_SETTINGS_MODULE": "qicollab.config.settings",
     }
-    for name in ("DATABASE_URL", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for name in (
+        "DATABASE_URL",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_COOKIES",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key() -> None:
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "qicollab.config.settings"}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "",
+        "DJANGO_SETTINGS_MODULE": "qicollab.config.settings",
+    }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

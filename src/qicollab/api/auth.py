@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
+from ninja.utils import check_csrf
 
 from qicollab.accounts.models import ApiToken, hash_token
 
@@ -36,6 +38,46 @@ class TokenAuth(HttpBearer):
 class PersonSessionAuth(SessionAuth):
     """The browser session; unsafe methods need the CSRF token, as on the pages."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a logged-in session there is nothing a forged request could act as, so a
+        # script with a missing or wrong token gets 401 (log in / send a token), not a
+        # puzzling CSRF refusal.
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                "CSRF check failed. From a browser session, send the X-CSRFToken header with "
+                "the value of the csrftoken cookie; scripts should use an API token instead.",
+            )
+        return request.COOKIES.get(self.param_name)
+
+
+class _Visitor:
+    """Marks a request let through without credentials (ninja needs a truthy result)."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "<anonymous visitor>"
+
+
+VISITOR = _Visitor()
+
+
+def anonymous_visitor(request: HttpRequest) -> Any:
+    """For endpoints whose pages are public: no credentials is fine, wrong credentials is not.
+
+    A script sending a revoked or mistyped token gets 401 rather than silently receiving
+    only the public view.
+    """
+    if request.headers.get("Authorization"):
+        return None
+    return VISITOR
+
 
 session_auth: APIKeyCookie = PersonSessionAuth(csrf=True)
 token_auth = TokenAuth()
+# Endpoints mirroring public pages: a token or session if given, otherwise an anonymous visitor.
+public_auth = [token_auth, session_auth, anonymous_visitor]

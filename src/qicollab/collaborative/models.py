@@ -64,7 +64,10 @@ class Theme(TimeStampedModel):
 
 
 class ThemePrinciple(TimeStampedModel):
-    """A principle of a theme that projects can evidence, e.g. 'Patients as partners in their care'."""
+    """A principle of a theme that projects can evidence.
+
+    For example "Patients as partners in their care".
+    """
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="principles")
     text = models.CharField(max_length=200)

@@ -26,7 +26,8 @@ SECRET_KEY: str = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production-0123456789"
+    # Development only (DEBUG on): a fixed, obviously unsafe key.
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -47,12 +48,14 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "ninja",  # serves the API docs' Swagger UI from our own static files (CSP: no CDN)
     "qicollab.core",
     "qicollab.accounts",
     "qicollab.organisations",
     "qicollab.collaborative",
     "qicollab.projects",
     "qicollab.api",
+    "qicollab.deaths",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +222,10 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Fernet key(s) for identifiers stored encrypted (comma-separated, newest first); derived
+# from SECRET_KEY when unset. See qicollab/deaths/crypto.py.
+FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")
 
 # Optional OpenID Connect single sign-on, off unless OIDC_RP_CLIENT_ID is set.
 OIDC_ENABLED = bool(env.str("OIDC_RP_CLIENT_ID", default=""))

@@ -74,13 +74,15 @@ def field_context(bf: forms.BoundField) -> dict[str, Any]:
 
 def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     """Items for the NHS.UK error summary: each links to its field."""
-    items: list[dict[str, str]] = [{"text": str(e), "href": "#main-form"} for e in form.non_field_errors()]
+    items: list[dict[str, str]] = [
+        {"text": str(e), "href": "#main-form"} for e in form.non_field_errors()
+    ]
     for name, errors in form.errors.items():
         if name == "__all__":
             continue
         bf = form[name]
-        for e in errors:
-            items.append({"text": str(e), "href": f"#{bf.auto_id or 'id_' + bf.html_name}"})
+        anchor = f"#{bf.auto_id or 'id_' + bf.html_name}"
+        items.extend({"text": str(e), "href": anchor} for e in errors)
     return items
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -10,6 +10,15 @@ from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from qicollab.accounts.models import Person
+
+
+class AuthedHttpRequest(HttpRequest):
+    """A request behind ``login_required``: ``user`` is a Person, never anonymous."""
+
+    user: Person
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
@@ -50,7 +59,10 @@ def pagination_context(request: HttpRequest, page: Page) -> dict[str, Any]:  # t
         return "?" + params.urlencode()
 
     return {
-        "previous": {"href": link(page.previous_page_number()), "labelText": f"Page {page.number - 1}"}
+        "previous": {
+            "href": link(page.previous_page_number()),
+            "labelText": f"Page {page.number - 1}",
+        }
         if page.has_previous()
         else None,
         "next": {"href": link(page.next_page_number()), "labelText": f"Page {page.number + 1}"}

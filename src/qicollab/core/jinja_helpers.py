@@ -36,7 +36,9 @@ def history_changes(records: Any, limit: int = 20) -> list[HistoryEntry]:
                 label = str(getattr(field, "verbose_name", change.field)).capitalize()
                 changes.append((label, _display(change.old), _display(change.new)))
         who = str(rec.history_user) if rec.history_user else "System"
-        entries.append(HistoryEntry(rec.history_date, who, _ACTIONS.get(rec.history_type, "?"), changes))
+        entries.append(
+            HistoryEntry(rec.history_date, who, _ACTIONS.get(rec.history_type, "?"), changes)
+        )
     return entries
 
 

@@ -23,14 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     roles = roles_for(request.user)
-    collab = request.collaborative  # type: ignore[attr-defined]
+    collab = request.collaborative  # type: ignore[attr-defined]  # set by middleware
     context: dict[str, Any] = {
         "active_nav": "home",
         "page_title": "Home",
-        "affiliations": request.user.affiliations.filter(ended_on__isnull=True).select_related(  # type: ignore[union-attr]
+        "affiliations": request.user.affiliations.filter(ended_on__isnull=True).select_related(
             "organisation"
         ),
-        "collab_roles": request.user.collaborative_roles.select_related("collaborative"),  # type: ignore[union-attr]
+        "collab_roles": request.user.collaborative_roles.select_related("collaborative"),
         "roles": roles,
         "collab": collab,
         "members": org_selectors.collaborative_members(collaborative=collab) if collab else [],
@@ -59,7 +59,12 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "Sorry, there is a problem with the request", "Check the address or go back and try again.")
+    return _error(
+        request,
+        400,
+        "Sorry, there is a problem with the request",
+        "Check the address or go back and try again.",
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -76,7 +81,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         request,
         404,
         "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
+        "If you typed the web address, check it is correct. "
+        "If you pasted it, check you copied the entire address.",
     )
 
 

@@ -25,7 +25,9 @@ class OrganisationForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg
         widgets = {
             "org_type": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "ods_code": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+            "ods_code": forms.TextInput(
+                attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}
+            ),
         }
 
     def clean_ods_code(self) -> str:
@@ -38,7 +40,17 @@ class OrganisationForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg
 class CollaborativeForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Collaborative
-        fields = ("name", "short_name", "kind", "region", "purpose", "started_on", "ends_on", "is_public", "sponsors")
+        fields = (
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "purpose",
+            "started_on",
+            "ends_on",
+            "is_public",
+            "sponsors",
+        )
         widgets = {
             "kind": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 5}),
@@ -69,8 +81,12 @@ class MembershipAddForm(forms.Form):
         error_messages={"required": "Choose the organisation that is joining."},
     )
     joined_on = forms.DateField(
-        label="Date it joined", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date it joined.", "invalid": "Enter a real date, like 2026-04-01."},
+        label="Date it joined",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date it joined.",
+            "invalid": "Enter a real date, like 2026-04-01.",
+        },
     )
 
     def __init__(self, *args: Any, collaborative: Collaborative, **kwargs: Any) -> None:
@@ -81,8 +97,12 @@ class MembershipAddForm(forms.Form):
 
 class MembershipEndForm(forms.Form):
     left_on = forms.DateField(
-        label="Date it left", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date it left.", "invalid": "Enter a real date, like 2026-04-01."},
+        label="Date it left",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date it left.",
+            "invalid": "Enter a real date, like 2026-04-01.",
+        },
     )
 
 
@@ -91,4 +111,6 @@ class OrganisationFilterForm(forms.Form):
     org_type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "Any type"), *OrganisationType.choices]
     )
-    region = forms.ChoiceField(label="Region", required=False, choices=[("", "Any region"), *Region.choices])
+    region = forms.ChoiceField(
+        label="Region", required=False, choices=[("", "Any region"), *Region.choices]
+    )

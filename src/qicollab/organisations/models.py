@@ -58,7 +58,11 @@ def validate_ods_code(code: str, org_type: str | None = None) -> None:
             "An NHS trust's ODS code has 3 characters and starts with R or T, like RX2.",
             code="ods_trust",
         )
-    if org_type == OrganisationType.PRIMARY_CARE and len(code) == 6 and not _ODS_PRACTICE.match(code):
+    if (
+        org_type == OrganisationType.PRIMARY_CARE
+        and len(code) == 6
+        and not _ODS_PRACTICE.match(code)
+    ):
         raise ValidationError(
             "A GP practice's ODS code is a letter followed by 5 numbers, like A81001.",
             code="ods_practice",
@@ -289,9 +293,7 @@ class CollaborativeRole(TimeStampedModel):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborative_roles"
     )
-    collaborative = models.ForeignKey(
-        Collaborative, on_delete=models.CASCADE, related_name="roles"
-    )
+    collaborative = models.ForeignKey(Collaborative, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=10, choices=CollaborativeRoleKind.choices)
     title = models.CharField(
         max_length=150, blank=True, help_text="e.g. Clinical lead, Improvement advisor."

@@ -157,7 +157,12 @@ def affiliation_end(*, actor: Person, affiliation: Affiliation, ended_on: dt.dat
 
 @transaction.atomic
 def collaborative_role_set(
-    *, actor: Person | None, person: Person, collaborative: Collaborative, role: str, title: str = ""
+    *,
+    actor: Person | None,
+    person: Person,
+    collaborative: Collaborative,
+    role: str,
+    title: str = "",
 ) -> CollaborativeRole:
     obj, _ = CollaborativeRole.objects.get_or_create(
         person=person, collaborative=collaborative, role=role, defaults={"title": title}

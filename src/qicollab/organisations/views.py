@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import ProtectedError
@@ -9,7 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from qicollab.core.http import found, paginate, pagination_context, require, safe_next
+from qicollab.core.http import (
+    AuthedHttpRequest,
+    found,
+    paginate,
+    pagination_context,
+    require,
+    safe_next,
+)
 from qicollab.core.middleware import SESSION_KEY
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations import selectors, services
@@ -23,11 +32,20 @@ from qicollab.organisations.forms import (
 from qicollab.organisations.models import CollaborativeMembership
 
 ORGS = ("Organisations", "/organisations/")
+
+
+def _with_version(data: Any, token: str) -> Any:
+    """The submitted data with the version the person has now seen (their edits kept)."""
+    fresh = data.copy()
+    fresh["loaded_version"] = token
+    return fresh
+
+
 COLLABS = ("Collaboratives", "/collaboratives/")
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthedHttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.organisation_list(
@@ -52,7 +70,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     org = found(selectors.organisation_get(viewer=request.user, slug=slug))
     show_people = request.user.has_perm("organisations.view_organisation_people", org)
     return render(
@@ -64,7 +82,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "breadcrumbs": [ORGS, (org.name, org.get_absolute_url())],
             "org": org,
             "memberships": selectors.organisation_collaboratives(organisation=org),
-            "affiliations": selectors.organisation_affiliations(organisation=org) if show_people else None,
+            "affiliations": selectors.organisation_affiliations(organisation=org)
+            if show_people
+            else None,
             "can_change": request.user.has_perm("organisations.change_organisation", org),
             "can_invite": request.user.has_perm("organisations.invite_to_organisation", org),
             "history": org.history.select_related("history_user").order_by("-history_date"),
@@ -73,12 +93,12 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "organisations.add_organisation")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-        org = services.organisation_create(actor=request.user, data=data)  # type: ignore[arg-type]
+        org = services.organisation_create(actor=request.user, data=data)
         messages.success(request, f"{org.name} has been added.")
         return redirect(org)
     return render(
@@ -94,7 +114,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     org = found(selectors.organisation_get(viewer=request.user, slug=slug))
     require(request.user, "organisations.change_organisation", org)
     form = OrganisationForm(
@@ -105,8 +125,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
             services.organisation_update(
-                actor=request.user,  # type: ignore[arg-type]
-                organisation=selectors.organisation_get(viewer=request.user, slug=slug),  # type: ignore[arg-type]
+                actor=request.user,
+                organisation=found(selectors.organisation_get(viewer=request.user, slug=slug)),
                 data=data,
                 loaded_version=form.cleaned_data["loaded_version"],
             )
@@ -118,8 +138,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 "Their version is shown below; your changes are still in the form. "
                 "Check both, then save again to keep yours.",
             )
-            form.data = form.data.copy()
-            form.data["loaded_version"] = version_token(conflict)
+            form.data = _with_version(form.data, version_token(conflict))
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(org)
@@ -176,7 +195,7 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def collaborative_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def collaborative_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     collab = found(selectors.collaborative_get(viewer=request.user, slug=slug))
     require(request.user, "organisations.change_collaborative", collab)
     form = CollaborativeForm(
@@ -187,7 +206,7 @@ def collaborative_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
             services.collaborative_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 collaborative=found(selectors.collaborative_get(viewer=request.user, slug=slug)),
                 data=data,
                 loaded_version=form.cleaned_data["loaded_version"],
@@ -199,8 +218,7 @@ def collaborative_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 "Someone else saved changes to this collaborative while you were editing. "
                 "Their version is shown below; your changes are still in the form.",
             )
-            form.data = form.data.copy()
-            form.data["loaded_version"] = version_token(conflict)
+            form.data = _with_version(form.data, version_token(conflict))
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(collab)
@@ -219,14 +237,14 @@ def collaborative_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     collab = found(selectors.collaborative_get(viewer=request.user, slug=slug))
     require(request.user, "organisations.manage_collaborative_members", collab)
     form = MembershipAddForm(request.POST or None, collaborative=collab)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 collaborative=collab,
                 organisation=form.cleaned_data["organisation"],
                 joined_on=form.cleaned_data["joined_on"],
@@ -234,7 +252,9 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         except services.MembershipError as exc:
             form.add_error("organisation", str(exc))
         else:
-            messages.success(request, f"{form.cleaned_data['organisation']} has joined {collab.name}.")
+            messages.success(
+                request, f"{form.cleaned_data['organisation']} has joined {collab.name}."
+            )
             return redirect(collab)
     return render(
         request,
@@ -242,7 +262,11 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "page_title": "Add a member organisation",
             "active_nav": "collaboratives",
-            "breadcrumbs": [COLLABS, (collab.name, collab.get_absolute_url()), ("Add a member", "")],
+            "breadcrumbs": [
+                COLLABS,
+                (collab.name, collab.get_absolute_url()),
+                ("Add a member", ""),
+            ],
             "form": form,
             "collab": collab,
         },
@@ -250,14 +274,18 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_end(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     collab = found(selectors.collaborative_get(viewer=request.user, slug=slug))
     require(request.user, "organisations.manage_collaborative_members", collab)
-    membership = get_object_or_404(CollaborativeMembership, pk=pk, collaborative=collab, left_on__isnull=True)
+    membership = get_object_or_404(
+        CollaborativeMembership, pk=pk, collaborative=collab, left_on__isnull=True
+    )
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_end(actor=request.user, membership=membership, left_on=form.cleaned_data["left_on"])  # type: ignore[arg-type]
+            services.membership_end(
+                actor=request.user, membership=membership, left_on=form.cleaned_data["left_on"]
+            )
         except (services.MembershipError, ProtectedError) as exc:
             form.add_error("left_on", str(exc))
         else:
@@ -269,7 +297,11 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "page_title": f"{membership.organisation} leaves {collab.name}",
             "active_nav": "collaboratives",
-            "breadcrumbs": [COLLABS, (collab.name, collab.get_absolute_url()), ("End membership", "")],
+            "breadcrumbs": [
+                COLLABS,
+                (collab.name, collab.get_absolute_url()),
+                ("End membership", ""),
+            ],
             "form": form,
             "collab": collab,
             "membership": membership,
@@ -279,12 +311,14 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def collaborative_switch(request: HttpRequest) -> HttpResponse:
+def collaborative_switch(request: AuthedHttpRequest) -> HttpResponse:
     """Choose the collaborative shown in the header (only one the person belongs to)."""
     wanted = request.POST.get("collaborative", "")
     choice = None
     if wanted.isdigit():
-        choice = selectors.switchable_collaboratives(viewer=request.user).filter(pk=int(wanted)).first()
+        choice = (
+            selectors.switchable_collaboratives(viewer=request.user).filter(pk=int(wanted)).first()
+        )
     if choice is None:
         messages.error(request, "Choose one of your collaboratives.")
     else:
