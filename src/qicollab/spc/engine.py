@@ -46,15 +46,13 @@ class GroupResult:
     def result(self, row: int, x: tuple[Any, ...] | None = None) -> ChartResult:
         """Materialise the :class:`ChartResult` of one row (views, no copies)."""
         lim, lay = self.lim, self.lay
-        n_phases = int(lay.phase[row, -1]) + 1 if lay.n else 1
+        n_phases = int(lay.phase[row, -1]) + 1
         base = row * lay.p
-        cells = [[int(v) for v in arr[base:base + n_phases]] for arr in self.runs]
+        cols = [arr[base:base + n_phases].tolist() for arr in self.runs]
         signal = self.signal[base:base + n_phases].tolist()
         runs = tuple(
-            RunsResult(
-                k, cells[0][k], *(v if v >= 0 else None for v in (c[k] for c in cells[1:])),
-                bool(signal[k]),
-            )
+            RunsResult(k, cols[0][k], *[c[k] if c[k] >= 0 else None for c in cols[1:]],
+                       signal[k])
             for k in range(n_phases)
         )
         code = int(self.assurance[row])
@@ -80,11 +78,12 @@ class GroupResult:
         )
 
 
-def _column(options: Sequence[ChartOptions], m: int, get: Callable[[ChartOptions], Any],
-            dtype: type) -> npt.NDArray[Any]:
+def _param(options: Sequence[ChartOptions], get: Callable[[ChartOptions], Any],
+           dtype: type) -> Any:
+    """A scalar when all rows share their options, else a per-row ``(M, 1)`` array."""
     if len(options) == 1:
-        return np.full((m, 1), get(options[0]), dtype=dtype)
-    return np.array([get(o) for o in options], dtype=dtype).reshape(m, 1)
+        return get(options[0])
+    return np.array([get(o) for o in options], dtype=dtype).reshape(-1, 1)
 
 
 def _freeze(*arrays: npt.NDArray[Any]) -> None:
@@ -98,12 +97,24 @@ def compute_group(
     values: npt.NDArray[np.float64],
     denom: npt.NDArray[np.float64] | None = None,
     sub_sd: npt.NDArray[np.float64] | None = None,
-    labels: list[str] | None = None,
+    labels: Sequence[str] | None = None,
 ) -> GroupResult:
     """Compute limits, rules, runs and icons for ``M`` series stacked as ``(M, L)`` arrays.
 
     ``options`` has one entry per row, or a single entry shared by all rows.
     """
+    with np.errstate(all="ignore"):
+        return _compute(chart, options, values, denom, sub_sd, labels)
+
+
+def _compute(
+    chart: ChartType,
+    options: Sequence[ChartOptions],
+    values: npt.NDArray[np.float64],
+    denom: npt.NDArray[np.float64] | None,
+    sub_sd: npt.NDArray[np.float64] | None,
+    labels: Sequence[str] | None,
+) -> GroupResult:
     m, n = values.shape
     lay = make_layout(
         m, n, [o.phases for o in options], [o.exclude for o in options],
@@ -111,31 +122,33 @@ def compute_group(
     )
     lim = compute_limits(
         chart, lay, values, denom, sub_sd,
-        screen=_column(options, m, lambda o: o.screen_mr, bool),
-        mdc=_column(options, m, lambda o: o.xmr_constant == "mdc", bool),
-        g_theoretical=_column(options, m, lambda o: o.g_centre == "theoretical", bool),
+        screen=_param(options, lambda o: o.screen_mr, bool),
+        mdc=_param(options, lambda o: o.xmr_constant == "mdc", bool),
+        g_theoretical=_param(options, lambda o: o.g_centre == "theoretical", bool),
         labels=labels,
     )
-    bits, direction, side_of_cl = evaluate_rules(
+    bits, direction, side_of_cl, usable, shared_runs = evaluate_rules(
         lay, lim,
-        ihi=_column(options, m, lambda o: o.rules == "ihi", bool),
-        shift_len=_column(options, m, lambda o: o.shift_length, np.int64),
-        trend_len=_column(options, m, lambda o: o.trend_length, np.int64),
+        ihi=_param(options, lambda o: o.rules == "ihi", bool),
+        shift_len=_param(options, lambda o: o.shift_length, np.int64),
+        trend_len=_param(options, lambda o: o.trend_length, np.int64),
         outside_only=chart == "mr",
     )
-    improve = _column(options, m, lambda o: _DIRECTIONS[o.direction], np.int8)
+    improve = _param(options, lambda o: _DIRECTIONS[o.direction], np.int8)
     special = direction != 0
-    point_class = np.where(
-        special, np.where(improve == 0, 3, np.where(direction * improve > 0, 1, 2)), 0
-    ).astype(np.int8)
-    runs = runs_analysis(lay, side_of_cl, lim.valid & lay.include)
+    if isinstance(improve, int):
+        code = 3 if improve == 0 else np.where(direction == improve, 1, 2)
+    else:
+        code = np.where(improve == 0, 3, np.where(direction * improve > 0, 1, 2))
+    point_class = np.where(special, code, 0).astype(np.int8)
+    runs = runs_analysis(lay, side_of_cl, usable, shared_runs)
     n_useful, longest, lmax, crossings, cmin = runs
     signal = (n_useful > 0) & ((longest > lmax) | (crossings < cmin))
     if chart == "mr":
-        signal = np.zeros_like(signal)
-    target = _column(options, m, lambda o: np.nan if o.target is None else o.target, float)
+        signal[:] = False
+    target = _param(options, lambda o: np.nan if o.target is None else o.target, float)
     variation, assurance = icon_codes(
-        lim.valid, point_class, direction, lim.lcl, lim.ucl, improve, target
+        lay.fidx, lim.valid, point_class, direction, lim.lcl, lim.ucl, improve, target
     )
     excluded = ~lay.include
     _freeze(lim.y, lim.cl, lim.lcl, lim.ucl, lim.lcl2, lim.ucl2, lay.phase, excluded, bits,

@@ -62,36 +62,36 @@ def assurance_icon(
 
 
 def icon_codes(
+    fidx: npt.NDArray[np.int64],
     valid: BoolArray,
     point_class: npt.NDArray[np.int8],
     side: npt.NDArray[np.int8],
     lcl: FloatArray,
     ucl: FloatArray,
-    direction: npt.NDArray[np.int8],
-    target: FloatArray,
+    direction: int | npt.NDArray[np.int8],
+    target: float | FloatArray,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Vectorised icons for a group: (variation code, assurance code) per row.
 
     The variation icon is taken from the last point that has a value; the assurance icon
-    from the last point whose limits both exist. ``direction`` and ``target`` are per
-    row, shape ``(M, 1)`` (target NaN = none).
+    from the last point whose limits both exist. ``fidx`` holds flat point positions;
+    ``direction`` (+1/-1/0) and ``target`` (NaN = none) are scalars or per-row arrays of
+    shape ``(M, 1)``.
     """
-    m, n = valid.shape
-    idx = np.arange(n)
-    rows = np.arange(m)
-    last = np.where(valid, idx, -1).max(axis=1) if n else np.full(m, -1)
+    last = np.maximum.reduce(np.where(valid, fidx, -1), axis=1)
     at = np.maximum(last, 0)
-    cls = point_class[rows, at].astype(np.int64)
-    sd = side[rows, at]
-    var = np.where((last < 0) | (cls == 0), 0, 1 + 2 * (cls - 1) + (sd < 0))
+    cls = point_class.ravel()[at].astype(np.int64)
+    var = np.where((last < 0) | (cls == 0), 0, 1 + 2 * (cls - 1) + (side.ravel()[at] < 0))
+    if not isinstance(target, np.ndarray) and (np.isnan(target) or direction == 0):
+        return var, np.full(len(var), -1, dtype=np.int64)
     both = np.isfinite(lcl) & np.isfinite(ucl)
-    lim_last = np.where(both, idx, -1).max(axis=1) if n else np.full(m, -1)
+    lim_last = np.maximum.reduce(np.where(both, fidx, -1), axis=1)
     at = np.maximum(lim_last, 0)
-    lo, hi = lcl[rows, at], ucl[rows, at]
-    tgt, drc = target[:, 0], direction[:, 0]
-    with np.errstate(invalid="ignore"):
-        above, below = tgt > hi, tgt < lo
+    lo, hi = lcl.ravel()[at], ucl.ravel()[at]
+    tgt = target[:, 0] if isinstance(target, np.ndarray) else target
+    drc = direction[:, 0] if isinstance(direction, np.ndarray) else direction
     increase = drc > 0
-    code = np.where(above, np.where(increase, 1, 0), np.where(below, np.where(increase, 0, 1), 2))
+    code = np.where(tgt > hi, np.where(increase, 1, 0),
+                    np.where(tgt < lo, np.where(increase, 0, 1), 2))
     code = np.where((lim_last < 0) | np.isnan(tgt) | (drc == 0), -1, code)
     return var.astype(np.int64), code.astype(np.int64)

@@ -3,47 +3,49 @@
 A *group* is a stack of ``M`` series of the same chart type and length ``L`` held as
 ``(M, L)`` arrays. Every series is split into phases; per-phase statistics are computed
 with ``numpy.bincount`` over the flat key ``row * P + phase`` (sequential summation in
-point order, so a series gives bit-identical results whether it is computed alone or in
-a batch of thousands).
+point order), and "previous/next point" links are flat positions ``row * L + j``. Every
+operation is row-independent, so a series gives bit-identical results whether it is
+computed alone or in a batch of thousands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .types import BoolArray, FloatArray, IntArray
 
-__all__ = ["Layout", "make_layout"]
+__all__ = ["Layout", "make_layout", "run_lengths", "take"]
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Phase structure of a group of ``M`` series of length ``L``."""
+    """Phase structure of a group of ``M`` series of length ``L`` (``n`` here)."""
 
     m: int
     n: int
     p: int
-    idx: IntArray  # (L,) 0..L-1
     phase: IntArray  # (M, L) phase number of each point
-    start: IntArray  # (M, L) first position of the point's phase
-    end: IntArray  # (M, L) last position of the point's phase
     key: IntArray  # (M*L,) row * P + phase
     include: BoolArray  # (M, L) not excluded
-    baseline: BoolArray  # (M, L) within the first ``freeze`` points of its phase
+    chain: BoolArray  # (M, L) included and within the first ``freeze`` points of its phase
+    fidx: IntArray  # (M, L) flat position row * L + j
+    fstart: IntArray  # (M, L) or (M, 1): flat position of the first point of the phase
+    fend: IntArray  # (M, L) or (M, 1): flat position of the last point of the phase
+    any_excluded: bool
 
     @property
     def size(self) -> int:
         """Number of (series, phase) cells."""
         return self.m * self.p
 
-    def gcount(self, mask: BoolArray) -> FloatArray:
+    def gcount(self, mask: BoolArray) -> IntArray:
         """Number of points of each (series, phase) cell selected by ``mask``."""
-        counts = np.bincount(self.key[mask.ravel()], minlength=self.size)
-        return counts.astype(np.float64)
+        return np.bincount(self.key[mask.ravel()], minlength=self.size)
 
     def gsum(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         """Sum of ``values`` over ``mask`` per cell (sequential, in point order)."""
@@ -52,63 +54,58 @@ class Layout:
 
     def gmean(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         """Mean per cell, with R's second pass ``m + sum(x - m) / n`` for accuracy."""
-        count = self.gcount(mask)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = self.gsum(values, mask) / count
-            resid = np.where(mask, values - self.cell(mean), 0.0)
-            return mean + self.gsum(resid, mask) / count
+        flat = mask.ravel()
+        keys = self.key[flat]
+        vals = values.ravel()[flat]
+        count = np.bincount(keys, minlength=self.size)
+        mean = np.bincount(keys, weights=vals, minlength=self.size) / count
+        return mean + np.bincount(keys, weights=vals - mean[keys], minlength=self.size) / count
 
     def cell(self, stat: FloatArray) -> FloatArray:
         """Broadcast a per-cell statistic back to the points, shape ``(M, L)``."""
         return stat[self.key].reshape(self.m, self.n)
 
     def prev(self, mask: BoolArray) -> IntArray:
-        """Position of the previous ``mask`` point in the same phase, or -1."""
-        marks = np.where(mask, self.idx, -1)
-        acc = np.maximum.accumulate(marks, axis=1)
+        """Flat position of the previous ``mask`` point in the same phase, or -1."""
+        acc = np.maximum.accumulate(np.where(mask, self.fidx, -1), axis=1)
         out = np.empty_like(acc)
         out[:, 0] = -1
         out[:, 1:] = acc[:, :-1]
-        out[out < self.start] = -1
+        out[out < self.fstart] = -1
         return out
 
     def next(self, mask: BoolArray) -> IntArray:
-        """Position of the next ``mask`` point in the same phase, or ``L``."""
-        marks = np.where(mask, self.idx, self.n)
+        """Flat position of the next ``mask`` point in the same phase, or -1."""
+        marks = np.where(mask, self.fidx, self.m * self.n)
         acc = np.minimum.accumulate(marks[:, ::-1], axis=1)[:, ::-1]
         out = np.empty_like(acc)
-        out[:, -1] = self.n
+        out[:, -1] = -1
         out[:, :-1] = acc[:, 1:]
-        out[out > self.end] = self.n
+        out[out > self.fend] = -1
         return out
 
-    def flat(self, pos: IntArray) -> IntArray:
-        """Flat index ``row * L + pos`` of positions given per row (shape ``(M, L)``)."""
-        rows = np.arange(self.m, dtype=np.int64)[:, None] * self.n
-        return rows + pos
 
-
-def take(values: npt.NDArray[np.generic], pos: IntArray) -> npt.NDArray[np.generic]:
-    """Gather ``values[row, pos]``; out-of-range positions are clipped (mask them)."""
-    return np.take_along_axis(values, np.clip(pos, 0, values.shape[1] - 1), axis=1)
+def take(values: npt.NDArray[Any], fpos: IntArray) -> npt.NDArray[Any]:
+    """Gather values at flat positions; -1 (no such point) reads position 0 (mask it)."""
+    return values.ravel()[np.maximum(fpos, 0)]
 
 
 def run_lengths(member: BoolArray, cont: BoolArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Run id and run length of every ``member`` point.
+    """Length of the run containing every ``member`` point (0 elsewhere).
 
     A run starts at each member point that does not continue (``cont``) the previous
-    member point. Returns ``(run_id, run_len, starts_flat)``: per-point run id (-1 for
-    non-members), per-point length of its run (0 for non-members) and the flat position
-    of each run's first point.
+    member point; ``cont`` is only read at member points. Returns ``(run_len,
+    run_lengths, starts_flat)``: the per-point length of its run, the length of each run
+    and the flat position of each run's first point.
     """
-    start = member & ~cont
-    sflat = start.ravel()
-    run_id = np.cumsum(sflat) - 1
+    start = (member & ~cont).ravel()
+    run_id = np.add.accumulate(start, dtype=np.int64) - 1
     mflat = member.ravel()
-    lengths = np.bincount(run_id[mflat], minlength=int(sflat.sum()))
-    ids = np.where(mflat, run_id, -1).reshape(member.shape)
-    run_len = np.where(member, lengths[np.maximum(ids, 0)], 0)
-    return ids, run_len, np.flatnonzero(sflat)
+    lengths = np.bincount(run_id[mflat], minlength=int(run_id[-1]) + 1 if len(run_id) else 0)
+    if not lengths.size:
+        return np.zeros(member.shape, dtype=np.int64), lengths, np.flatnonzero(start)
+    run_len = np.where(member, lengths[np.maximum(run_id, 0)].reshape(member.shape), 0)
+    return run_len, lengths, np.flatnonzero(start)
 
 
 def make_layout(
@@ -120,29 +117,45 @@ def make_layout(
 ) -> Layout:
     """Build the phase layout; each sequence has one entry per row or a single shared one."""
     idx = np.arange(n, dtype=np.int64)
-    starts = np.zeros((m, n), dtype=bool)
-    starts[:, 0] = True
-    if len(phases) == 1 and m > 1:
-        starts[:, list(phases[0])] = True
+    rows = np.arange(m, dtype=np.int64)[:, None]
+    offset = rows * n
+    fidx = offset + idx
+    if not any(phases):
+        p = 1
+        phase = np.zeros((m, n), dtype=np.int64)
+        key = np.repeat(rows.ravel(), n)
+        fstart, fend = offset, offset + (n - 1)
+        pos = idx
     else:
-        for row, ph in enumerate(phases):
-            if ph:
-                starts[row, list(ph)] = True
-    phase = np.cumsum(starts, axis=1, dtype=np.int64) - 1
-    start = np.maximum.accumulate(np.where(starts, idx, 0), axis=1)
-    nxt = np.minimum.accumulate(np.where(starts, idx, n)[:, ::-1], axis=1)[:, ::-1]
-    end = np.empty_like(nxt)
-    end[:, -1] = n - 1
-    end[:, :-1] = nxt[:, 1:] - 1
-    p = int(phase[:, -1].max()) + 1 if n else 1
+        starts = np.zeros((m, n), dtype=bool)
+        starts[:, 0] = True
+        if len(phases) == 1:
+            starts[:, list(phases[0])] = True
+        else:
+            for row, ph in enumerate(phases):
+                if ph:
+                    starts[row, list(ph)] = True
+        phase = np.cumsum(starts, axis=1, dtype=np.int64) - 1
+        start = np.maximum.accumulate(np.where(starts, idx, 0), axis=1)
+        nxt = np.minimum.accumulate(np.where(starts, idx, n)[:, ::-1], axis=1)[:, ::-1]
+        end = np.empty_like(nxt)
+        end[:, -1] = n - 1
+        end[:, :-1] = nxt[:, 1:] - 1
+        p = int(phase[:, -1].max()) + 1
+        key = (rows * p + phase).ravel()
+        fstart, fend = offset + start, offset + end
+        pos = idx - start
     include = np.ones((m, n), dtype=bool)
-    if len(excludes) == 1 and m > 1:
+    any_excluded = any(excludes)
+    if len(excludes) == 1:
         include[:, list(excludes[0])] = False
     else:
         for row, ex in enumerate(excludes):
             if ex:
                 include[row, list(ex)] = False
-    freeze = np.array([n if f is None else f for f in freezes], dtype=np.int64)
-    baseline = (idx - start) < freeze[:, None]
-    key = (np.arange(m, dtype=np.int64)[:, None] * p + phase).ravel()
-    return Layout(m, n, p, idx, phase, start, end, key, include, baseline)
+    if any(f is not None for f in freezes):
+        freeze = np.array([n if f is None else f for f in freezes], dtype=np.int64)
+        chain = include & (pos < freeze[:, None])
+    else:
+        chain = include
+    return Layout(m, n, p, phase, key, include, chain, fidx, fstart, fend, any_excluded)

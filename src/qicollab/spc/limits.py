@@ -9,14 +9,18 @@ Formulas follow qicharts2 (``R/helper.functions.R``: ``qic.i``, ``qic.mr``, ``qi
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import TooFewPointsError
 from .layout import Layout, take
 from .options import chart_label
 from .types import BoolArray, FloatArray
+
+Flag = bool | BoolArray
 
 __all__ = ["MR_SCREEN", "MDC_XMR", "Limits", "c4", "compute_limits"]
 
@@ -59,7 +63,7 @@ class Limits:
     """Per-point plotted values, centre line and limits of a group (all ``(M, L)``).
 
     ``lo2``/``hi2`` are the 2-sigma lines *before* clipping at 0 (or 1), used to decide
-    whether a point is close to a limit.
+    whether a point is close to a limit. ``has_limits`` is false for run charts.
     """
 
     y: FloatArray
@@ -71,61 +75,70 @@ class Limits:
     ucl2: FloatArray
     lo2: FloatArray
     hi2: FloatArray
+    has_limits: bool = True
 
 
 def _median(lay: Layout, y: FloatArray, mask: BoolArray) -> FloatArray:
     flat = mask.ravel()
     keys = lay.key[flat]
     vals = y.ravel()[flat]
-    order = np.lexsort((vals, keys))
-    sv = vals[order]
     counts = np.bincount(keys, minlength=lay.size)
-    offsets = np.cumsum(counts) - counts
-    top = max(len(sv) - 1, 0)
-    lo = np.clip(offsets + (counts - 1) // 2, 0, top)
-    hi = np.clip(offsets + counts // 2, 0, top)
-    if len(sv) == 0:
+    if len(vals) == 0:  # pragma: no cover - callers check that every cell has points
         return np.full(lay.size, np.nan)
+    sv = vals[np.lexsort((vals, keys))] if lay.size > 1 else np.sort(vals)
+    offsets = np.cumsum(counts) - counts
+    lo = np.minimum(offsets + (counts - 1) // 2, len(sv) - 1)
+    hi = np.minimum(offsets + counts // 2, len(sv) - 1)
     return np.where(counts > 0, (sv[lo] + sv[hi]) / 2, np.nan)
 
 
-def _amr(lay: Layout, y: FloatArray, valid: BoolArray, screen: BoolArray) -> FloatArray:
+def _cells(lay: Layout, flag: Flag) -> Flag:
+    """Per-row flag to per-cell flag (scalars pass through)."""
+    return flag if isinstance(flag, bool) else np.repeat(flag.ravel(), lay.p)
+
+
+def _amr(lay: Layout, y: FloatArray, valid: BoolArray, screen: Flag) -> FloatArray:
     """Average moving range of the baseline, screened once at 3.267 x AMR (Nelson 1982).
 
     Moving ranges join consecutive *included* baseline points of a phase (excluded
     points are skipped, as in qicharts2); a missing value breaks the chain (its two
     moving ranges do not exist), as in qicharts2 and NHSRplotthedots.
     """
-    chain = lay.include & lay.baseline
-    prev = lay.prev(chain)
-    mrmask = chain & (prev >= 0) & valid & take(valid, prev)
+    prev = lay.prev(lay.chain)
+    mrmask = lay.chain & (prev >= 0) & valid & take(valid, prev)
     mr = np.abs(y - take(y, prev))
     amr = lay.gmean(mr, mrmask)
-    keep = mrmask & ((mr < MR_SCREEN * lay.cell(amr)) | ~screen)
-    with np.errstate(invalid="ignore"):
-        screened = lay.gmean(mr, keep)
-    return np.where(lay.gcount(keep) > 0, screened, amr)
+    if screen is False:
+        return amr
+    keep = mrmask & (mr < MR_SCREEN * lay.cell(amr))
+    if screen is not True:
+        keep |= mrmask & ~screen
+    screened = lay.gmean(mr, keep)
+    return np.where(np.isnan(screened), amr, screened)
 
 
-def _xmr_widths(lay: Layout, amr: FloatArray, mdc: BoolArray) -> tuple[FloatArray, FloatArray]:
-    cell_mdc = np.repeat(mdc.ravel(), lay.p)
+def _xmr_widths(lay: Layout, amr: FloatArray, mdc: Flag) -> tuple[FloatArray, FloatArray]:
+    """Half-widths of the 3- and 2-sigma lines: 2.66 AMR (MDC) or 3 AMR / 1.128."""
+    if mdc is True:
+        return lay.cell(MDC_XMR * amr), lay.cell(2 * (MDC_XMR / 3) * amr)
     sigma = amr / _D2
-    w3 = np.where(cell_mdc, MDC_XMR * amr, 3 * sigma)
-    w2 = np.where(cell_mdc, 2 * (MDC_XMR / 3) * amr, 2 * sigma)
-    return lay.cell(w3), lay.cell(w2)
+    if mdc is False:
+        return lay.cell(3 * sigma), lay.cell(2 * sigma)
+    cm = _cells(lay, mdc)
+    return (lay.cell(np.where(cm, MDC_XMR * amr, 3 * sigma)),
+            lay.cell(np.where(cm, 2 * (MDC_XMR / 3) * amr, 2 * sigma)))
 
 
 def _sym(cl: FloatArray, w3: FloatArray, w2: FloatArray, y: FloatArray, valid: BoolArray,
          floor: float | None = None, ceil: float | None = None) -> Limits:
     lcl, ucl, lcl2, ucl2 = cl - w3, cl + w3, cl - w2, cl + w2
     lo2, hi2 = lcl2, ucl2
-    with np.errstate(invalid="ignore"):
-        if floor is not None:
-            lcl = np.where(lcl < floor, floor, lcl)
-            lcl2 = np.where(lcl2 < floor, floor, lcl2)
-        if ceil is not None:
-            ucl = np.where(ucl > ceil, ceil, ucl)
-            ucl2 = np.where(ucl2 > ceil, ceil, ucl2)
+    if floor is not None:
+        lcl = np.where(lcl < floor, floor, lcl)
+        lcl2 = np.where(lcl2 < floor, floor, lcl2)
+    if ceil is not None:
+        ucl = np.where(ucl > ceil, ceil, ucl)
+        ucl2 = np.where(ucl2 > ceil, ceil, ucl2)
     return Limits(y, valid, cl, lcl, ucl, lcl2, ucl2, lo2, hi2)
 
 
@@ -139,26 +152,25 @@ def _pooled_sd(lay: Layout, size: FloatArray, sd: FloatArray, base: BoolArray) -
     """Weighted average standard deviation (Montgomery eq. 6.31 for varying n, the mean
     of the subgroup standard deviations for constant n, as qicharts2)."""
     with_sd = base & (size >= 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pooled = np.sqrt(lay.gsum((size - 1) * sd**2, with_sd) / lay.gsum(size - 1, base))
-        sbar = lay.gmean(sd, with_sd)
+    pooled = np.sqrt(lay.gsum((size - 1) * sd**2, with_sd) / lay.gsum(size - 1, base))
+    sbar = lay.gmean(sd, with_sd)
     return np.where(_var_n(lay, size, size >= 1), pooled, sbar)
 
 
-def _check(lay: Layout, counts: FloatArray, minimum: int, chart: str, what: str,
-           labels: list[str] | None) -> None:
-    bad = np.flatnonzero(counts < minimum)
-    if bad.size == 0:
+def _check(lay: Layout, counts: npt.NDArray[np.int64], minimum: int, chart: str, what: str,
+           labels: Sequence[str] | None) -> None:
+    if counts.min() >= minimum:
         return
+    bad = np.flatnonzero(counts < minimum)
     row, ph = divmod(int(bad[0]), lay.p)
     prefix = labels[row] if labels else ""
-    first = int(np.flatnonzero(lay.phase[row] == ph)[0]) if ph < lay.p else 0
-    where = (f"phase {ph} (starting at point {first})" if lay.phase[row, -1] > 0
-             else "the series")
+    first = int(np.flatnonzero(lay.phase[row] == ph)[0])
+    where = (f"Phase {ph} (starting at point {first})" if lay.phase[row, -1] > 0
+             else "The series")
     got = int(counts[bad[0]])
     raise TooFewPointsError(
-        f"{prefix}{where[0].upper()}{where[1:]} has {got} {what}; a {chart_label(chart)} "
-        f"needs at least {minimum} (missing and excluded points do not count)."
+        f"{prefix}{where} has {got} {what}; a {chart_label(chart)} needs at least {minimum} "
+        "(missing and excluded points do not count)."
     )
 
 
@@ -168,71 +180,68 @@ def compute_limits(
     values: FloatArray,
     denom: FloatArray | None,
     sub_sd: FloatArray | None,
-    screen: BoolArray,
-    mdc: BoolArray,
-    g_theoretical: BoolArray,
-    labels: list[str] | None = None,
+    screen: Flag,
+    mdc: Flag,
+    g_theoretical: Flag,
+    labels: Sequence[str] | None = None,
 ) -> Limits:
     """Compute plotted values, centre lines and limits for a group of one chart type.
 
     ``values`` are the raw values (numerators for p/u/pp/up, subgroup means for xbar,
     subgroup standard deviations for s); ``denom`` holds denominators (p/u/pp/up) or
-    subgroup sizes (xbar/s). ``screen``, ``mdc`` and ``g_theoretical`` are per-row flags
-    of shape ``(M, 1)``.
+    subgroup sizes (xbar/s). ``screen``, ``mdc`` and ``g_theoretical`` are booleans shared
+    by all rows or per-row arrays of shape ``(M, 1)``. Call under ``np.errstate(all=
+    "ignore")``: missing values propagate as NaN.
     """
-    chain = lay.include & lay.baseline
-    nan = np.full_like(values, np.nan)
+    chain = lay.chain
     if chart in ("p", "u", "pp", "up"):
         assert denom is not None
         den = np.where(denom > 0, denom, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = values / den
+        y = values / den
         valid = ~np.isnan(y)
         base = chain & valid
         _check(lay, lay.gcount(base), 2 if chart in ("pp", "up") else 1, chart,
                "usable subgroups", labels)
-        cl_cell = lay.gsum(values, base) / lay.gsum(den, base)
-        cl = lay.cell(cl_cell)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sd = np.sqrt(cl * (1 - cl) / den) if chart in ("p", "pp") else np.sqrt(cl / den)
-            if chart in ("pp", "up"):
-                # Laney (2002): sigma_z = mean moving range of z / 1.128; stdev * sigma_z.
-                z = (y - cl) / sd
-                amr = lay.cell(_amr(lay, z, valid & np.isfinite(z), screen))
-                mdc_row = np.broadcast_to(mdc, values.shape)
-                stdev = np.where(sd == 0, 0.0, sd * (amr / _D2))
-                w3 = np.where(mdc_row, sd * (MDC_XMR * amr), 3 * stdev)
-                w2 = np.where(mdc_row, sd * (2 * (MDC_XMR / 3) * amr), 2 * stdev)
-                w3, w2 = np.where(sd == 0, 0.0, w3), np.where(sd == 0, 0.0, w2)
-            else:
-                w3, w2 = 3 * sd, 2 * sd
+        cl = lay.cell(lay.gsum(values, base) / lay.gsum(den, base))
+        sd = np.sqrt(cl * (1 - cl) / den) if chart in ("p", "pp") else np.sqrt(cl / den)
+        if chart in ("pp", "up"):
+            # Laney (2002): sigma_z = mean moving range of z / 1.128; stdev * sigma_z.
+            z = (y - cl) / sd
+            amr = lay.cell(_amr(lay, z, valid & np.isfinite(z), screen))
+            stdev = sd * (amr / _D2)
+            w3, w2 = 3 * stdev, 2 * stdev
+            if mdc is not False:
+                w3 = np.where(mdc, sd * (MDC_XMR * amr), w3)
+                w2 = np.where(mdc, sd * (2 * (MDC_XMR / 3) * amr), w2)
+            zero = sd == 0
+            w3, w2 = np.where(zero, 0.0, w3), np.where(zero, 0.0, w2)
+        else:
+            w3, w2 = 3 * sd, 2 * sd
         return _sym(cl, w3, w2, y, valid, 0.0, 1.0 if chart in ("p", "pp") else None)
     if chart in ("xbar", "s"):
-        assert denom is not None
+        assert denom is not None and sub_sd is not None
         size = denom
         valid = size >= (1 if chart == "xbar" else 2)
         y = np.where(valid, values, np.nan)
         base = chain & valid
         _check(lay, lay.gcount(base & (size >= 2)), 1, chart,
                "usable subgroups of two or more values", labels)
-        assert sub_sd is not None
         sbar = lay.cell(_pooled_sd(lay, size, sub_sd, chain & (size >= 1)))
         c4n = _c4_array(size)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if chart == "xbar":
-                cl = lay.cell(lay.gsum(size * values, base) / lay.gsum(size, base))
-                root = c4n * np.sqrt(size)
-                return _sym(cl, 3 / root * sbar, 2 / root * sbar, y, valid)
-            c5 = np.sqrt(1 - c4n**2)
-            lo2 = (1 - 2 * c5 / c4n) * sbar
-            b3, b3_2 = np.maximum(0, 1 - 3 * c5 / c4n), np.maximum(0, 1 - 2 * c5 / c4n)
-            b4, b4_2 = 1 + 3 * c5 / c4n, 1 + 2 * c5 / c4n
-            return Limits(y, valid, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar, lo2,
-                          b4_2 * sbar)
+        if chart == "xbar":
+            cl = lay.cell(lay.gsum(size * values, base) / lay.gsum(size, base))
+            root = c4n * np.sqrt(size)
+            return _sym(cl, 3 / root * sbar, 2 / root * sbar, y, valid)
+        c5 = np.sqrt(1 - c4n**2)
+        lo2 = (1 - 2 * c5 / c4n) * sbar
+        b3, b3_2 = np.maximum(0, 1 - 3 * c5 / c4n), np.maximum(0, 1 - 2 * c5 / c4n)
+        b4, b4_2 = 1 + 3 * c5 / c4n, 1 + 2 * c5 / c4n
+        return Limits(y, valid, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar, lo2,
+                      b4_2 * sbar)
     valid = ~np.isnan(values)
     if chart == "mr":
-        before = np.broadcast_to(lay.idx - 1, values.shape)
-        valid = (before >= lay.start) & valid & take(valid, before)
+        before = lay.fidx - 1
+        valid = (before >= lay.fstart) & valid & take(valid, before)
         y = np.where(valid, np.abs(values - take(values, before)), np.nan)
         base = chain & valid
         _check(lay, lay.gcount(base), 1, chart, "moving ranges (pairs of consecutive values)",
@@ -247,32 +256,33 @@ def compute_limits(
     _check(lay, lay.gcount(base), minimum, chart, f"usable point{'s' if minimum > 1 else ''}",
            labels)
     if chart == "run":
+        nan = np.full_like(values, np.nan)
         return Limits(values, valid, lay.cell(_median(lay, values, base)), nan, nan, nan, nan,
-                      nan, nan)
+                      nan, nan, has_limits=False)
     if chart == "i":
         cl = lay.cell(lay.gmean(values, base))
         w3, w2 = _xmr_widths(lay, _amr(lay, values, valid, screen), mdc)
         return _sym(cl, w3, w2, values, valid)
     if chart == "t":
-        with np.errstate(invalid="ignore"):
-            yt = values ** (1 / 3.6)
+        yt = values ** (1 / 3.6)
         clt = lay.cell(lay.gmean(yt, base))
         w3, w2 = _xmr_widths(lay, _amr(lay, yt, valid, screen), mdc)
-        with np.errstate(invalid="ignore"):
-            lclt, lcl2t = clt - w3, clt - w2
-            lcl = np.where(lclt < 0, 0.0, lclt**3.6)
-            lcl2 = np.where(lcl2t < 0, 0.0, lcl2t**3.6)
-            lo2 = np.where(lcl2t < 0, -np.inf, lcl2t**3.6)
-            ucl2 = (clt + w2) ** 3.6
-            return Limits(values, valid, clt**3.6, lcl, (clt + w3) ** 3.6, lcl2, ucl2, lo2,
-                          ucl2)
+        lclt, lcl2t = clt - w3, clt - w2
+        lcl = np.where(lclt < 0, 0.0, lclt**3.6)
+        lcl2 = np.where(lcl2t < 0, 0.0, lcl2t**3.6)
+        lo2 = np.where(lcl2t < 0, -np.inf, lcl2t**3.6)
+        ucl2 = (clt + w2) ** 3.6
+        return Limits(values, valid, clt**3.6, lcl, (clt + w3) ** 3.6, lcl2, ucl2, lo2, ucl2)
     mean = lay.gmean(values, base)
-    with np.errstate(invalid="ignore"):
-        sd = lay.cell(np.sqrt(mean * (mean + 1)) if chart == "g" else np.sqrt(mean))
+    sd = lay.cell(np.sqrt(mean * (mean + 1)) if chart == "g" else np.sqrt(mean))
     lim = _sym(lay.cell(mean), 3 * sd, 2 * sd, values, valid, 0.0)
     if chart == "c":
         return lim
-    theo = np.repeat(g_theoretical.ravel(), lay.p)
-    centre = np.where(theo, 0.693 * mean, _median(lay, values, base))
+    if g_theoretical is True:
+        centre = 0.693 * mean
+    elif g_theoretical is False:
+        centre = _median(lay, values, base)
+    else:
+        centre = np.where(_cells(lay, g_theoretical), 0.693 * mean, _median(lay, values, base))
     return Limits(values, valid, lay.cell(centre), lim.lcl, lim.ucl, lim.lcl2, lim.ucl2,
                   lim.lo2, lim.hi2)

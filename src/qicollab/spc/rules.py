@@ -13,8 +13,8 @@ Making Data Count (NHS England; NHSRplotthedots ``R/ptd_calculate_point_type.R``
    than the previous one, i.e. ``trend_length - 1`` changes of the same sign; a tie breaks
    the trend; a trend may cross the centre line;
 4. ``two_of_three``: two (or three) of three consecutive points beyond the 2-sigma line
-   (at or beyond; points beyond 3 sigma are not "close") with all three points on the same
-   side of the centre line; only the close points are flagged.
+   (at or beyond it; points beyond 3 sigma are not "close") with all three points on the
+   same side of the centre line; only the close points are flagged.
 
 Precedence for a point's class and side: outside limits, then trend, then two of three,
 then shift. A trend point's direction is that of the step *after* it when the next point
@@ -33,69 +33,71 @@ import numpy as np
 import numpy.typing as npt
 
 from .layout import Layout, run_lengths, take
-from .limits import Limits
+from .limits import Flag, Limits
 from .types import BoolArray, IntArray
 
 __all__ = ["OUTSIDE", "SHIFT", "TREND", "TWO_OF_THREE", "evaluate_rules"]
 
 OUTSIDE, SHIFT, TREND, TWO_OF_THREE = 1, 2, 4, 8
 Int8Array = npt.NDArray[np.int8]
+Length = int | IntArray
+Runs = tuple[IntArray, IntArray, IntArray]
 
 
-def _scatter(lay: Layout, pos: IntArray, select: BoolArray) -> BoolArray:
+def _scatter(lay: Layout, fpos: IntArray, select: BoolArray) -> BoolArray:
     out = np.zeros(lay.m * lay.n, dtype=bool)
-    out[lay.flat(pos)[select]] = True
+    out[fpos[select]] = True
     return out.reshape(lay.m, lay.n)
 
 
-def _mdc(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, outside: BoolArray,
-         shift_len: IntArray, trend_len: IntArray) -> tuple[BoolArray, ...]:
-    prev = lay.prev(usable)
+def _mdc(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, prev: IntArray,
+         outside: BoolArray, shift_len: Length, trend_len: Length
+         ) -> tuple[BoolArray, BoolArray, Int8Array | None, BoolArray, Runs]:
     has = prev >= 0
-    _, run, _ = run_lengths(usable, usable & has & (s != 0) & (s == take(s, prev)))
-    shift = usable & (s != 0) & (run >= shift_len)
-    with np.errstate(invalid="ignore"):
-        d = np.where(usable & has, np.sign(lim.y - take(lim.y, prev)), 0).astype(np.int8)
+    side = s != 0
+    runs = run_lengths(usable, has & side & (s == take(s, prev)))
+    shift = side & (runs[0] >= shift_len)
+    y = lim.y
+    d = np.where(usable & has, np.sign(y - take(y, prev)), 0).astype(np.int8)
     moving = d != 0
-    _, dlen, _ = run_lengths(moving, moving & (d == np.where(has, take(d, prev), 0)))
-    long_ = moving & (dlen + 1 >= trend_len)
-    trend = long_ | _scatter(lay, prev, long_)
-    nxt = lay.next(usable)
-    nxt_ok = nxt < lay.n
-    right = trend & nxt_ok & take(trend, nxt)
-    step = np.where(right, np.where(nxt_ok, take(d, nxt), 0), d)
-    tdir = np.where(step == 1, 1, -1).astype(np.int8)
-    with np.errstate(invalid="ignore"):
-        close = usable & ~outside & ((lim.y >= lim.hi2) | (lim.y <= lim.lo2))
-    p1 = prev
-    p2 = np.where(has, take(prev, p1), -1)
-    c1 = has & take(close, p1)
-    c2 = (p2 >= 0) & take(close, p2)
-    qual = (usable & (p2 >= 0) & (s != 0) & (s == take(s, p1)) & (s == take(s, p2))
-            & (close.astype(np.int8) + c1 + c2 >= 2))
-    two = (qual & close) | _scatter(lay, p1, qual & c1) | _scatter(lay, p2, qual & c2)
-    return shift, trend, tdir, two
+    dlen, _, _ = run_lengths(moving, d == take(d, prev))
+    long_ = dlen >= trend_len - 1
+    trend, tdir = long_, None
+    if long_.any():
+        trend = long_ | _scatter(lay, prev, long_)
+        nxt = lay.next(usable)
+        right = trend & take(trend, nxt) & (nxt >= 0)
+        tdir = np.where(np.where(right, take(d, nxt), d) == 1, 1, -1).astype(np.int8)
+    two = np.zeros_like(usable)
+    if lim.has_limits:
+        close = usable & ~outside & ((y >= lim.hi2) | (y <= lim.lo2))
+        if close.any():
+            p2 = np.where(has, take(prev, prev), -1)
+            c1 = has & take(close, prev)
+            c2 = (p2 >= 0) & take(close, p2)
+            qual = (usable & (p2 >= 0) & side & (s == take(s, prev)) & (s == take(s, p2))
+                    & (close.view(np.int8) + c1 + c2 >= 2))
+            two = (qual & close) | _scatter(lay, prev, qual & c1) | _scatter(lay, p2, qual & c2)
+    return shift, trend, tdir, two, runs
 
 
-def _ihi(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, shift_len: IntArray,
-         trend_len: IntArray) -> tuple[BoolArray, ...]:
+def _ihi(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, prev: IntArray,
+         shift_len: Length, trend_len: Length) -> tuple[BoolArray, BoolArray, Int8Array]:
     sided = usable & (s != 0)
     prev_sided = lay.prev(sided)
-    _, run, _ = run_lengths(sided, sided & (prev_sided >= 0) & (s == take(s, prev_sided)))
-    shift = sided & (run >= shift_len)
-    prev = lay.prev(usable)
+    run, _, _ = run_lengths(sided, (prev_sided >= 0) & (s == take(s, prev_sided)))
+    shift = run >= shift_len
     has = prev >= 0
-    with np.errstate(invalid="ignore"):
-        d = np.where(usable & has, np.sign(lim.y - take(lim.y, prev)), 0).astype(np.int8)
+    d = np.where(usable & has, np.sign(lim.y - take(lim.y, prev)), 0).astype(np.int8)
     moving = d != 0
     prev_moving = lay.prev(moving)
-    cont = moving & (prev_moving >= 0) & (d == take(d, prev_moving))
-    _, dlen, starts = run_lengths(moving, cont)
-    long_ = moving & (dlen + 1 >= trend_len)
+    cont = (prev_moving >= 0) & (d == take(d, prev_moving))
+    dlen, _, starts = run_lengths(moving, cont)
+    long_ = dlen >= trend_len - 1
     nxt_moving = lay.next(moving)
-    last = moving & ((nxt_moving >= lay.n) | ~take(cont, nxt_moving))
+    last = moving & ((nxt_moving < 0) | ~take(cont, nxt_moving))
     firsts = starts[long_.ravel()[starts]]
-    begins = lay.flat(prev).ravel()[firsts]
+    begins = prev.ravel()[firsts]
     ends = np.flatnonzero((last & long_).ravel())
     dirs = d.ravel()[firsts]
     cover = []
@@ -114,41 +116,48 @@ def _ihi(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, shift_len: I
 def evaluate_rules(
     lay: Layout,
     lim: Limits,
-    ihi: BoolArray,
-    shift_len: IntArray,
-    trend_len: IntArray,
+    ihi: Flag,
+    shift_len: Length,
+    trend_len: Length,
     outside_only: bool = False,
-) -> tuple[npt.NDArray[np.uint8], Int8Array, Int8Array]:
-    """Evaluate the rules for a group; returns ``(rule_bits, direction, side_of_cl)``.
+) -> tuple[npt.NDArray[np.uint8], Int8Array, Int8Array, BoolArray, Runs | None]:
+    """Evaluate the rules for a group; returns ``(rule_bits, direction, s, usable, runs)``.
 
     ``direction`` is +1/-1 for the winning rule at each special-cause point (0 for
-    common cause); ``side_of_cl`` is the sign of ``y - cl`` at usable points.
-    ``ihi``, ``shift_len`` and ``trend_len`` are per-row arrays of shape ``(M, 1)``.
+    common cause); ``s`` is the sign of ``y - cl`` at points with a value and ``usable``
+    marks points with a value that are not excluded. ``runs`` is the run decomposition of
+    the usable points by side of the centre line when no usable point lies on the centre
+    line (it is then exactly the Anhøj decomposition), else ``None``. ``ihi``,
+    ``shift_len`` and ``trend_len`` are scalars shared by all rows or per-row arrays of
+    shape ``(M, 1)``. Call under ``np.errstate(all="ignore")``.
     """
-    valid = lim.valid
-    with np.errstate(invalid="ignore"):
-        s = np.sign(lim.y - lim.cl)
-        outside = valid & ((lim.y > lim.ucl) | (lim.y < lim.lcl))
-    s = np.where(valid & ~np.isnan(s), s, 0).astype(np.int8)
-    up = np.where(s > 0, 1, -1).astype(np.int8)
-    bits = outside.astype(np.uint8)
-    direction = np.where(outside, up, 0).astype(np.int8)
+    valid, y = lim.valid, lim.y
+    s = np.sign(np.where(valid, y - lim.cl, 0.0)).astype(np.int8)
+    usable = valid & lay.include if lay.any_excluded else valid
+    if lim.has_limits:
+        outside = valid & ((y > lim.ucl) | (y < lim.lcl))
+    else:
+        outside = np.zeros_like(valid)
     if outside_only:
-        return bits, direction, s
-    usable = valid & lay.include
-    zeros = np.zeros_like(outside)
-    shift, trend, tdir, two = zeros, zeros, direction, zeros
-    if not ihi.all():
-        shift, trend, tdir, two = _mdc(lay, lim, s, usable, outside, shift_len, trend_len)
-    if ihi.any():
-        i_shift, i_trend, i_tdir = _ihi(lay, lim, s, usable, shift_len, trend_len)
-        shift = np.where(ihi, i_shift, shift)
-        trend = np.where(ihi, i_trend, trend)
-        tdir = np.where(ihi, i_tdir, tdir)
-        two = np.where(ihi, False, two)
-    bits = (bits | (shift.view(np.uint8) << 1) | (trend.view(np.uint8) << 2)
-            | (two.view(np.uint8) << 3))
-    direction = np.where(
-        outside, up, np.where(trend, tdir, np.where(two | shift, up, 0))
-    ).astype(np.int8)
-    return bits, direction, s
+        return outside.view(np.uint8), np.where(outside, s, 0).astype(np.int8), s, usable, None
+    prev = lay.prev(usable)
+    runs = None
+    if ihi is True:
+        shift, trend, tdir, two = (*_ihi(lay, lim, s, usable, prev, shift_len, trend_len),
+                                   np.zeros_like(valid))
+    else:
+        shift, trend, tdir_m, two, runs = _mdc(lay, lim, s, usable, prev, outside, shift_len,
+                                               trend_len)
+        tdir = s if tdir_m is None else tdir_m
+        if ihi is not False:
+            i_shift, i_trend, i_tdir = _ihi(lay, lim, s, usable, prev, shift_len, trend_len)
+            shift = np.where(ihi, i_shift, shift)
+            trend = np.where(ihi, i_trend, trend)
+            tdir = np.where(ihi, i_tdir, tdir)
+            two = np.where(ihi, False, two)
+        if runs is not None and (usable & (s == 0)).any():
+            runs = None
+    bits = (outside.view(np.uint8) | (shift.view(np.uint8) << 1)
+            | (trend.view(np.uint8) << 2) | (two.view(np.uint8) << 3))
+    direction = np.where(trend & ~outside, tdir, np.where(outside | two | shift, s, 0))
+    return bits, direction.astype(np.int8), s, usable, runs

@@ -97,29 +97,35 @@ def anhoej_limits(n_useful: int) -> tuple[int, int]:
 
 
 def runs_analysis(
-    lay: Layout, side: npt.NDArray[np.int8], usable: BoolArray
+    lay: Layout,
+    side: npt.NDArray[np.int8],
+    usable: BoolArray,
+    runs: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
     """Per (series, phase) cell: n_useful, longest run, its maximum, crossings, minimum.
 
     ``side`` is the sign of ``y - cl``; ``usable`` marks points with a value that are not
-    excluded. Cells without useful points have -1 for the four run statistics.
+    excluded; ``runs`` may pass an already computed decomposition (see
+    :func:`qicollab.spc.rules.evaluate_rules`). Cells without useful points have -1 for
+    the four run statistics.
     """
     useful = usable & (side != 0)
-    prev = lay.prev(useful)
-    cont = useful & (prev >= 0) & (side == take(side, prev))
-    _, run_len, starts = run_lengths(useful, cont)
-    n_useful = lay.gcount(useful).astype(np.int64)
+    if runs is None:
+        prev = lay.prev(useful)
+        runs = run_lengths(useful, (prev >= 0) & (side == take(side, prev)))
+    _, lengths, starts = runs
+    n_useful = np.bincount(lay.key[useful.ravel()], minlength=lay.size)
     run_keys = lay.key[starts]
     n_runs = np.bincount(run_keys, minlength=lay.size)
     longest = np.zeros(lay.size, dtype=np.int64)
-    np.maximum.at(longest, run_keys, run_len.ravel()[starts])
+    np.maximum.at(longest, run_keys, lengths)
     has = n_useful > 0
     crossings = np.where(has, np.maximum(n_runs - 1, 0), -1)
     longest = np.where(has, longest, -1)
-    with np.errstate(divide="ignore"):
-        lmax = np.where(has, np.round(np.log2(np.maximum(n_useful, 1))) + 3, -1)
+    lmax = np.where(has, np.round(np.log2(np.maximum(n_useful, 1))) + 3, -1).astype(np.int64)
     values = np.unique(n_useful)
     table = np.array([crossings_min(v) if v > 0 else -1 for v in values.tolist()],
                      dtype=np.int64)
-    cmin = table[np.searchsorted(values, n_useful)]
-    return n_useful, longest, lmax.astype(np.int64), crossings, cmin
+    cmin = table[np.searchsorted(values, n_useful)] if len(values) > 1 else np.full(
+        lay.size, table[0])
+    return n_useful, longest, lmax, crossings, cmin
