@@ -1,0 +1,1 @@
+"""Pages for learning from deaths: thin function views (authorise, select or serve, render)."""
