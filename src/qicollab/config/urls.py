@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("qicollab.core.urls")),
     path("accounts/", include("qicollab.accounts.urls")),
     path("", include("qicollab.organisations.urls")),
+    path("projects/", include("qicollab.projects.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -47,7 +47,9 @@ class PdsaCycle(TimeStampedModel):
     change_ideas = models.ManyToManyField(ChangeIdea, related_name="pdsa_cycles")
     title = models.CharField(max_length=200)
     cycle_number = models.PositiveSmallIntegerField(
-        "Cycle number", help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…"
+        "Cycle number",
+        blank=True,  # left blank on a form, the service numbers it next in the ramp
+        help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…"
     )
     scale = models.CharField(
         "Scale of this test",

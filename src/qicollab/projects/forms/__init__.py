@@ -1,0 +1,1 @@
+"""Forms check the shape of input; services check the business rules."""

@@ -1,0 +1,237 @@
+"""Reads of projects, always scoped by the viewer (mirrors ``projects.rules``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+
+from qicollab.accounts.models import Person
+from qicollab.accounts.roles import roles_for
+from qicollab.collaborative.models import Theme, Workstream
+from qicollab.organisations.models import Collaborative, Organisation
+from qicollab.projects.models import (
+    DEFAULT_SCALE_CODE,
+    ChangeIdea,
+    CollaborativeScaleChoice,
+    PdsaCycle,
+    PrimaryDriver,
+    ProgressReport,
+    Project,
+    ProjectMember,
+    ScaleDefinition,
+    ScaleLevel,
+    SecondaryDriver,
+    Sharing,
+    TeamRole,
+)
+from qicollab.projects.rules import project_roles
+
+_SHARED = (Sharing.ORGANISATION, Sharing.COLLABORATIVE)
+
+
+def visible_projects(*, viewer: Any) -> QuerySet[Project]:
+    """Every project the viewer may read: the SQL twin of ``rules.can_view_project``."""
+    r = roles_for(viewer)
+    qs = Project.objects.all()
+    if r.is_superuser:
+        return qs
+    cond = Q(sharing=Sharing.PUBLIC)
+    if r.is_authenticated:
+        partner_of_mine = Project.partner_organisations.through.objects.filter(
+            organisation_id__in=r.own_org_ids
+        ).values("project_id")
+        cond |= (
+            Q(pk__in=list(project_roles(viewer)))
+            | Q(collaborative_id__in=r.coordinator_collab_ids)
+            | Q(lead_organisation_id__in=r.managed_org_ids)
+            | Q(sharing__in=_SHARED, lead_organisation_id__in=r.own_org_ids)
+            | Q(sharing__in=_SHARED, pk__in=partner_of_mine)
+            | Q(sharing=Sharing.COLLABORATIVE, collaborative_id__in=r.member_collab_ids)
+        )
+    return qs.filter(cond)
+
+
+def _latest(field: str) -> Subquery:
+    # Newest month first; in a month with both ratings the faculty's ("faculty" < "self").
+    return Subquery(
+        ProgressReport.objects.filter(project=OuterRef("pk"))
+        .order_by("-month", "rater_type")
+        .values(field)[:1]
+    )
+
+
+def project_list(
+    *,
+    viewer: Any,
+    search: str = "",
+    status: str = "",
+    workstream: Workstream | None = None,
+    organisation: Organisation | None = None,
+    collaborative: Collaborative | None = None,
+) -> QuerySet[Project]:
+    """Projects the viewer may read, filtered, with what the list shows (constant queries)."""
+    qs = visible_projects(viewer=viewer)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(summary__icontains=search) | Q(tags__name__iexact=search))
+    if status:
+        qs = qs.filter(status=status)
+    if workstream is not None:
+        qs = qs.filter(workstream=workstream)
+    if organisation is not None:
+        qs = qs.filter(
+            Q(lead_organisation=organisation)
+            | Q(pk__in=Project.partner_organisations.through.objects.filter(
+                organisation=organisation
+            ).values("project_id"))
+        )
+    if collaborative is not None:
+        qs = qs.filter(collaborative=collaborative)
+    return (
+        qs.distinct()
+        .select_related("lead_organisation", "workstream", "collaborative")
+        .annotate(latest_score=_latest("score"), latest_month=_latest("month"))
+        .order_by("title")
+    )
+
+
+def project_get(*, viewer: Any, slug: str) -> Project | None:
+    """One project if the viewer may read it, else ``None`` (shown as 404)."""
+    return (
+        visible_projects(viewer=viewer)
+        .filter(slug=slug)
+        .select_related("lead_organisation", "workstream", "collaborative", "created_by")
+        .prefetch_related("partner_organisations", "themes", "tags")
+        .first()
+    )
+
+
+_ROLE_ORDER = Case(
+    *(When(role=role, then=Value(i)) for i, role in enumerate(TeamRole.values)),
+    output_field=IntegerField(),
+)
+
+
+def project_team(*, project: Project) -> QuerySet[ProjectMember]:
+    """The team, leads first, in the order of the roles."""
+    return (
+        project.members.select_related("person")
+        .annotate(role_rank=_ROLE_ORDER)
+        .order_by("role_rank", "person__full_name")
+    )
+
+
+def team_candidates(*, project: Project, viewer: Any) -> QuerySet[Person]:
+    """People who could join the team: at the project's organisations or its faculty.
+
+    Limited to people the viewer may see, and not already on the team.
+    """
+    from qicollab.accounts.selectors import person_list
+
+    at_orgs = Q(
+        affiliations__organisation_id__in=project.organisation_ids,
+        affiliations__ended_on__isnull=True,
+    )
+    faculty = Q(collaborative_roles__collaborative_id=project.collaborative_id)
+    return (
+        person_list(viewer=viewer)
+        .filter(pk__in=Person.objects.filter(at_orgs | faculty).values("pk"))
+        .exclude(pk__in=project.members.values("person_id"))
+        .order_by("full_name")
+    )
+
+
+def creation_collaboratives(*, viewer: Any) -> QuerySet[Collaborative]:
+    """Collaboratives in which the viewer may start a project."""
+    from qicollab.projects.rules import CREATOR_ROLES
+
+    r = roles_for(viewer)
+    if r.is_superuser:
+        return Collaborative.objects.order_by("name")
+    own = frozenset(o for o, role in r.org_roles.items() if role in CREATOR_ROLES)
+    ids = set(r.coordinator_collab_ids)
+    ids |= {c for c in r.member_collab_ids if r.collab_org_ids.get(c, frozenset()) & own}
+    return Collaborative.objects.filter(pk__in=ids).order_by("name")
+
+
+def creation_organisations(*, viewer: Any, collaborative: Collaborative) -> QuerySet[Organisation]:
+    """Organisations that may lead a project there: current members the viewer works for.
+
+    Coordinators of the collaborative may start a project for any of its members.
+    """
+    from qicollab.projects.rules import CREATOR_ROLES
+
+    r = roles_for(viewer)
+    members = collaborative.memberships.current().values("organisation_id")
+    qs = Organisation.objects.filter(pk__in=members)
+    if not (r.is_superuser or collaborative.pk in r.coordinator_collab_ids):
+        qs = qs.filter(pk__in=[o for o, role in r.org_roles.items() if role in CREATOR_ROLES])
+    return qs.order_by("name")
+
+
+def collaborative_workstreams(*, collaborative_ids: Any) -> QuerySet[Workstream]:
+    return Workstream.objects.filter(collaborative_id__in=collaborative_ids).select_related(
+        "collaborative"
+    )
+
+
+def collaborative_themes(*, collaborative_ids: Any) -> QuerySet[Theme]:
+    return Theme.objects.filter(collaborative_id__in=collaborative_ids).select_related(
+        "collaborative"
+    )
+
+
+def scale_for(*, collaborative: Collaborative | int) -> ScaleDefinition:
+    """The scale the collaborative rates on: its choice, else the newest Life QI wording."""
+    cid = collaborative if isinstance(collaborative, int) else collaborative.pk
+    levels = Prefetch("levels", queryset=ScaleLevel.objects.order_by("value"))
+    choice = CollaborativeScaleChoice.objects.filter(collaborative_id=cid).values("scale_id")
+    scale = ScaleDefinition.objects.filter(pk__in=choice).prefetch_related(levels).first()
+    if scale is None:
+        scale = (
+            ScaleDefinition.objects.filter(code=DEFAULT_SCALE_CODE, is_active=True)
+            .order_by("-version")
+            .prefetch_related(levels)
+            .first()
+        )
+    if scale is None:  # the seed migration always creates it; guard against a wiped table
+        raise ScaleDefinition.DoesNotExist("No progress scale has been defined.")
+    return scale
+
+
+def progress_reports(*, project: Project) -> QuerySet[ProgressReport]:
+    return project.progress_reports.select_related("rater", "scale").order_by("-month", "rater_type")
+
+
+def diagram_nodes(
+    *, project: Project
+) -> tuple[list[PrimaryDriver], list[SecondaryDriver], list[ChangeIdea]]:
+    """The driver diagram's nodes with their links and each idea's cycles (four queries)."""
+    primaries = list(project.primary_drivers.order_by("order", "id"))
+    secondaries = list(
+        project.secondary_drivers.order_by("order", "id").prefetch_related(
+            Prefetch("primaries", queryset=PrimaryDriver.objects.only("id"))
+        )
+    )
+    ideas = list(
+        project.change_ideas.order_by("order", "id").prefetch_related(
+            Prefetch("secondaries", queryset=SecondaryDriver.objects.only("id")),
+            Prefetch(
+                "pdsa_cycles",
+                queryset=PdsaCycle.objects.order_by("cycle_number", "planned_start", "id"),
+            ),
+        )
+    )
+    return primaries, secondaries, ideas
+
+
+def pdsa_cycles(*, project: Project) -> QuerySet[PdsaCycle]:
+    return (
+        project.pdsa_cycles.select_related("owner")
+        .prefetch_related("change_ideas")
+        .order_by("cycle_number", "planned_start", "id")
+    )
+
+
+def pdsa_get(*, project: Project, pk: int) -> PdsaCycle | None:
+    return pdsa_cycles(project=project).filter(pk=pk).first()

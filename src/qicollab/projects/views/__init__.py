@@ -1,0 +1,1 @@
+"""Project pages: thin function views, one module per part of the project."""
