@@ -1,0 +1,974 @@
+"""The demo's content: a fictional collaborative modelled on a real one.
+
+The shape follows the South of England Mental Health Quality and Patient Safety Improvement
+Collaborative (11 mental-health trusts, sponsored by two AHSNs, a multi-disciplinary faculty,
+a programme manager per trust, four workstreams and two cross-cutting themes, running since
+2009). Every organisation, place and person here is invented: names that read as made up,
+``.example`` email domains (reserved, never delivered) and ODS codes in the unused "RZ"/"TZ"/"QZ"
+ranges. The workstream and theme wording is the real collaborative's published text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from qicollab.accounts.models import LivedExperience, Profession
+from qicollab.organisations.models import (
+    AffiliationRole,
+    CollaborativeKind,
+    CollaborativeRoleKind,
+    OrganisationType,
+    Region,
+)
+
+D = dt.date
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    slug: str
+    name: str
+    short_name: str
+    org_type: str
+    region: str
+    ods_code: str = ""
+    description: str = ""
+
+    @property
+    def domain(self) -> str:
+        return f"{self.slug}.example"
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    full_name: str
+    org: str  # organisation slug
+    role: str  # AffiliationRole
+    job_title: str
+    profession: str
+    since: dt.date  # when their affiliation started
+    lived_experience: str = ""
+    is_staff: bool = False
+
+    @property
+    def email(self) -> str:
+        return email_for(self.full_name, self.org)
+
+
+@dataclass(frozen=True)
+class MembershipSpec:
+    org: str
+    joined_on: dt.date
+    left_on: dt.date | None = None
+    programme_manager: str = ""  # full name of a PersonSpec at ``org``
+
+
+@dataclass(frozen=True)
+class CollaborativeSpec:
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    region: str
+    lead_organisation: str
+    sponsors: tuple[str, ...]
+    purpose: str
+    started_on: dt.date
+    members: tuple[MembershipSpec, ...]
+    is_public: bool = True
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    person: str  # full name
+    role: str  # CollaborativeRoleKind
+    title: str
+
+
+@dataclass(frozen=True)
+class WorkstreamSpec:
+    slug: str
+    name: str
+    subtitle: str
+    description: str
+    goal_statement: str
+    leads: tuple[str, ...]  # full names
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    slug: str
+    name: str
+    description: str
+    principles: tuple[str, ...]
+
+
+_TITLES = re.compile(r"^(Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.? ")
+
+
+def email_for(full_name: str, org_slug: str) -> str:
+    """``Dr Tobias Fennelby`` at ``carrowdown`` -> ``tobias.fennelby@carrowdown.example``."""
+    name = _TITLES.sub("", full_name).lower()
+    local = ".".join(re.sub(r"[^a-z-]", "", part) for part in name.split())
+    return f"{local}@{org_slug}.example"
+
+
+# --- Organisations --------------------------------------------------------------------
+
+T, AHSN, NAT = OrganisationType.NHS_TRUST, OrganisationType.AHSN, OrganisationType.NATIONAL_BODY
+SW, SE = Region.SOUTH_WEST, Region.SOUTH_EAST
+
+NATIONAL_BODY = OrgSpec(
+    "national-office",
+    "National Patient Safety Improvement Office",
+    "National PSI Office",
+    NAT,
+    Region.NATIONAL,
+    description="Runs the national Patient Safety Collaborative programme with the AHSNs.",
+)
+
+LEAD_AHSN = OrgSpec(
+    "southcliff-ahsn",
+    "Southcliff Academic Health Science Network",
+    "Southcliff AHSN",
+    AHSN,
+    SW,
+    "QZ1",
+    "Hosts the Southern Counties Mental Health Improvement Collaborative.",
+)
+SPONSOR_AHSN = OrgSpec(
+    "westmoor-ahsn",
+    "Westmoor Academic Health Science Network",
+    "Westmoor AHSN",
+    AHSN,
+    SW,
+    "QZ2",
+    "Co-sponsors the mental health collaborative and provides improvement advisors.",
+)
+
+
+def _mh(slug: str, name: str, short: str, region: str, ods: str, area: str) -> OrgSpec:
+    return OrgSpec(
+        slug,
+        name,
+        short,
+        T,
+        region,
+        ods,
+        f"Provides mental health, learning disability and community services across {area}.",
+    )
+
+
+# The 11 current member trusts, then the one that left. Avonvale is "trust A" of the demo.
+MH_TRUSTS: tuple[OrgSpec, ...] = (
+    _mh(
+        "avonvale",
+        "Avonvale Partnership NHS Foundation Trust",
+        "Avonvale",
+        SW,
+        "RZ1",
+        "Avonvale and the Marl Hills",
+    ),
+    _mh(
+        "brackenmoor",
+        "Brackenmoor Health and Care NHS Trust",
+        "Brackenmoor",
+        SW,
+        "RZ2",
+        "Brackenmoor and the northern moorland towns",
+    ),
+    _mh(
+        "carrowdown",
+        "Carrowdown Mental Health NHS Foundation Trust",
+        "Carrowdown",
+        SW,
+        "RZ3",
+        "the Carrowdown peninsula",
+    ),
+    _mh(
+        "dunmere-valley",
+        "Dunmere Valley Partnership NHS Trust",
+        "Dunmere Valley",
+        SW,
+        "RZ4",
+        "the Dunmere valley and its market towns",
+    ),
+    _mh(
+        "eastbrook-downs",
+        "Eastbrook Downs Mental Health NHS Foundation Trust",
+        "Eastbrook Downs",
+        SE,
+        "RZ5",
+        "Eastbrook and the chalk downs",
+    ),
+    _mh(
+        "fernwick-harrowcombe",
+        "Fernwick and Harrowcombe Partnership NHS Trust",
+        "Fernwick and Harrowcombe",
+        SE,
+        "RZ6",
+        "Fernwick, Harrowcombe and the coastal villages",
+    ),
+    _mh(
+        "glenhollow",
+        "Glenhollow Community and Mental Health NHS Trust",
+        "Glenhollow",
+        SW,
+        "RZ7",
+        "Glenhollow and the western isles",
+    ),
+    _mh(
+        "hartleigh-coast",
+        "Hartleigh Coast NHS Foundation Trust",
+        "Hartleigh Coast",
+        SE,
+        "RZ8",
+        "the Hartleigh coast",
+    ),
+    _mh(
+        "lowenford",
+        "Lowenford Mental Health NHS Trust",
+        "Lowenford",
+        SE,
+        "RZ9",
+        "Lowenford city and the surrounding shire",
+    ),
+    _mh(
+        "marlcombe",
+        "Marlcombe Partnership NHS Foundation Trust",
+        "Marlcombe",
+        SW,
+        "RZA",
+        "Marlcombe and the southern dales",
+    ),
+    _mh(
+        "silverbourne",
+        "Silverbourne Mental Health NHS Foundation Trust",
+        "Silverbourne",
+        SE,
+        "RZB",
+        "Silverbourne and the river towns",
+    ),
+)
+FORMER_TRUST = _mh(
+    "westercombe",
+    "Westercombe Healthcare NHS Trust",
+    "Westercombe",
+    SW,
+    "RZC",
+    "Westercombe (its services passed to Avonvale in 2016)",
+)
+
+# Other regional Patient Safety Collaboratives, each with its host AHSN and a member or two.
+OTHER_PSC_ORGS: tuple[OrgSpec, ...] = (
+    OrgSpec(
+        "northfell-ahsn",
+        "Northfell Academic Health Science Network",
+        "Northfell AHSN",
+        AHSN,
+        Region.NORTH_EAST_YORKSHIRE,
+        "QZ4",
+    ),
+    OrgSpec(
+        "northfell-teaching",
+        "Northfell Teaching Hospitals NHS Foundation Trust",
+        "Northfell Teaching",
+        T,
+        Region.NORTH_EAST_YORKSHIRE,
+        "TZ1",
+    ),
+    OrgSpec(
+        "ravensgarth",
+        "Ravensgarth Community Healthcare NHS Trust",
+        "Ravensgarth",
+        T,
+        Region.NORTH_EAST_YORKSHIRE,
+        "TZ2",
+    ),
+    OrgSpec(
+        "midshire-ahsn",
+        "Midshire Academic Health Science Network",
+        "Midshire AHSN",
+        AHSN,
+        Region.MIDLANDS,
+        "QZ5",
+    ),
+    OrgSpec(
+        "midshire-royal",
+        "Midshire Royal Hospitals NHS Trust",
+        "Midshire Royal",
+        T,
+        Region.MIDLANDS,
+        "TZ3",
+    ),
+    OrgSpec(
+        "eastmarsh-hin",
+        "Eastmarsh Health Innovation Network",
+        "Eastmarsh HIN",
+        AHSN,
+        Region.EAST_OF_ENGLAND,
+        "QZ6",
+    ),
+    OrgSpec(
+        "fenholme",
+        "Fenholme University Hospitals NHS Foundation Trust",
+        "Fenholme",
+        T,
+        Region.EAST_OF_ENGLAND,
+        "TZ4",
+    ),
+    OrgSpec(
+        "eastmarsh-ambulance",
+        "Eastmarsh Ambulance Service NHS Trust",
+        "Eastmarsh Ambulance",
+        T,
+        Region.EAST_OF_ENGLAND,
+        "TZ5",
+    ),
+    OrgSpec(
+        "greywater-ahsn", "Greywater Health Partners", "Greywater AHSN", AHSN, Region.LONDON, "QZ7"
+    ),
+    OrgSpec(
+        "greywater-kingsholt",
+        "Greywater and Kingsholt Hospitals NHS Trust",
+        "Greywater and Kingsholt",
+        T,
+        Region.LONDON,
+        "TZ6",
+    ),
+)
+
+ORGANISATIONS: tuple[OrgSpec, ...] = (
+    NATIONAL_BODY,
+    LEAD_AHSN,
+    SPONSOR_AHSN,
+    *MH_TRUSTS,
+    FORMER_TRUST,
+    *OTHER_PSC_ORGS,
+)
+
+# --- People ---------------------------------------------------------------------------
+
+PM, STAFF, PARTNER, VIEWER = (
+    AffiliationRole.PROGRAMME_MANAGER,
+    AffiliationRole.STAFF,
+    AffiliationRole.PARTNER,
+    AffiliationRole.VIEWER,
+)
+P = Profession
+LE = LivedExperience
+
+NATIONAL_ADMINS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Imogen Larkmoor",
+        NATIONAL_BODY.slug,
+        STAFF,
+        "Head of the Patient Safety Collaborative programme",
+        P.MANAGEMENT,
+        D(2014, 10, 1),
+        is_staff=True,
+    ),
+    PersonSpec(
+        "Desmond Pennyroyal",
+        NATIONAL_BODY.slug,
+        STAFF,
+        "Programme analyst",
+        P.QUALITY,
+        D(2017, 5, 2),
+    ),
+)
+
+LEADS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Rosalind Thistlecombe",
+        LEAD_AHSN.slug,
+        STAFF,
+        "Mental health collaborative programme lead",
+        P.QUALITY,
+        D(2014, 6, 2),
+    ),
+    PersonSpec(
+        "Marcus Juniperdale",
+        LEAD_AHSN.slug,
+        STAFF,
+        "Associate director of patient safety",
+        P.MANAGEMENT,
+        D(2011, 9, 5),
+    ),
+)
+
+FACULTY: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Dr Tobias Fennelby", "carrowdown", STAFF, "Medical director", P.MEDICAL, D(2008, 3, 3)
+    ),
+    PersonSpec(
+        "Yusuf Alderwick", SPONSOR_AHSN.slug, STAFF, "Improvement advisor", P.QUALITY, D(2015, 1, 5)
+    ),
+    PersonSpec(
+        "Cerys Kestrelmoor", LEAD_AHSN.slug, STAFF, "Improvement advisor", P.QUALITY, D(2016, 4, 4)
+    ),
+    PersonSpec(
+        "Dr Ifeoma Tansyworth",
+        "dunmere-valley",
+        STAFF,
+        "Consultant pharmacist",
+        P.PHARMACY,
+        D(2012, 7, 2),
+    ),
+    PersonSpec(
+        "Grace Rowanbridge",
+        "eastbrook-downs",
+        STAFF,
+        "Nurse consultant, physical health",
+        P.NURSING,
+        D(2013, 2, 4),
+    ),
+    PersonSpec(
+        "Felix Yarrowcombe",
+        "glenhollow",
+        PARTNER,
+        "Patient leader",
+        P.LIVED_EXPERIENCE,
+        D(2015, 9, 7),
+        lived_experience=LE.PATIENT,
+    ),
+    PersonSpec(
+        "Dr Harriet Quillfeather",
+        SPONSOR_AHSN.slug,
+        STAFF,
+        "Senior analyst, measurement for improvement",
+        P.ACADEMIC,
+        D(2018, 1, 8),
+    ),
+)
+
+PROGRAMME_MANAGERS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Priya Willowmere",
+        "avonvale",
+        PM,
+        "Quality improvement programme manager",
+        P.QUALITY,
+        D(2014, 4, 1),
+    ),
+    PersonSpec(
+        "Jonah Kestrelby",
+        "brackenmoor",
+        PM,
+        "Patient safety programme manager",
+        P.NURSING,
+        D(2012, 11, 5),
+    ),
+    PersonSpec(
+        "Leona Fernhallow",
+        "carrowdown",
+        PM,
+        "Head of quality improvement",
+        P.QUALITY,
+        D(2016, 3, 7),
+    ),
+    PersonSpec(
+        "Gareth Puddlecombe",
+        "dunmere-valley",
+        PM,
+        "QI programme manager",
+        P.MANAGEMENT,
+        D(2010, 6, 1),
+    ),
+    PersonSpec(
+        "Aisha Lindqvale",
+        "eastbrook-downs",
+        PM,
+        "Patient safety and quality lead",
+        P.NURSING,
+        D(2014, 4, 1),
+    ),
+    PersonSpec(
+        "Tomasz Wrenhollow",
+        "fernwick-harrowcombe",
+        PM,
+        "Quality improvement lead",
+        P.AHP,
+        D(2015, 8, 3),
+    ),
+    PersonSpec(
+        "Bronwen Sedgewater",
+        "glenhollow",
+        PM,
+        "Programme manager, quality and safety",
+        P.QUALITY,
+        D(2009, 4, 1),
+    ),
+    PersonSpec(
+        "Kieran Starlingford",
+        "hartleigh-coast",
+        PM,
+        "QI programme manager",
+        P.MANAGEMENT,
+        D(2014, 10, 1),
+    ),
+    PersonSpec(
+        "Esther Moonpenny",
+        "lowenford",
+        PM,
+        "Improvement programme manager",
+        P.PSYCHOLOGY,
+        D(2016, 4, 1),
+    ),
+    PersonSpec(
+        "Rafael Hollowell", "marlcombe", PM, "Head of patient safety", P.NURSING, D(2011, 4, 1)
+    ),
+    PersonSpec(
+        "Joy Tidewhistle",
+        "silverbourne",
+        PM,
+        "Quality improvement programme manager",
+        P.QUALITY,
+        D(2019, 4, 1),
+    ),
+    PersonSpec(
+        "Neville Cragstone",
+        "westercombe",
+        PM,
+        "Clinical governance manager",
+        P.MANAGEMENT,
+        D(2009, 4, 1),
+    ),
+)
+
+# Patients, carers and family members who join as partners in improvement.
+PARTNERS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Mabel Cloverhythe",
+        "avonvale",
+        PARTNER,
+        "Carer partner",
+        P.LIVED_EXPERIENCE,
+        D(2017, 6, 5),
+        lived_experience=LE.CARER,
+    ),
+    PersonSpec(
+        "Dominic Thornapple",
+        "brackenmoor",
+        PARTNER,
+        "Expert by experience",
+        P.LIVED_EXPERIENCE,
+        D(2018, 2, 5),
+        lived_experience=LE.PATIENT,
+    ),
+    PersonSpec(
+        "Ruth Larchwhistle",
+        "carrowdown",
+        PARTNER,
+        "Family partner, learning from deaths",
+        P.LIVED_EXPERIENCE,
+        D(2018, 9, 3),
+        lived_experience=LE.FAMILY,
+    ),
+    PersonSpec(
+        "Samira Bluehaven",
+        "eastbrook-downs",
+        PARTNER,
+        "Peer researcher",
+        P.LIVED_EXPERIENCE,
+        D(2019, 1, 7),
+        lived_experience=LE.PATIENT,
+    ),
+    PersonSpec(
+        "Colin Mistleby",
+        "hartleigh-coast",
+        PARTNER,
+        "Carer representative",
+        P.LIVED_EXPERIENCE,
+        D(2016, 5, 2),
+        lived_experience=LE.CARER,
+    ),
+    PersonSpec(
+        "Adeola Sunnyvane",
+        "lowenford",
+        PARTNER,
+        "Lived-experience partner",
+        P.LIVED_EXPERIENCE,
+        D(2020, 10, 5),
+        lived_experience=LE.PATIENT,
+    ),
+    PersonSpec(
+        "June Heatherlow",
+        "marlcombe",
+        PARTNER,
+        "Family liaison volunteer",
+        P.LIVED_EXPERIENCE,
+        D(2017, 3, 6),
+        lived_experience=LE.FAMILY,
+    ),
+    PersonSpec(
+        "Pip Ottersley",
+        "silverbourne",
+        PARTNER,
+        "Recovery college tutor",
+        P.LIVED_EXPERIENCE,
+        D(2021, 1, 4),
+        lived_experience=LE.PATIENT,
+    ),
+)
+
+VIEWERS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Hugo Sorrelgate", "avonvale", VIEWER, "Non-executive director", P.MANAGEMENT, D(2020, 7, 1)
+    ),
+    PersonSpec(
+        "Beatrix Wrenfield", "hartleigh-coast", VIEWER, "Public governor", P.OTHER, D(2022, 3, 1)
+    ),
+)
+
+# Named staff: the demo's "project lead at trust A" and "staff member at another trust".
+NAMED_STAFF: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Owen Brackenholt",
+        "avonvale",
+        STAFF,
+        "Ward manager, Larkspur ward",
+        P.NURSING,
+        D(2015, 11, 2),
+    ),
+    PersonSpec(
+        "Nia Heronsgill", "brackenmoor", STAFF, "Clinical psychologist", P.PSYCHOLOGY, D(2019, 9, 2)
+    ),
+)
+
+OTHER_PSC_LEADS: tuple[PersonSpec, ...] = (
+    PersonSpec(
+        "Callum Brackenridge",
+        "northfell-ahsn",
+        STAFF,
+        "Patient safety collaborative lead",
+        P.QUALITY,
+        D(2014, 10, 1),
+    ),
+    PersonSpec(
+        "Anika Dovecote",
+        "midshire-ahsn",
+        STAFF,
+        "Patient safety collaborative lead",
+        P.NURSING,
+        D(2015, 3, 2),
+    ),
+    PersonSpec(
+        "Hamish Reedsworth",
+        "eastmarsh-hin",
+        STAFF,
+        "Head of patient safety",
+        P.MEDICAL,
+        D(2014, 10, 1),
+    ),
+    PersonSpec(
+        "Lola Quayleigh",
+        "greywater-ahsn",
+        STAFF,
+        "Patient safety programme director",
+        P.MANAGEMENT,
+        D(2016, 6, 6),
+    ),
+)
+
+NAMED_PEOPLE: tuple[PersonSpec, ...] = (
+    *NATIONAL_ADMINS,
+    *LEADS,
+    *FACULTY,
+    *PROGRAMME_MANAGERS,
+    *PARTNERS,
+    *VIEWERS,
+    *NAMED_STAFF,
+    *OTHER_PSC_LEADS,
+)
+
+# Generated staff per current member trust (named staff above count towards it), for a
+# collaborative of about 80 people in all.
+STAFF_PER_TRUST = 4
+STAFF_AT_TRUST_A = 5
+
+STAFF_ROLES: tuple[tuple[str, str], ...] = (
+    (P.NURSING, "Ward manager"),
+    (P.NURSING, "Charge nurse"),
+    (P.NURSING, "Community mental health nurse"),
+    (P.NURSING, "Matron, acute inpatient services"),
+    (P.NURSING, "Crisis team nurse"),
+    (P.MEDICAL, "Consultant psychiatrist"),
+    (P.MEDICAL, "Specialty doctor"),
+    (P.PSYCHOLOGY, "Clinical psychologist"),
+    (P.PHARMACY, "Mental health pharmacist"),
+    (P.PHARMACY, "Pharmacy technician"),
+    (P.AHP, "Occupational therapist"),
+    (P.AHP, "Physiotherapist"),
+    (P.AHP, "Dietitian"),
+    (P.SOCIAL_WORK, "Approved mental health professional"),
+    (P.HEALTHCARE_SUPPORT, "Healthcare support worker"),
+    (P.HEALTHCARE_SUPPORT, "Peer support worker"),
+    (P.MANAGEMENT, "Service manager"),
+    (P.QUALITY, "Quality improvement coach"),
+    (P.QUALITY, "Patient safety lead"),
+    (P.ACADEMIC, "Research fellow"),
+)
+
+FIRST_NAMES: tuple[str, ...] = (
+    "Amara", "Ben", "Chloe", "Dev", "Eleanor", "Farah", "George", "Hana", "Isaac", "Jasmine",
+    "Kofi", "Lucy", "Mohammed", "Niamh", "Oliver", "Poppy", "Rhys", "Sofia", "Tariq", "Ursula",
+    "Vikram", "Willow", "Yasmin", "Zac", "Aled", "Bethan", "Ciaran", "Dalia", "Efe", "Freya",
+    "Gethin", "Hollie", "Ibrahim", "Jodie", "Kwame", "Leah", "Marek", "Nadia", "Osian", "Pearl",
+    "Rosa", "Seren", "Theo", "Uma", "Vera", "Ayesha", "Bryony", "Delyth", "Emeka", "Fiona",
+    "Gwen", "Harvey", "Ines", "Kezia", "Lottie", "Malik", "Noor", "Orla", "Piotr", "Ruby",
+    "Sunil", "Tegan", "Zofia",
+)  # fmt: skip
+
+# Surnames made up for the demo, so no generated name belongs to a real clinician.
+SURNAMES: tuple[str, ...] = (
+    "Applewhistle", "Barleycombe", "Bellhollow", "Briarfield", "Buttonwick", "Candlemere",
+    "Copperhythe", "Dapplewood", "Dewbury", "Elderwick", "Farrowdale", "Featherby", "Foxenhurst",
+    "Gorseway", "Greenwhistle", "Harebell", "Hawthorncombe", "Honeyfield", "Ivyholt",
+    "Kettlewick", "Lanternbury", "Lichenfold", "Lindenmoor", "Oakleaf", "Orchardine",
+    "Pebblewick", "Pipersgate", "Primrosefield", "Quincewell", "Reedmarsh", "Ribbonwood",
+    "Saffronby", "Sallowmere", "Silverthorn", "Sparrowhill", "Starwort", "Umberholt",
+    "Velvetleaf", "Whistledown", "Willowbeck", "Zephyrine", "Moorcrest", "Tumblewick",
+)  # fmt: skip
+
+# --- Collaboratives -------------------------------------------------------------------
+
+MH_COLLABORATIVE = CollaborativeSpec(
+    slug="southern-counties-mh",
+    name="Southern Counties Mental Health Quality and Patient Safety Improvement Collaborative",
+    short_name="Southern Counties MH Collaborative",
+    kind=CollaborativeKind.TOPIC,
+    region=SW,
+    lead_organisation=LEAD_AHSN.slug,
+    sponsors=(LEAD_AHSN.slug, SPONSOR_AHSN.slug),
+    purpose=(
+        "Our aim is to make care safer by improving quality in mental healthcare. The "
+        "collaborative brings people with lived experience and staff from 11 mental health "
+        "trusts across the South of England together to find, test and share solutions to "
+        "local problems, so that nobody has to reinvent the wheel. Sponsored by the Southcliff "
+        "and Westmoor AHSNs, it has run since 2009 as a Breakthrough Series collaborative with "
+        "three learning sessions a year."
+    ),
+    started_on=D(2009, 4, 1),
+    members=(
+        MembershipSpec("avonvale", D(2009, 4, 1), programme_manager="Priya Willowmere"),
+        MembershipSpec("brackenmoor", D(2009, 4, 1), programme_manager="Jonah Kestrelby"),
+        MembershipSpec("carrowdown", D(2009, 4, 1), programme_manager="Leona Fernhallow"),
+        MembershipSpec("dunmere-valley", D(2009, 4, 1), programme_manager="Gareth Puddlecombe"),
+        MembershipSpec("glenhollow", D(2009, 4, 1), programme_manager="Bronwen Sedgewater"),
+        MembershipSpec("marlcombe", D(2011, 4, 1), programme_manager="Rafael Hollowell"),
+        MembershipSpec("eastbrook-downs", D(2014, 4, 1), programme_manager="Aisha Lindqvale"),
+        MembershipSpec(
+            "fernwick-harrowcombe", D(2014, 4, 1), programme_manager="Tomasz Wrenhollow"
+        ),
+        MembershipSpec("hartleigh-coast", D(2014, 10, 1), programme_manager="Kieran Starlingford"),
+        MembershipSpec("lowenford", D(2016, 4, 1), programme_manager="Esther Moonpenny"),
+        MembershipSpec("silverbourne", D(2019, 4, 1), programme_manager="Joy Tidewhistle"),
+        # A founding member whose services merged into Avonvale: kept to show history.
+        MembershipSpec(
+            "westercombe", D(2009, 4, 1), D(2016, 3, 31), programme_manager="Neville Cragstone"
+        ),
+    ),
+)
+
+
+def _psc(
+    slug: str, name: str, region: str, ahsn: str, members: tuple[str, ...]
+) -> CollaborativeSpec:
+    return CollaborativeSpec(
+        slug=slug,
+        name=name,
+        short_name=name.replace(" Patient Safety Collaborative", " PSC"),
+        kind=CollaborativeKind.REGIONAL_PSC,
+        region=region,
+        lead_organisation=ahsn,
+        sponsors=(ahsn,),
+        purpose=(
+            "Helps health and care organisations in the region build a culture of safety, "
+            "continuous learning and improvement, and spread what works."
+        ),
+        started_on=D(2014, 10, 1),
+        members=tuple(MembershipSpec(m, D(2014, 10, 1)) for m in members),
+    )
+
+
+OTHER_PSCS: tuple[CollaborativeSpec, ...] = (
+    _psc(
+        "northfell-psc",
+        "Northfell Patient Safety Collaborative",
+        Region.NORTH_EAST_YORKSHIRE,
+        "northfell-ahsn",
+        ("northfell-teaching", "ravensgarth"),
+    ),
+    _psc(
+        "midshire-psc",
+        "Midshire Patient Safety Collaborative",
+        Region.MIDLANDS,
+        "midshire-ahsn",
+        ("midshire-royal",),
+    ),
+    _psc(
+        "eastmarsh-psc",
+        "Eastmarsh Patient Safety Collaborative",
+        Region.EAST_OF_ENGLAND,
+        "eastmarsh-hin",
+        ("fenholme", "eastmarsh-ambulance"),
+    ),
+    _psc(
+        "greywater-psc",
+        "Greywater Patient Safety Collaborative",
+        Region.LONDON,
+        "greywater-ahsn",
+        ("greywater-kingsholt",),
+    ),
+)
+
+COLLABORATIVES: tuple[CollaborativeSpec, ...] = (MH_COLLABORATIVE, *OTHER_PSCS)
+
+PROGRAMME_SLUG = "national-psc-programme"
+PROGRAMME_NAME = "National Patient Safety Collaborative Programme"
+PROGRAMME_DESCRIPTION = (
+    "The national programme of regional Patient Safety Collaboratives, led by the Academic "
+    "Health Science Networks: practical quality improvement to identify safety priorities, "
+    "develop solutions and build a culture of safety, continuous learning and improvement."
+)
+
+LEAD, FAC = CollaborativeRoleKind.LEAD, CollaborativeRoleKind.FACULTY
+
+MH_ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec("Rosalind Thistlecombe", LEAD, "Programme lead"),
+    RoleSpec("Marcus Juniperdale", LEAD, "Collaborative director"),
+    RoleSpec("Dr Tobias Fennelby", FAC, "Clinical lead"),
+    RoleSpec("Yusuf Alderwick", FAC, "Improvement advisor"),
+    RoleSpec("Cerys Kestrelmoor", FAC, "Improvement advisor, building capability"),
+    RoleSpec("Dr Ifeoma Tansyworth", FAC, "Medication workstream lead"),
+    RoleSpec("Grace Rowanbridge", FAC, "Physical health workstream lead"),
+    RoleSpec("Felix Yarrowcombe", FAC, "Patient leader"),
+    RoleSpec("Dr Harriet Quillfeather", FAC, "Measurement for improvement advisor"),
+)
+
+OTHER_PSC_ROLES: dict[str, RoleSpec] = {
+    "northfell-psc": RoleSpec("Callum Brackenridge", LEAD, "Collaborative lead"),
+    "midshire-psc": RoleSpec("Anika Dovecote", LEAD, "Collaborative lead"),
+    "eastmarsh-psc": RoleSpec("Hamish Reedsworth", LEAD, "Clinical lead"),
+    "greywater-psc": RoleSpec("Lola Quayleigh", LEAD, "Programme director"),
+}
+
+# --- Workstreams and cross-cutting themes (the real collaborative's published wording) -----
+
+WORKSTREAMS: tuple[WorkstreamSpec, ...] = (
+    WorkstreamSpec(
+        slug="medication",
+        name="Medication",
+        subtitle="Safer use of medicines in mental health care",
+        description=(
+            "This workstream aims to reduce avoidable harm from medicines wherever care is "
+            "delivered: reliable medicines reconciliation when people move between services, "
+            "safe monitoring of high-risk medicines such as lithium and clozapine, and "
+            "reviewing high-dose and combined antipsychotic prescribing with the people who "
+            "take them."
+        ),
+        goal_statement=(
+            "95% of people admitted to member trusts' wards will have their medicines "
+            "reconciled within 24 hours of admission."
+        ),
+        leads=("Dr Ifeoma Tansyworth",),
+    ),
+    WorkstreamSpec(
+        slug="physical-health",
+        name="Physical health",
+        subtitle="Physical health of people with severe mental illness",
+        description=(
+            "People with severe mental illness die on average 15 to 20 years earlier than the "
+            "rest of the population, mostly from preventable physical illness. This workstream "
+            "improves the recognition of, and response to, physical deterioration on mental "
+            "health wards, and the physical health checks people receive in the community."
+        ),
+        goal_statement=(
+            "95% of inpatients in member trusts will have a physical health assessment, "
+            "including an early warning score, within 24 hours of admission."
+        ),
+        leads=("Grace Rowanbridge",),
+    ),
+    WorkstreamSpec(
+        slug="safe-and-reliable-care",
+        name="Safe and reliable care",
+        subtitle="Sharing the learning from deaths in mental health",
+        description=(
+            "This workstream aims to improve the safety and reliability of healthcare and "
+            "reduce harm whenever care is delivered. People who use our services should "
+            "receive care in environments that are safe and conducive to optimising their "
+            "wellbeing. The focus of this workstream is sharing the learning from deaths with "
+            "patients and families, and across the mental health trusts that make up our "
+            "collaborative."
+        ),
+        goal_statement=(
+            "100% of member organisations will share the learning around deaths in mental health."
+        ),
+        leads=("Yusuf Alderwick", "Dr Tobias Fennelby"),
+    ),
+    WorkstreamSpec(
+        slug="leadership",
+        name="Leadership",
+        subtitle="Building capability",
+        description=(
+            "The 3 L's (Learn, Live, Lead) is the collaborative's model for building the "
+            "capability in quality improvement (QI) skills of its members. Using the 3 L's "
+            "model allows members to assess, plan and implement their QI learning journey. The "
+            "journey is split into three levels of competence: the Learning level, the Live "
+            "level and the Leading level. We have identified a number of subject areas that we "
+            "believe will equip members with the QI skills needed to implement and lead an "
+            "improvement project."
+        ),
+        goal_statement=(
+            "Increase the number of members who Learn, Live or Lead QI by 30% by March 2019."
+        ),
+        leads=("Cerys Kestrelmoor", "Rosalind Thistlecombe"),
+    ),
+)
+
+THEMES: tuple[ThemeSpec, ...] = (
+    ThemeSpec(
+        slug="person-and-family-centred-care",
+        name="Delivering and co-producing person- and family-centred care",
+        description=(
+            "This cross-cutting theme aims to put the people who use our services and their "
+            "families at the heart of all we do. One of the ways in which we aim to do this is "
+            "through ensuring people with lived experience have a variety of opportunities as "
+            "members to participate in improving healthcare."
+        ),
+        principles=(
+            "Honest disclosure and being open",
+            "Family and carer involvement at every stage",
+            "Family as care givers",
+            "Patients as partners in their care",
+            "Improving understanding of self-care",
+            "Co-production in quality improvement, innovation and design of services",
+        ),
+    ),
+    ThemeSpec(
+        slug="continuous-learning-and-safety",
+        name="Creating a culture for continuous learning and safety",
+        description=(
+            "In this cross-cutting theme we define continuous learning as \u201ca systematic "
+            "way of capturing everyday concerns and acting on them, followed by a cycle of "
+            "learning and improvement\u201d. These are essential components of high-performing "
+            "organisations. A continuous learning system can only be created if the "
+            "organisation has the right cultural foundations to support it."
+        ),
+        # The published list also has "Teamwork and communication", which repeats
+        # "Communication and team work"; one principle per idea keeps evidence from splitting.
+        principles=(
+            "Communication and team work",
+            "Leadership and psychological safety",
+            "Negotiation",
+            "Accountability",
+            "Transparency",
+            "Continuous learning",
+            "Reliable processes",
+            "Improvement and measurement",
+        ),
+    ),
+)

@@ -1,0 +1,85 @@
+"""The demo commands on an empty database: guards, options, speed and determinism."""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from qicollab.accounts.models import Person
+from qicollab.core.demo import STEPS, Step, registry, run_demo
+from qicollab.core.demo import content as c
+from qicollab.core.demo.people import generated_staff
+from qicollab.organisations.models import Collaborative
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_first_run_is_fast() -> None:
+    started = time.perf_counter()
+    run_demo()
+    assert time.perf_counter() - started < 10
+
+
+def test_generated_people_are_the_same_every_time() -> None:
+    first, second = generated_staff(), generated_staff()
+    assert first == second
+    emails = [p.email for p in [*c.NAMED_PEOPLE, *first]]
+    assert len(emails) == len(set(emails))
+
+
+def test_seed_demo_refuses_with_debug_off() -> None:
+    with pytest.raises(CommandError, match="DEBUG off"):
+        run("seed_demo")
+    assert not Person.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_reports_each_step_then_has_nothing_to_do() -> None:
+    first = run("seed_demo")
+    for step in STEPS:
+        assert step.title in first
+    assert "Demo data ready" in first
+    assert "nothing to do" in run("seed_demo")
+
+
+def test_seed_demo_force_runs_with_debug_off() -> None:
+    assert run("seed_demo", "--force", "--verbosity", "0") == ""
+    assert Collaborative.objects.filter(slug=c.MH_COLLABORATIVE.slug).exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_rejects_an_unknown_step() -> None:
+    with pytest.raises(CommandError, match=r"No demo step called nosuch.*organisations"):
+        run("seed_demo", "--only", "nosuch")
+
+
+def test_seed_demo_lists_its_steps() -> None:
+    listing = run("seed_demo", "--list")
+    assert [line.split()[0] for line in listing.splitlines()] == [s.key for s in STEPS]
+
+
+def test_demo_logins_without_demo_data() -> None:
+    with pytest.raises(CommandError, match="seed_demo"):
+        run("demo_logins")
+
+
+def test_a_failing_step_leaves_nothing_behind(monkeypatch: Any) -> None:
+    def broken(ctx: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(registry, "STEPS", (*STEPS, Step("broken", "Broken", broken)))
+    with pytest.raises(RuntimeError, match="boom"):
+        run_demo()
+    assert not Person.objects.exists()
