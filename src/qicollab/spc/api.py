@@ -78,12 +78,12 @@ def chart(
 
     >>> r = chart([5, 7, 6, 8, 6, 7, 5, 6, 30, 6], chart="i")
     >>> round(float(r.cl[0]), 2), round(float(r.ucl[0]), 2)
-    (8.6, 14.81)
+    (8.6, 12.78)
     >>> r.rules_at(8), r.points[8].point_class, r.variation_icon
     (('outside_limits',), 'improvement', 'common_cause')
     >>> p = chart([3, 5, 4], [50, 100, 80], chart="p")
     >>> [round(v, 4) for v in p.ucl.tolist()]
-    [0.1413, 0.1103, 0.1198]
+    [0.1465, 0.1189, 0.1268]
     """
     opts = make_options(
         chart, freeze=freeze, phases=phases, exclude=exclude, direction=direction,

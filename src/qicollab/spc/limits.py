@@ -159,6 +159,10 @@ def _pooled_sd(lay: Layout, size: FloatArray, sd: FloatArray, base: BoolArray) -
 
 def _check(lay: Layout, counts: npt.NDArray[np.int64], minimum: int, chart: str, what: str,
            labels: Sequence[str] | None) -> None:
+    if lay.n == 0:
+        raise TooFewPointsError(
+            f"{labels[0] if labels else ''}The series has no points; a {chart_label(chart)} "
+            f"needs at least {minimum}.")
     if counts.min() >= minimum:
         return
     bad = np.flatnonzero(counts < minimum)
