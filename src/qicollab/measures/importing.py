@@ -42,6 +42,7 @@ __all__ = [
     "ImportRow",
     "MeasureShape",
     "RowError",
+    "check_point",
     "parse_date",
     "parse_number",
     "read_rows",
@@ -391,6 +392,63 @@ def _blank(value: Any) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
+def check_point(
+    shape: MeasureShape,
+    *,
+    value: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+) -> dict[str, str]:
+    """Business checks of one period's numbers: column -> reason (empty when fine).
+
+    Shared by file imports, the data-entry grid and the API's bulk push so that the same
+    data is accepted or refused, with the same words, whichever way it arrives.
+
+    >>> check_point(MeasureShape("monthly", uses_denominator=True, is_proportion=True),
+    ...             numerator=11, denominator=10)["numerator"][:40]
+    'The numerator (11) is greater than the d'
+    """
+    problems: dict[str, str] = {}
+    named = {
+        "value": "this measure's values",
+        "numerator": "a numerator",
+        "denominator": "a denominator",
+    }
+    given = {"value": value, "numerator": numerator, "denominator": denominator}
+    for column, number in given.items():
+        if number is None:
+            continue
+        if not math.isfinite(number):
+            problems[column] = f"{number} is not a number we can chart."
+        elif number < 0 and not (column == "value" and shape.allow_negative):
+            problems[column] = f"{_show(number)} is negative; {named[column]} cannot be below zero."
+        elif shape.whole_numbers and not float(number).is_integer():
+            problems[column] = (
+                f"{_show(number)} is not a whole number; {named[column]} must be a count."
+            )
+    if problems:
+        return problems
+    if shape.uses_denominator:
+        if (numerator is None) != (denominator is None):
+            missing = "denominator" if denominator is None else "numerator"
+            problems[missing] = (
+                f"The {missing} is missing. Enter both the numerator and the denominator, or "
+                "leave both empty for a period with no data."
+            )
+        elif numerator is not None and denominator is not None:
+            if shape.is_proportion and numerator > denominator:
+                problems["numerator"] = (
+                    f"The numerator ({_show(numerator)}) is greater than the denominator "
+                    f"({_show(denominator)}); a proportion cannot be more than 100%."
+                )
+            elif denominator == 0 and numerator > 0:
+                problems["denominator"] = (
+                    f"The denominator is 0 but the numerator is {_show(numerator)}; a rate "
+                    "needs a denominator above 0. (0 and 0 is fine: a period with no data.)"
+                )
+    return problems
+
+
 def _normalise(heading: Any) -> str:
     text = str(heading or "").strip().lower()
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # units in brackets
@@ -628,31 +686,21 @@ def _read_row(
                 else:
                     first_seen[period] = number
 
-    def number_cell(column: str, *, what: str) -> float | None:
+    def number_cell(column: str) -> float | None:
         if column not in cells:
             return None
         try:
-            value = parse_number(cells[column], percent_ok=column == "value")
+            return parse_number(cells[column], percent_ok=column == "value")
         except ValueError as exc:
             error(column, str(exc))
             return None
-        if value is None:
-            return None
-        if value < 0 and not (column in ("value", "target") and shape.allow_negative):
-            error(column, f"{_show(value)} is negative; {what} cannot be below zero.")
-            return None
-        if shape.whole_numbers and column != "target" and not value.is_integer():
-            error(column, f"{_show(value)} is not a whole number; {what} must be a count.")
-            return None
-        return value
 
     value = numerator = denominator = None
     if shape.uses_denominator:
-        numerator = number_cell("numerator", what="a numerator")
-        denominator = number_cell("denominator", what="a denominator")
+        numerator, denominator = number_cell("numerator"), number_cell("denominator")
     else:
-        value = number_cell("value", what="this measure's values")
-    target = number_cell("target", what="a target")
+        value = number_cell("value")
+    target = number_cell("target")
     note = "" if _blank(cells.get("note")) else str(cells["note"]).strip()
     if len(note) > MAX_NOTE_LENGTH:
         error("note", f"The note is {len(note)} characters long; the limit is {MAX_NOTE_LENGTH}.")
@@ -664,32 +712,13 @@ def _read_row(
             error(column, str(exc))
     if len(result.errors) > errors_before:
         return None
-
-    if shape.uses_denominator:
-        raw_num, raw_den = cells.get("numerator"), cells.get("denominator")
-        if _blank(raw_num) != _blank(raw_den):
-            missing = "denominator" if _blank(raw_den) else "numerator"
-            error(
-                missing,
-                f"The {missing} is missing. Enter both the numerator and the denominator, or "
-                "leave both empty for a period with no data.",
-            )
-            return None
-        if numerator is not None and denominator is not None:
-            if shape.is_proportion and numerator > denominator:
-                error(
-                    "numerator",
-                    f"The numerator ({_show(numerator)}) is greater than the denominator "
-                    f"({_show(denominator)}); a proportion cannot be more than 100%.",
-                )
-                return None
-            if denominator == 0 and numerator > 0:
-                error(
-                    "denominator",
-                    f"The denominator is 0 but the numerator is {_show(numerator)}; a rate "
-                    "needs a denominator above 0. (0 and 0 is fine: a period with no data.)",
-                )
-                return None
+    problems = check_point(shape, value=value, numerator=numerator, denominator=denominator)
+    if target is not None and target < 0 and not shape.allow_negative:
+        problems["target"] = f"{_show(target)} is negative; a target cannot be below zero."
+    for column, message in problems.items():
+        error(column, message)
+    if problems:
+        return None
     has_data = value is not None or numerator is not None
     if not has_data and not note and not any(flags.values()):
         # A date with nothing else: templates list future periods in advance.

@@ -8,379 +8,1287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('projects', '0003_pdsa_cycle_number_blank'),
+        ("projects", "0003_pdsa_cycle_number_blank"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bundle',
+            name="Bundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, help_text="For example: 'every patient prescribed clozapine on the ward'.", verbose_name='Who the bundle applies to')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], default='monthly', max_length=10, verbose_name='Audits are summarised')),
-                ('week_start', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bundles', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example: 'every patient prescribed clozapine on the ward'.",
+                        verbose_name="Who the bundle applies to",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="Audits are summarised",
+                    ),
+                ),
+                (
+                    "week_start",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=0,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bundles",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('project', 'name'),
+                "ordering": ("project", "name"),
             },
         ),
         migrations.CreateModel(
-            name='BundleAudit',
+            name="BundleAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('period', models.DateField()),
-                ('audited_on', models.DateField()),
-                ('reference', models.CharField(help_text="A pseudonymous reference such as 'W3-0412'. Never an NHS number or a name.", max_length=40, verbose_name='Audit reference')),
-                ('auditor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audits', to='measures.bundle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("period", models.DateField()),
+                ("audited_on", models.DateField()),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="A pseudonymous reference such as 'W3-0412'. Never an NHS number or a name.",
+                        max_length=40,
+                        verbose_name="Audit reference",
+                    ),
+                ),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audits",
+                        to="measures.bundle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('bundle', '-period', 'reference'),
+                "ordering": ("bundle", "-period", "reference"),
             },
         ),
         migrations.CreateModel(
-            name='BundleElement',
+            name="BundleElement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('text', models.CharField(max_length=300, verbose_name='Element')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='measures.bundle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("text", models.CharField(max_length=300, verbose_name="Element")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elements",
+                        to="measures.bundle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('bundle', 'order', 'id'),
+                "ordering": ("bundle", "order", "id"),
             },
         ),
         migrations.CreateModel(
-            name='BundleAuditResult',
+            name="BundleAuditResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(choices=[('met', 'Met'), ('not_met', 'Not met'), ('na', 'Not applicable')], max_length=8)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='measures.bundleaudit')),
-                ('element', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='measures.bundleelement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("met", "Met"), ("not_met", "Not met"), ("na", "Not applicable")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="measures.bundleaudit",
+                    ),
+                ),
+                (
+                    "element",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="measures.bundleelement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalBundle',
+            name="HistoricalBundle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, help_text="For example: 'every patient prescribed clozapine on the ward'.", verbose_name='Who the bundle applies to')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], default='monthly', max_length=10, verbose_name='Audits are summarised')),
-                ('week_start', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example: 'every patient prescribed clozapine on the ward'.",
+                        verbose_name="Who the bundle applies to",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="Audits are summarised",
+                    ),
+                ),
+                (
+                    "week_start",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=0,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bundle',
-                'verbose_name_plural': 'historical bundles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bundle",
+                "verbose_name_plural": "historical bundles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBundleAudit',
+            name="HistoricalBundleAudit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('period', models.DateField()),
-                ('audited_on', models.DateField()),
-                ('reference', models.CharField(help_text="A pseudonymous reference such as 'W3-0412'. Never an NHS number or a name.", max_length=40, verbose_name='Audit reference')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('auditor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bundle', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.bundle')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("period", models.DateField()),
+                ("audited_on", models.DateField()),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="A pseudonymous reference such as 'W3-0412'. Never an NHS number or a name.",
+                        max_length=40,
+                        verbose_name="Audit reference",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.bundle",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bundle audit',
-                'verbose_name_plural': 'historical bundle audits',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bundle audit",
+                "verbose_name_plural": "historical bundle audits",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBundleAuditResult',
+            name="HistoricalBundleAuditResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('result', models.CharField(choices=[('met', 'Met'), ('not_met', 'Not met'), ('na', 'Not applicable')], max_length=8)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('audit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.bundleaudit')),
-                ('element', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.bundleelement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("met", "Met"), ("not_met", "Not met"), ("na", "Not applicable")],
+                        max_length=8,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.bundleaudit",
+                    ),
+                ),
+                (
+                    "element",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.bundleelement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bundle audit result',
-                'verbose_name_plural': 'historical bundle audit results',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bundle audit result",
+                "verbose_name_plural": "historical bundle audit results",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBundleElement',
+            name="HistoricalBundleElement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('text', models.CharField(max_length=300, verbose_name='Element')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('bundle', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.bundle')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("text", models.CharField(max_length=300, verbose_name="Element")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.bundle",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bundle element',
-                'verbose_name_plural': 'historical bundle elements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bundle element",
+                "verbose_name_plural": "historical bundle elements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMeasure',
+            name="HistoricalMeasure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(help_text="Say what is counted: 'Number of…', 'Percentage of…' or 'Rate of…'.", max_length=200)),
-                ('measure_type', models.CharField(choices=[('outcome', 'Outcome'), ('process', 'Process'), ('balancing', 'Balancing')], default='process', max_length=10, verbose_name='Type of measure')),
-                ('is_main_outcome', models.BooleanField(default=False, help_text='The measure the aim is judged by. A project has at most one.', verbose_name="This is the project's main outcome measure")),
-                ('value_type', models.CharField(choices=[('count', 'Count of events (for example incidents a month)'), ('percentage', 'Percentage: a numerator out of a denominator'), ('rate', 'Rate: events per unit of exposure (for example per 1,000 bed days)'), ('measurement', 'Measurement or average (for example minutes, days, a score)'), ('days_between', 'Days between rare events'), ('cases_between', 'Cases (patients, procedures) between rare events')], default='count', max_length=14, verbose_name='What each value is')),
-                ('numerator_definition', models.TextField(blank=True, help_text="What is counted, for example 'patients with…'.", verbose_name='Numerator')),
-                ('denominator_definition', models.TextField(blank=True, help_text='What it is counted out of. Leave empty for a count or a measurement.', verbose_name='Denominator')),
-                ('inclusions', models.TextField(blank=True, verbose_name='Who or what is included')),
-                ('exclusions', models.TextField(blank=True, verbose_name='Who or what is excluded')),
-                ('data_source', models.CharField(blank=True, help_text="For example: 'Datix incident reports', 'weekly notes audit of 10 patients'.", max_length=300, verbose_name='Where the data comes from')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], default='monthly', max_length=10, verbose_name='How often the data is collected')),
-                ('week_start', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text="For weekly measures: each week's value is recorded against this day.", verbose_name='Weeks start on')),
-                ('unit', models.CharField(blank=True, help_text="For example '%', 'minutes', 'incidents'.", max_length=60)),
-                ('rate_multiplier', models.PositiveIntegerField(default=1, help_text="For rates: show events per this many units, for example 1000 for 'per 1,000 occupied bed days'.", verbose_name='Rate per')),
-                ('chart_type', models.CharField(choices=[('run', 'Run chart (median and runs rules)'), ('i', 'I chart (XmR, individual values)'), ('p', 'P chart (proportions)'), ('pp', "P' chart (Laney, very large denominators)"), ('u', 'U chart (rates)'), ('up', "U' chart (Laney, very large denominators)"), ('c', 'C chart (counts)'), ('g', 'G chart (cases or days between rare events)'), ('t', 'T chart (time between events)')], default='c', max_length=4, verbose_name='Chart')),
-                ('direction', models.CharField(choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better'), ('neutral', 'Neither (monitor only)')], default='increase', max_length=8, verbose_name='Improvement is')),
-                ('target', models.FloatField(blank=True, help_text='In the units the chart shows, for example 95 for 95%.', null=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='Who collects the data or answers for it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Say what is counted: 'Number of…', 'Percentage of…' or 'Rate of…'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "measure_type",
+                    models.CharField(
+                        choices=[
+                            ("outcome", "Outcome"),
+                            ("process", "Process"),
+                            ("balancing", "Balancing"),
+                        ],
+                        default="process",
+                        max_length=10,
+                        verbose_name="Type of measure",
+                    ),
+                ),
+                (
+                    "is_main_outcome",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The measure the aim is judged by. A project has at most one.",
+                        verbose_name="This is the project's main outcome measure",
+                    ),
+                ),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count of events (for example incidents a month)"),
+                            ("percentage", "Percentage: a numerator out of a denominator"),
+                            (
+                                "rate",
+                                "Rate: events per unit of exposure (for example per 1,000 bed days)",
+                            ),
+                            (
+                                "measurement",
+                                "Measurement or average (for example minutes, days, a score)",
+                            ),
+                            ("days_between", "Days between rare events"),
+                            ("cases_between", "Cases (patients, procedures) between rare events"),
+                        ],
+                        default="count",
+                        max_length=14,
+                        verbose_name="What each value is",
+                    ),
+                ),
+                (
+                    "numerator_definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What is counted, for example 'patients with…'.",
+                        verbose_name="Numerator",
+                    ),
+                ),
+                (
+                    "denominator_definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it is counted out of. Leave empty for a count or a measurement.",
+                        verbose_name="Denominator",
+                    ),
+                ),
+                (
+                    "inclusions",
+                    models.TextField(blank=True, verbose_name="Who or what is included"),
+                ),
+                (
+                    "exclusions",
+                    models.TextField(blank=True, verbose_name="Who or what is excluded"),
+                ),
+                (
+                    "data_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: 'Datix incident reports', 'weekly notes audit of 10 patients'.",
+                        max_length=300,
+                        verbose_name="Where the data comes from",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="How often the data is collected",
+                    ),
+                ),
+                (
+                    "week_start",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=0,
+                        help_text="For weekly measures: each week's value is recorded against this day.",
+                        verbose_name="Weeks start on",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example '%', 'minutes', 'incidents'.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "rate_multiplier",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="For rates: show events per this many units, for example 1000 for 'per 1,000 occupied bed days'.",
+                        verbose_name="Rate per",
+                    ),
+                ),
+                (
+                    "chart_type",
+                    models.CharField(
+                        choices=[
+                            ("run", "Run chart (median and runs rules)"),
+                            ("i", "I chart (XmR, individual values)"),
+                            ("p", "P chart (proportions)"),
+                            ("pp", "P' chart (Laney, very large denominators)"),
+                            ("u", "U chart (rates)"),
+                            ("up", "U' chart (Laney, very large denominators)"),
+                            ("c", "C chart (counts)"),
+                            ("g", "G chart (cases or days between rare events)"),
+                            ("t", "T chart (time between events)"),
+                        ],
+                        default="c",
+                        max_length=4,
+                        verbose_name="Chart",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Higher is better"),
+                            ("decrease", "Lower is better"),
+                            ("neutral", "Neither (monitor only)"),
+                        ],
+                        default="increase",
+                        max_length=8,
+                        verbose_name="Improvement is",
+                    ),
+                ),
+                (
+                    "target",
+                    models.FloatField(
+                        blank=True,
+                        help_text="In the units the chart shows, for example 95 for 95%.",
+                        null=True,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who collects the data or answers for it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical measure',
-                'verbose_name_plural': 'historical measures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical measure",
+                "verbose_name_plural": "historical measures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(help_text="Say what is counted: 'Number of…', 'Percentage of…' or 'Rate of…'.", max_length=200)),
-                ('measure_type', models.CharField(choices=[('outcome', 'Outcome'), ('process', 'Process'), ('balancing', 'Balancing')], default='process', max_length=10, verbose_name='Type of measure')),
-                ('is_main_outcome', models.BooleanField(default=False, help_text='The measure the aim is judged by. A project has at most one.', verbose_name="This is the project's main outcome measure")),
-                ('value_type', models.CharField(choices=[('count', 'Count of events (for example incidents a month)'), ('percentage', 'Percentage: a numerator out of a denominator'), ('rate', 'Rate: events per unit of exposure (for example per 1,000 bed days)'), ('measurement', 'Measurement or average (for example minutes, days, a score)'), ('days_between', 'Days between rare events'), ('cases_between', 'Cases (patients, procedures) between rare events')], default='count', max_length=14, verbose_name='What each value is')),
-                ('numerator_definition', models.TextField(blank=True, help_text="What is counted, for example 'patients with…'.", verbose_name='Numerator')),
-                ('denominator_definition', models.TextField(blank=True, help_text='What it is counted out of. Leave empty for a count or a measurement.', verbose_name='Denominator')),
-                ('inclusions', models.TextField(blank=True, verbose_name='Who or what is included')),
-                ('exclusions', models.TextField(blank=True, verbose_name='Who or what is excluded')),
-                ('data_source', models.CharField(blank=True, help_text="For example: 'Datix incident reports', 'weekly notes audit of 10 patients'.", max_length=300, verbose_name='Where the data comes from')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], default='monthly', max_length=10, verbose_name='How often the data is collected')),
-                ('week_start', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text="For weekly measures: each week's value is recorded against this day.", verbose_name='Weeks start on')),
-                ('unit', models.CharField(blank=True, help_text="For example '%', 'minutes', 'incidents'.", max_length=60)),
-                ('rate_multiplier', models.PositiveIntegerField(default=1, help_text="For rates: show events per this many units, for example 1000 for 'per 1,000 occupied bed days'.", verbose_name='Rate per')),
-                ('chart_type', models.CharField(choices=[('run', 'Run chart (median and runs rules)'), ('i', 'I chart (XmR, individual values)'), ('p', 'P chart (proportions)'), ('pp', "P' chart (Laney, very large denominators)"), ('u', 'U chart (rates)'), ('up', "U' chart (Laney, very large denominators)"), ('c', 'C chart (counts)'), ('g', 'G chart (cases or days between rare events)'), ('t', 'T chart (time between events)')], default='c', max_length=4, verbose_name='Chart')),
-                ('direction', models.CharField(choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better'), ('neutral', 'Neither (monitor only)')], default='increase', max_length=8, verbose_name='Improvement is')),
-                ('target', models.FloatField(blank=True, help_text='In the units the chart shows, for example 95 for 95%.', null=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, help_text='Who collects the data or answers for it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_measures', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Say what is counted: 'Number of…', 'Percentage of…' or 'Rate of…'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "measure_type",
+                    models.CharField(
+                        choices=[
+                            ("outcome", "Outcome"),
+                            ("process", "Process"),
+                            ("balancing", "Balancing"),
+                        ],
+                        default="process",
+                        max_length=10,
+                        verbose_name="Type of measure",
+                    ),
+                ),
+                (
+                    "is_main_outcome",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The measure the aim is judged by. A project has at most one.",
+                        verbose_name="This is the project's main outcome measure",
+                    ),
+                ),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count of events (for example incidents a month)"),
+                            ("percentage", "Percentage: a numerator out of a denominator"),
+                            (
+                                "rate",
+                                "Rate: events per unit of exposure (for example per 1,000 bed days)",
+                            ),
+                            (
+                                "measurement",
+                                "Measurement or average (for example minutes, days, a score)",
+                            ),
+                            ("days_between", "Days between rare events"),
+                            ("cases_between", "Cases (patients, procedures) between rare events"),
+                        ],
+                        default="count",
+                        max_length=14,
+                        verbose_name="What each value is",
+                    ),
+                ),
+                (
+                    "numerator_definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What is counted, for example 'patients with…'.",
+                        verbose_name="Numerator",
+                    ),
+                ),
+                (
+                    "denominator_definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it is counted out of. Leave empty for a count or a measurement.",
+                        verbose_name="Denominator",
+                    ),
+                ),
+                (
+                    "inclusions",
+                    models.TextField(blank=True, verbose_name="Who or what is included"),
+                ),
+                (
+                    "exclusions",
+                    models.TextField(blank=True, verbose_name="Who or what is excluded"),
+                ),
+                (
+                    "data_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: 'Datix incident reports', 'weekly notes audit of 10 patients'.",
+                        max_length=300,
+                        verbose_name="Where the data comes from",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="How often the data is collected",
+                    ),
+                ),
+                (
+                    "week_start",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=0,
+                        help_text="For weekly measures: each week's value is recorded against this day.",
+                        verbose_name="Weeks start on",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example '%', 'minutes', 'incidents'.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "rate_multiplier",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="For rates: show events per this many units, for example 1000 for 'per 1,000 occupied bed days'.",
+                        verbose_name="Rate per",
+                    ),
+                ),
+                (
+                    "chart_type",
+                    models.CharField(
+                        choices=[
+                            ("run", "Run chart (median and runs rules)"),
+                            ("i", "I chart (XmR, individual values)"),
+                            ("p", "P chart (proportions)"),
+                            ("pp", "P' chart (Laney, very large denominators)"),
+                            ("u", "U chart (rates)"),
+                            ("up", "U' chart (Laney, very large denominators)"),
+                            ("c", "C chart (counts)"),
+                            ("g", "G chart (cases or days between rare events)"),
+                            ("t", "T chart (time between events)"),
+                        ],
+                        default="c",
+                        max_length=4,
+                        verbose_name="Chart",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Higher is better"),
+                            ("decrease", "Lower is better"),
+                            ("neutral", "Neither (monitor only)"),
+                        ],
+                        default="increase",
+                        max_length=8,
+                        verbose_name="Improvement is",
+                    ),
+                ),
+                (
+                    "target",
+                    models.FloatField(
+                        blank=True,
+                        help_text="In the units the chart shows, for example 95 for 95%.",
+                        null=True,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who collects the data or answers for it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_measures",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('project', 'order', 'id'),
+                "ordering": ("project", "order", "id"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDataPoint',
+            name="HistoricalDataPoint",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('period', models.DateField()),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('numerator', models.FloatField(blank=True, null=True)),
-                ('denominator', models.FloatField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.measure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("period", models.DateField()),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("numerator", models.FloatField(blank=True, null=True)),
+                ("denominator", models.FloatField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical data point',
-                'verbose_name_plural': 'historical data points',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical data point",
+                "verbose_name_plural": "historical data points",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalChartEvent',
+            name="HistoricalChartEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('kind', models.CharField(choices=[('rebase', 'New phase (recalculate the limits)'), ('freeze', 'Freeze the baseline'), ('exclude', 'Exclude a point')], max_length=8)),
-                ('on', models.DateField(blank=True, null=True, verbose_name='Date')),
-                ('points', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Number of baseline points')),
-                ('reason', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.measure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rebase", "New phase (recalculate the limits)"),
+                            ("freeze", "Freeze the baseline"),
+                            ("exclude", "Exclude a point"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("on", models.DateField(blank=True, null=True, verbose_name="Date")),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="Number of baseline points"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical chart event',
-                'verbose_name_plural': 'historical chart events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical chart event",
+                "verbose_name_plural": "historical chart events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='DataPoint',
+            name="DataPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('period', models.DateField()),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('numerator', models.FloatField(blank=True, null=True)),
-                ('denominator', models.FloatField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='points', to='measures.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("period", models.DateField()),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("numerator", models.FloatField(blank=True, null=True)),
+                ("denominator", models.FloatField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="points",
+                        to="measures.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('measure', 'period'),
+                "ordering": ("measure", "period"),
             },
         ),
         migrations.CreateModel(
-            name='ChartEvent',
+            name="ChartEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('rebase', 'New phase (recalculate the limits)'), ('freeze', 'Freeze the baseline'), ('exclude', 'Exclude a point')], max_length=8)),
-                ('on', models.DateField(blank=True, null=True, verbose_name='Date')),
-                ('points', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Number of baseline points')),
-                ('reason', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chart_events', to='measures.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rebase", "New phase (recalculate the limits)"),
+                            ("freeze", "Freeze the baseline"),
+                            ("exclude", "Exclude a point"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("on", models.DateField(blank=True, null=True, verbose_name="Date")),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="Number of baseline points"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chart_events",
+                        to="measures.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('measure', 'kind', 'on'),
+                "ordering": ("measure", "kind", "on"),
             },
         ),
         migrations.AddConstraint(
-            model_name='bundle',
-            constraint=models.UniqueConstraint(models.F('project'), django.db.models.functions.text.Lower('name'), name='bundle_unique_name_in_project', violation_error_message='This project already has a bundle with this name.'),
+            model_name="bundle",
+            constraint=models.UniqueConstraint(
+                models.F("project"),
+                django.db.models.functions.text.Lower("name"),
+                name="bundle_unique_name_in_project",
+                violation_error_message="This project already has a bundle with this name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bundleaudit',
-            constraint=models.UniqueConstraint(fields=('bundle', 'period', 'reference'), name='bundleaudit_unique_reference', violation_error_message='This reference has already been audited in this period.'),
+            model_name="bundleaudit",
+            constraint=models.UniqueConstraint(
+                fields=("bundle", "period", "reference"),
+                name="bundleaudit_unique_reference",
+                violation_error_message="This reference has already been audited in this period.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bundleauditresult',
-            constraint=models.UniqueConstraint(fields=('audit', 'element'), name='auditresult_one_per_element'),
+            model_name="bundleauditresult",
+            constraint=models.UniqueConstraint(
+                fields=("audit", "element"), name="auditresult_one_per_element"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(models.F('project'), django.db.models.functions.text.Lower('name'), name='measure_unique_name_in_project', violation_error_message='This project already has a measure with this name.'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                models.F("project"),
+                django.db.models.functions.text.Lower("name"),
+                name="measure_unique_name_in_project",
+                violation_error_message="This project already has a measure with this name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_main_outcome', True)), fields=('project',), name='measure_one_main_outcome', violation_error_message='The project already has a main outcome measure.'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_main_outcome", True)),
+                fields=("project",),
+                name="measure_one_main_outcome",
+                violation_error_message="The project already has a main outcome measure.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('week_start__lte', 6)), name='measure_week_start_is_a_weekday'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("week_start__lte", 6)), name="measure_week_start_is_a_weekday"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_multiplier__gte', 1)), name='measure_rate_multiplier_positive'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate_multiplier__gte", 1)),
+                name="measure_rate_multiplier_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datapoint',
-            constraint=models.UniqueConstraint(fields=('measure', 'period'), name='datapoint_one_per_period', violation_error_message='This measure already has a value for this period.'),
+            model_name="datapoint",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "period"),
+                name="datapoint_one_per_period",
+                violation_error_message="This measure already has a value for this period.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datapoint',
-            constraint=models.CheckConstraint(condition=models.Q(('numerator__isnull', True), ('numerator__gte', 0), _connector='OR'), name='datapoint_numerator_not_negative'),
+            model_name="datapoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("numerator__isnull", True), ("numerator__gte", 0), _connector="OR"
+                ),
+                name="datapoint_numerator_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datapoint',
-            constraint=models.CheckConstraint(condition=models.Q(('denominator__isnull', True), ('denominator__gte', 0), _connector='OR'), name='datapoint_denominator_not_negative'),
+            model_name="datapoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("denominator__isnull", True), ("denominator__gte", 0), _connector="OR"
+                ),
+                name="datapoint_denominator_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datapoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('denominator__isnull', True), ('numerator__isnull', True)), models.Q(('denominator__isnull', False), ('numerator__isnull', False)), _connector='OR'), name='datapoint_numerator_with_denominator'),
+            model_name="datapoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("denominator__isnull", True), ("numerator__isnull", True)),
+                    models.Q(("denominator__isnull", False), ("numerator__isnull", False)),
+                    _connector="OR",
+                ),
+                name="datapoint_numerator_with_denominator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chartevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('on__isnull', False)), fields=('measure', 'kind', 'on'), name='chartevent_unique_date', violation_error_message='There is already one on this date.'),
+            model_name="chartevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("on__isnull", False)),
+                fields=("measure", "kind", "on"),
+                name="chartevent_unique_date",
+                violation_error_message="There is already one on this date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chartevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'freeze')), fields=('measure',), name='chartevent_one_freeze', violation_error_message='The baseline is already frozen; change that instead.'),
+            model_name="chartevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "freeze")),
+                fields=("measure",),
+                name="chartevent_one_freeze",
+                violation_error_message="The baseline is already frozen; change that instead.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chartevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'freeze'), ('points__gte', 2)), models.Q(models.Q(('kind', 'freeze'), _negated=True), ('on__isnull', False)), _connector='OR'), name='chartevent_has_date_or_points'),
+            model_name="chartevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "freeze"), ("points__gte", 2)),
+                    models.Q(models.Q(("kind", "freeze"), _negated=True), ("on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="chartevent_has_date_or_points",
+            ),
         ),
     ]

@@ -1,0 +1,475 @@
+"""The one adapter between the database and the SPC engine: query -> series -> spc -> presenter.
+
+Nothing else in the platform calls :mod:`qicollab.spc` with measure data. The adapter
+
+* lays the measure's data on its period grid from the first to the last period with data,
+  so a missing period is a gap on the chart (not a silently joined line);
+* turns missing values and zero denominators into gaps, never errors;
+* converts the team's chart decisions (new phases, a frozen baseline, excluded points)
+  into the engine's options, and the target into engine units;
+* hands the engine's JSON result to the presenter (:mod:`qicollab.measures.charts`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qicollab import spc
+from qicollab.measures import selectors
+from qicollab.measures.bundles import Audit, PeriodBundle, bundle_rates
+from qicollab.measures.charts import (
+    ChartAnnotation,
+    ChartMeta,
+    assurance_sentence,
+    chart_spec,
+    table_rows,
+    text_summary,
+)
+from qicollab.measures.importing import MeasureShape
+from qicollab.measures.models import (
+    Bundle,
+    ChartEvent,
+    ChartType,
+    DataPoint,
+    Direction,
+    EventKind,
+    Measure,
+    ValueType,
+)
+from qicollab.measures.periods import long_date, period_range
+
+logger = logging.getLogger(__name__)
+
+PROPORTION_CHARTS = frozenset({"p", "pp"})
+RATE_CHARTS = frozenset({"u", "up"})
+
+
+def measure_shape(measure: Measure, *, max_rows: int = 5000) -> MeasureShape:
+    """What the measure's data must look like, for imports, the grid and the API."""
+    return MeasureShape(
+        frequency=measure.frequency,
+        week_start=measure.week_start,
+        uses_denominator=measure.uses_denominator,
+        is_proportion=measure.is_proportion,
+        whole_numbers=measure.whole_numbers,
+        allow_negative=measure.value_type == ValueType.MEASUREMENT,
+        max_rows=max_rows,
+    )
+
+
+def display_scale(measure: Measure) -> float:
+    """Engine units -> display units: percentages for proportions, per-N for rates."""
+    if measure.value_type == ValueType.PERCENTAGE:
+        return 100.0
+    if measure.value_type == ValueType.RATE:
+        return float(measure.rate_multiplier)
+    return 1.0
+
+
+def y_title(measure: Measure) -> str:
+    if measure.value_type == ValueType.PERCENTAGE:
+        return "Percentage"
+    if measure.value_type == ValueType.RATE:
+        unit = measure.unit or "units"
+        return (
+            f"Rate per {measure.rate_multiplier:,} {unit}"
+            if measure.rate_multiplier > 1
+            else (f"Rate per {unit}")
+        )
+    if measure.value_type == ValueType.DAYS_BETWEEN:
+        return "Days between events"
+    if measure.value_type == ValueType.CASES_BETWEEN:
+        return "Cases between events"
+    return (measure.unit or "Value").capitalize()
+
+
+def chart_meta(measure: Measure) -> ChartMeta:
+    decimals = {
+        ValueType.RATE: 2,
+        ValueType.COUNT: 1,
+        ValueType.DAYS_BETWEEN: 0,
+        ValueType.CASES_BETWEEN: 0,
+    }.get(ValueType(measure.value_type), 1)
+    return ChartMeta(
+        title=measure.name,
+        frequency=measure.frequency,
+        chart_type=measure.chart_type,
+        y_title=y_title(measure),
+        direction=measure.direction,
+        target=measure.target,
+        scale=display_scale(measure),
+        decimals=decimals,
+        suffix="%" if measure.value_type == ValueType.PERCENTAGE else "",
+    )
+
+
+@dataclass
+class Series:
+    """One measure's data on its period grid (``None`` = a gap)."""
+
+    periods: list[date]
+    y: list[float | None]
+    n: list[float | None] | None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def build_series(measure: Measure, points: Iterable[DataPoint]) -> Series:
+    """Lay the points on the period grid, with gaps for missing periods and zero denominators."""
+    by_period = {p.period: p for p in points}
+    if not by_period:
+        return Series([], [], [] if measure.uses_denominator else None)
+    grid = period_range(min(by_period), max(by_period), measure.frequency, measure.week_start)
+    # Points off the grid (a measure whose frequency was changed) still count, in order.
+    periods = sorted(set(grid) | set(by_period))
+    y: list[float | None] = []
+    n: list[float | None] | None = [] if measure.uses_denominator else None
+    notes: dict[str, str] = {}
+    for period in periods:
+        p = by_period.get(period)
+        if p is not None and p.note:
+            notes[period.isoformat()] = p.note
+        if n is not None:
+            if p is None or p.numerator is None or not p.denominator:
+                y.append(None)
+                n.append(None)
+            else:
+                y.append(p.numerator)
+                n.append(p.denominator)
+        else:
+            y.append(None if p is None else p.value)
+    return Series(periods, y, n, notes)
+
+
+def engine_options(
+    measure: Measure, periods: Sequence[date], events: Iterable[ChartEvent]
+) -> dict[str, Any]:
+    """The engine's keyword options from the measure and its chart decisions."""
+    phases: set[int] = set()
+    exclude: set[int] = set()
+    freeze: int | None = None
+    index = {d: i for i, d in enumerate(periods)}
+    for event in events:
+        if event.kind == EventKind.FREEZE:
+            freeze = event.points
+        elif event.kind == EventKind.REBASE and event.on is not None:
+            first = next((i for i, d in enumerate(periods) if d >= event.on), None)
+            if first:  # 0 (the start) and None (after the data) change nothing
+                phases.add(first)
+        elif event.kind == EventKind.EXCLUDE and event.on in index:
+            exclude.add(index[event.on])
+    target = measure.target
+    if target is not None and measure.direction != Direction.NEUTRAL:
+        target = target / display_scale(measure)
+    else:
+        target = None
+    options: dict[str, Any] = {
+        "direction": measure.direction,
+        "phases": sorted(phases),
+        "exclude": sorted(exclude),
+        "target": target,
+    }
+    if freeze:
+        options["freeze"] = freeze
+    return options
+
+
+@dataclass
+class MeasureChart:
+    """Everything a page, a download or a report needs to show one measure's chart."""
+
+    meta: ChartMeta
+    series: Series
+    result: dict[str, Any] | None
+    annotations: list[ChartAnnotation]
+    #: Why there is no chart, or why it is not the chart type the measure asks for.
+    message: str = ""
+
+    @property
+    def has_chart(self) -> bool:
+        return self.result is not None and bool(self.result["points"])
+
+    @property
+    def summary(self) -> str:
+        if not self.has_chart:
+            return self.message or "No data has been entered for this measure yet."
+        assert self.result is not None
+        return text_summary(self.result, self.meta)
+
+    @property
+    def assurance(self) -> str:
+        return assurance_sentence(self.result, self.meta) if self.has_chart and self.result else ""
+
+    @property
+    def variation_icon(self) -> str | None:
+        return self.result.get("variation_icon") if self.result else None
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return self.result.get("assurance_icon") if self.result else None
+
+    def spec(self, *, width: int | str = "container", height: int = 340) -> dict[str, Any]:
+        assert self.result is not None
+        return chart_spec(
+            self.result,
+            self.meta,
+            self.annotations,
+            width=width,
+            height=height,
+            summary=self.summary,
+        )
+
+    def table(self) -> list[dict[str, Any]]:
+        if not self.result:
+            return []
+        return table_rows(self.result, self.meta, self.series.notes)
+
+
+def _annotations(
+    measure: Measure, series: Series, events: Iterable[ChartEvent], pdsa: Iterable[tuple[date, str]]
+) -> list[ChartAnnotation]:
+    out = [ChartAnnotation(on, label, "pdsa") for on, label in pdsa]
+    out += [
+        ChartAnnotation(date.fromisoformat(d), note, "note") for d, note in series.notes.items()
+    ]
+    for event in events:
+        if event.kind == EventKind.REBASE and event.on:
+            out.append(
+                ChartAnnotation(
+                    event.on, "New phase" + (f": {event.reason}" if event.reason else ""), "phase"
+                )
+            )
+    return out
+
+
+def _compute(chart_type: str, series: Series, options: dict[str, Any]) -> dict[str, Any]:
+    result = spc.chart(
+        series.y,
+        series.n,
+        chart=chart_type,  # type: ignore[arg-type]
+        x=[d.isoformat() for d in series.periods],
+        **options,
+    )
+    return result.to_dict()
+
+
+def measure_chart(measure: Measure, *, with_pdsa: bool = True) -> MeasureChart:
+    """Query the measure's data and decisions, compute its chart and build the presenter."""
+    points = list(selectors.measure_points(measure=measure))
+    events = list(selectors.chart_events(measure=measure))
+    pdsa = selectors.pdsa_annotations(project=measure.project) if with_pdsa else []
+    return chart_from(measure, points, events, pdsa)
+
+
+def chart_from(
+    measure: Measure,
+    points: Sequence[DataPoint],
+    events: Sequence[ChartEvent],
+    pdsa: Sequence[tuple[date, str]] = (),
+) -> MeasureChart:
+    """The chart of already-fetched data (used by :func:`measure_chart` and lists)."""
+    meta = chart_meta(measure)
+    series = build_series(measure, points)
+    annotations = _annotations(measure, series, events, pdsa)
+    if not series.periods or all(v is None for v in series.y):
+        return MeasureChart(
+            meta, series, None, annotations, "No data has been entered for this measure yet."
+        )
+    options = engine_options(measure, series.periods, events)
+    try:
+        return MeasureChart(
+            meta, series, _compute(measure.chart_type, series, options), annotations
+        )
+    except spc.SpcInputError as exc:
+        first_problem = str(exc)
+    # Too few points for the chosen chart, or a decision that no longer fits the data:
+    # fall back to a run chart without the decisions, and say why.
+    try:
+        result = _compute(ChartType.RUN, series, {"direction": measure.direction})
+    except spc.SpcInputError as exc:
+        return MeasureChart(meta, series, None, annotations, f"No chart yet: {exc}")
+    fallback = ChartMeta(**{**meta.__dict__, "chart_type": "run"})
+    return MeasureChart(
+        fallback,
+        series,
+        result,
+        annotations,
+        f"Shown as a run chart for now. {first_problem}",
+    )
+
+
+def measure_charts(measures: Sequence[Measure]) -> dict[int, MeasureChart]:
+    """Charts of many measures with one engine call (``spc.batch``), e.g. a project page.
+
+    Falls back to one call per measure if the batch refuses any series, so that one
+    measure's odd data never hides the others' charts.
+    """
+    if not measures:
+        return {}
+    ids = [m.pk for m in measures]
+    points: dict[int, list[DataPoint]] = {i: [] for i in ids}
+    for p in DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period"):
+        points[p.measure_id].append(p)
+    events: dict[int, list[ChartEvent]] = {i: [] for i in ids}
+    for e in ChartEvent.objects.filter(measure_id__in=ids):
+        events[e.measure_id].append(e)
+    out: dict[int, MeasureChart] = {}
+    prepared: dict[int, Series] = {}
+    # Two engine calls: series with denominators, and series without (for run and I
+    # charts a denominator turns values into ratios, so the two cannot share one call).
+    groups: dict[bool, list[Measure]] = {True: [], False: []}
+    for m in measures:
+        series = build_series(m, points[m.pk])
+        prepared[m.pk] = series
+        if not series.periods or all(v is None for v in series.y):
+            out[m.pk] = chart_from(m, points[m.pk], events[m.pk])
+        else:
+            groups[series.n is not None].append(m)
+    for with_n, group in groups.items():
+        if not group:
+            continue
+        series_ids: list[int] = []
+        ys: list[float | None] = []
+        ns: list[float | None] = []
+        xs: list[str] = []
+        for m in group:
+            series = prepared[m.pk]
+            series_ids += [m.pk] * len(series.periods)
+            ys += series.y
+            ns += series.n or []
+            xs += [d.isoformat() for d in series.periods]
+        try:
+            batch = spc.batch(
+                series_ids,
+                ys,
+                ns if with_n else None,
+                chart={m.pk: m.chart_type for m in group},
+                x=xs,
+                options_by_series={
+                    m.pk: engine_options(m, prepared[m.pk].periods, events[m.pk]) for m in group
+                },
+            )
+        except spc.SpcInputError:
+            logger.info("Batch refused a series; charting these measures one by one.")
+            batch = None
+        for m in group:
+            if batch is None:
+                out[m.pk] = chart_from(m, points[m.pk], events[m.pk])
+                continue
+            series = prepared[m.pk]
+            out[m.pk] = MeasureChart(
+                chart_meta(m),
+                series,
+                batch[m.pk].to_dict(),
+                _annotations(m, series, events[m.pk], ()),
+            )
+    return out
+
+
+# --- bundles -----------------------------------------------------------------------------
+
+
+@dataclass
+class BundleCharts:
+    """The bundle's per-period rates and its charts (all-or-none, composite, elements)."""
+
+    periods: list[PeriodBundle]
+    all_or_none: MeasureChart | None
+    composite: MeasureChart | None
+    elements: list[tuple[str, MeasureChart]]
+
+
+def _rate_chart(
+    title: str,
+    frequency: str,
+    periods: list[date],
+    successes: list[int],
+    eligible: list[int],
+    target: float | None,
+) -> MeasureChart:
+    meta = ChartMeta(
+        title=title,
+        frequency=frequency,
+        chart_type="p",
+        y_title="Percentage",
+        direction="increase",
+        target=target,
+        scale=100.0,
+        decimals=1,
+        suffix="%",
+    )
+    y: list[float | None] = [s if e else None for s, e in zip(successes, eligible, strict=True)]
+    n: list[float | None] = [e if e else None for e in eligible]
+    series = Series(periods, y, n)
+    if all(v is None for v in y):
+        return MeasureChart(meta, series, None, [], "No audits have been recorded yet.")
+    options = {"direction": "increase", "target": None if target is None else target / 100}
+    try:
+        return MeasureChart(meta, series, _compute("p", series, options), [])
+    except spc.SpcInputError as exc:
+        return MeasureChart(meta, series, None, [], f"No chart yet: {exc}")
+
+
+def bundle_charts(bundle: Bundle, *, aim_percent: float = 95) -> BundleCharts:
+    """Per-period bundle measures from the audits, each plotted as a p chart."""
+    elements = list(bundle.elements.all())
+    results: dict[int, dict[int, str]] = {}
+    period_of: dict[int, date] = {}
+    for audit_id, period, element_id, result in selectors.bundle_result_rows(bundle=bundle):
+        results.setdefault(audit_id, {})[element_id] = result
+        period_of[audit_id] = period
+    keys = [e.pk for e in elements]
+    audits = [
+        # An element added after an audit was recorded was not audited: not applicable.
+        Audit(period_of[a], {k: results[a].get(k, "na") for k in keys})
+        for a in results
+    ]
+    periods = bundle_rates(audits, elements=keys)
+    if not periods:
+        return BundleCharts([], None, None, [])
+    grid = period_range(periods[0].period, periods[-1].period, bundle.frequency, bundle.week_start)
+    by = {p.period: p for p in periods}
+
+    def column(get: Any) -> tuple[list[int], list[int]]:
+        s, e = [], []
+        for d in grid:
+            rate = get(by[d]) if d in by else None
+            s.append(rate.successes if rate else 0)
+            e.append(rate.eligible if rate else 0)
+        return s, e
+
+    aon = _rate_chart(
+        f"{bundle.name}: all-or-none",
+        bundle.frequency,
+        grid,
+        *column(lambda p: p.all_or_none),
+        aim_percent,
+    )
+    comp = _rate_chart(
+        f"{bundle.name}: composite",
+        bundle.frequency,
+        grid,
+        *column(lambda p: p.composite),
+        aim_percent,
+    )
+    per_element = [
+        (
+            e.text,
+            _rate_chart(
+                e.text,
+                bundle.frequency,
+                grid,
+                *column(lambda p, k=e.pk: p.elements[k]),
+                aim_percent,
+            ),
+        )
+        for e in elements
+    ]
+    return BundleCharts(periods, aon, comp, per_element)
+
+
+def describe_period(d: date) -> str:
+    return long_date(d)
