@@ -22,10 +22,16 @@ def test_batch_equals_chart_mixed_types() -> None:
         ys += y.tolist()
         ns += n.tolist()
         use_n = kind in ("p", "pp", "u", "up", "run", "i", "mr")
-        expected[f"s{s}"] = spc.chart(y.tolist(), n.tolist() if use_n else None, chart=kind,
-                                      phases=[6], direction="decrease")  # type: ignore[arg-type]
-    res = spc.batch(ids, ys, ns, chart={k: v.chart for k, v in expected.items()},
-                    options={"phases": [6], "direction": "decrease"})
+        expected[f"s{s}"] = spc.chart(
+            y.tolist(), n.tolist() if use_n else None, chart=kind, phases=[6], direction="decrease"
+        )  # type: ignore[arg-type]
+    res = spc.batch(
+        ids,
+        ys,
+        ns,
+        chart={k: v.chart for k, v in expected.items()},
+        options={"phases": [6], "direction": "decrease"},
+    )
     assert list(res) == list(expected) and len(res) == 40
     for key, want in expected.items():
         assert res[key] == want, key
@@ -42,9 +48,14 @@ def test_interleaved_ids_and_numpy_inputs() -> None:
 
 def test_options_by_series_and_chart_override() -> None:
     ids = ["a"] * 10 + ["b"] * 10
-    y = list(range(10)) + [5, 6, 5, 6, 5, 6, 5, 6, 5, 30]
-    res = spc.batch(ids, y, chart="i", options={"rules": "ihi"},
-                    options_by_series={"b": {"chart": "c", "freeze": 5, "target": 20}})
+    y = [*list(range(10)), 5, 6, 5, 6, 5, 6, 5, 6, 5, 30]
+    res = spc.batch(
+        ids,
+        y,
+        chart="i",
+        options={"rules": "ihi"},
+        options_by_series={"b": {"chart": "c", "freeze": 5, "target": 20}},
+    )
     assert res["a"] == spc.chart(list(range(10)), chart="i", rules="ihi")
     assert res["b"] == spc.chart(y[10:], chart="c", rules="ihi", freeze=5, target=20)
     assert res["b"].assurance_icon == "fail"

@@ -139,7 +139,14 @@ def test_mr_chart() -> None:
     r = spc.chart([1.0, 3.0, 2.0, 6.0, None, 5.0, 4.0], chart="mr")  # type: ignore[list-item]
     assert r.to_dict()["points"][0]["y"] is None
     assert [None if math.isnan(v) else v for v in r.y.tolist()] == [
-        None, 2.0, 1.0, 4.0, None, None, 1.0]
+        None,
+        2.0,
+        1.0,
+        4.0,
+        None,
+        None,
+        1.0,
+    ]
     assert float(r.cl[0]) == 2.0 and float(r.ucl[0]) == pytest.approx(6.534)
     assert float(r.lcl[0]) == 0.0 and float(r.ucl_2s[0]) == pytest.approx(3.267 / 3 * 2 * 2)
 
@@ -179,8 +186,12 @@ def test_assurance_icons() -> None:
     y = [90.0, 92.0, 91.0, 93.0, 92.0, 91.0, 90.0, 92.0]
 
     def icon(target: float | None, direction: str = "increase") -> str | None:
-        return spc.chart(y, chart="i", target=target,  # type: ignore[arg-type]
-                         direction=direction).assurance_icon  # type: ignore[arg-type]
+        return spc.chart(
+            y,
+            chart="i",
+            target=target,  # type: ignore[arg-type]
+            direction=direction,
+        ).assurance_icon  # type: ignore[arg-type]
 
     r = spc.chart(y, chart="i")
     lcl, ucl = float(r.lcl[-1]), float(r.ucl[-1])
@@ -188,7 +199,7 @@ def test_assurance_icons() -> None:
     assert icon(91.0) == "inconsistent" and icon(ucl) == "inconsistent"
     assert icon(lcl - 1, "decrease") == "fail" and icon(ucl + 1, "decrease") == "pass"
     assert icon(91.0, "neutral") is None and icon(None) is None
-    phased = spc.chart(y + [50.0, 52.0, 51.0], chart="i", phases=[8], target=60.0)
+    phased = spc.chart([*y, 50.0, 52.0, 51.0], chart="i", phases=[8], target=60.0)
     assert phased.assurance_icon == "fail"
 
 

@@ -27,27 +27,65 @@ def cli(payload: str) -> tuple[int, Any]:
 
 def test_subprocess_round_trip() -> None:
     env = {**os.environ, "PYTHONPATH": SRC}
-    request = {"chart": "p", "y": [3, 5, None, 4], "n": [50, 100, 0, 80],
-               "x": ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"], "target": 0.2,
-               "direction": "decrease"}
-    done = subprocess.run([sys.executable, "-m", "qicollab.spc"], input=json.dumps(request),
-                          capture_output=True, text=True, env=env, check=False)
+    request = {
+        "chart": "p",
+        "y": [3, 5, None, 4],
+        "n": [50, 100, 0, 80],
+        "x": ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"],
+        "target": 0.2,
+        "direction": "decrease",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "qicollab.spc"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out == json.loads(json.dumps(spc.chart(
-        request["y"], request["n"], chart="p", x=request["x"], target=0.2,  # type: ignore[arg-type]
-        direction="decrease").to_dict()))
+    assert out == json.loads(
+        json.dumps(
+            spc.chart(
+                request["y"],
+                request["n"],
+                chart="p",
+                x=request["x"],
+                target=0.2,  # type: ignore[arg-type]
+                direction="decrease",
+            ).to_dict()
+        )
+    )
     assert out["points"][2]["y"] is None and out["points"][2]["ucl"] is None
     assert set(out) == {"chart", "points", "runs", "variation_icon", "assurance_icon"}
-    assert set(out["points"][0]) == {"x", "y", "cl", "lcl", "ucl", "lcl_2s", "ucl_2s", "phase",
-                                     "excluded", "rules", "class", "side"}
+    assert set(out["points"][0]) == {
+        "x",
+        "y",
+        "cl",
+        "lcl",
+        "ucl",
+        "lcl_2s",
+        "ucl_2s",
+        "phase",
+        "excluded",
+        "rules",
+        "class",
+        "side",
+    }
     assert out["assurance_icon"] == "pass"
 
 
 def test_subprocess_error_exit_2() -> None:
     env = {**os.environ, "PYTHONPATH": SRC}
-    done = subprocess.run([sys.executable, "-m", "qicollab.spc"], input="{not json",
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "qicollab.spc"],
+        input="{not json",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 2
     assert "not valid JSON" in json.loads(done.stdout)["error"]
 
@@ -89,8 +127,10 @@ def test_single_object_with_id() -> None:
         ('{"chart": "p", "y": [1], "n": 5}', "'n' must be a list"),
         ('"hello"', "JSON object or an array"),
         ("[1]", "must be a JSON object"),
-        ('[{"chart": "i", "y": [1, 2], "id": "a"}, {"chart": "i", "y": [1, 2], "id": "a"}]',
-         "distinct 'id'"),
+        (
+            '[{"chart": "i", "y": [1, 2], "id": "a"}, {"chart": "i", "y": [1, 2], "id": "a"}]',
+            "distinct 'id'",
+        ),
         ('[{"chart": "i", "y": [1, 2], "id": [1]}]', "'id' must be"),
         ('[{"chart": "i", "y": [1, 2], "n": [1]}]', "must line up"),
         ('[{"chart": "i", "y": []}]', "has no points"),

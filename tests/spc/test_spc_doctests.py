@@ -31,6 +31,9 @@ def test_public_functions_have_formula_source_and_example() -> None:
 
 def test_docs_examples() -> None:
     docs = Path(__file__).resolve().parents[2] / "docs" / "spc.md"
-    result = doctest.testfile(str(docs), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testfile(
+        str(docs),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
     assert result.failed == 0

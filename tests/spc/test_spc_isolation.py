@@ -18,12 +18,20 @@ print(json.dumps(mods))
 
 
 def test_import_pulls_in_no_django_and_no_other_qicollab_module() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          env={"PYTHONPATH": SRC, "PATH": ""}, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": SRC, "PATH": ""},
+        check=True,
+    )
     modules = json.loads(done.stdout)
     assert not [m for m in modules if m == "django" or m.startswith("django.")]
-    foreign = [m for m in modules if m.startswith("qicollab")
-               and m != "qicollab" and not m.startswith("qicollab.spc")]
+    foreign = [
+        m
+        for m in modules
+        if m.startswith("qicollab") and m != "qicollab" and not m.startswith("qicollab.spc")
+    ]
     assert foreign == []
     third_party = {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names)
     assert third_party <= {"qicollab", "numpy", "__main__", "_distutils_hack"}

@@ -59,19 +59,26 @@ EXPECTED = {
 }
 # point_type column of the performance snapshot (improvement direction "increase").
 PERFORMANCE_POINT_TYPE = (
-    ["common_cause"] * 9 + ["special_cause_concern", "common_cause"]
-    + ["special_cause_improvement"] * 8 + ["common_cause"] + ["special_cause_concern"] * 4
-    + ["common_cause"] * 5 + ["special_cause_concern"] * 7
+    ["common_cause"] * 9
+    + ["special_cause_concern", "common_cause"]
+    + ["special_cause_improvement"] * 8
+    + ["common_cause"]
+    + ["special_cause_concern"] * 4
+    + ["common_cause"] * 5
+    + ["special_cause_concern"] * 7
 )
-_CLASS = {"common_cause": "common", "special_cause_improvement": "improvement",
-          "special_cause_concern": "concern"}
+_CLASS = {
+    "common_cause": "common",
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+}
 
 
 def _vector(block: str, rtype: int, fmt: str, start: int = 0) -> tuple[list[float], int]:
     raw = base64.b64decode("".join(block.split()))
     at = raw.index(struct.pack(">ii", rtype, 36), start) + 8
     size = struct.calcsize(">" + fmt)
-    return list(struct.unpack(f">36{fmt}", raw[at:at + 36 * size])), at + 36 * size
+    return list(struct.unpack(f">36{fmt}", raw[at : at + 36 * size])), at + 36 * size
 
 
 def _hex(word: str) -> float:
@@ -129,8 +136,12 @@ def test_performance_flags_match_snapshot() -> None:
     assert [int("outside_limits" in r.rules_at(i)) for i in range(36)] == outside
     y = r.y
     assert [float(v) for v in ((y > r.cl).astype(int) - (y < r.cl).astype(int))] == rtm
-    near = [int(not o and (v >= hi or v <= lo)) for v, o, lo, hi in
-            zip(y.tolist(), outside, r.lcl_2s.tolist(), r.ucl_2s.tolist(), strict=True)]
+    near = [
+        int(not o and (v >= hi or v <= lo))
+        for v, o, lo, hi in zip(
+            y.tolist(), outside, r.lcl_2s.tolist(), r.ucl_2s.tolist(), strict=True
+        )
+    ]
     assert near == close
 
 

@@ -223,7 +223,7 @@ def test_missing_values_are_skipped_by_rules_and_kept_as_gaps() -> None:
 def test_excluded_points_do_not_break_or_count_in_a_shift() -> None:
     tail = [12.0, 12.0, 12.0, 8.0, 12.0, 12.0, 12.0]
     assert flagged(pinned(tail), "shift") == []
-    r = pinned(tail + [12.0], exclude=[23])
+    r = pinned([*tail, 12.0], exclude=[23])
     assert flagged(r, "shift") == [0, 1, 2, 4, 5, 6, 7]
     assert r.excluded[23] and r.points[23].point_class == "common"
 
@@ -235,8 +235,7 @@ def test_excluded_point_outside_limits_is_still_flagged() -> None:
 
 
 def test_rules_do_not_cross_phases() -> None:
-    r = spc.chart([9.0, 11.0] * 5 + [12.0] * 4 + [30.0] * 3, chart="i", phases=[14],
-                  freeze=10)
+    r = spc.chart([9.0, 11.0] * 5 + [12.0] * 4 + [30.0] * 3, chart="i", phases=[14], freeze=10)
     assert flagged(r, "shift", 0) == []
 
 

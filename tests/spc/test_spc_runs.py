@@ -75,9 +75,15 @@ def test_points_on_the_centre_line_are_dropped() -> None:
     counts as a crossing."""
     r = spc.chart([1.0, 2.0, 3.0, 3.0, 3.0, 4.0, 5.0], chart="run")
     assert float(r.cl[0]) == 3.0
-    assert r.runs[0].to_dict() == {"phase": 0, "n_useful": 4, "longest_run": 2,
-                                   "longest_run_max": 5, "crossings": 1, "crossings_min": 0,
-                                   "signal": False}
+    assert r.runs[0].to_dict() == {
+        "phase": 0,
+        "n_useful": 4,
+        "longest_run": 2,
+        "longest_run_max": 5,
+        "crossings": 1,
+        "crossings_min": 0,
+        "signal": False,
+    }
 
 
 def test_long_run_signal() -> None:
@@ -105,9 +111,15 @@ def test_runs_per_phase_and_excluded_points() -> None:
 
 def test_no_useful_points() -> None:
     r = spc.chart([5.0, 5.0, 5.0], chart="run")
-    assert r.runs[0].to_dict() == {"phase": 0, "n_useful": 0, "longest_run": None,
-                                   "longest_run_max": None, "crossings": None,
-                                   "crossings_min": None, "signal": False}
+    assert r.runs[0].to_dict() == {
+        "phase": 0,
+        "n_useful": 0,
+        "longest_run": None,
+        "longest_run_max": None,
+        "crossings": None,
+        "crossings_min": None,
+        "signal": False,
+    }
 
 
 def test_mr_chart_never_signals() -> None:
@@ -117,8 +129,13 @@ def test_mr_chart_never_signals() -> None:
 
 
 def test_all_chart_types_report_runs() -> None:
-    for chart, y, n in [("i", [1, 2, 3, 2, 1], None), ("p", [1, 2, 1], [10, 10, 10]),
-                        ("c", [1, 2, 3], None), ("g", [5, 1, 9], None), ("t", [5, 1, 9], None),
-                        ("xbar", [[1, 2], [2, 3], [3, 5]], None)]:
+    for chart, y, n in [
+        ("i", [1, 2, 3, 2, 1], None),
+        ("p", [1, 2, 1], [10, 10, 10]),
+        ("c", [1, 2, 3], None),
+        ("g", [5, 1, 9], None),
+        ("t", [5, 1, 9], None),
+        ("xbar", [[1, 2], [2, 3], [3, 5]], None),
+    ]:
         r = spc.chart(y, n, chart=chart)  # type: ignore[arg-type]
         assert len(r.runs) == 1 and r.runs[0].n_useful >= 1

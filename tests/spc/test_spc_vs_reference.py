@@ -6,6 +6,7 @@ phases, exclusions and freezes. Tolerance: relative 1e-12.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -16,11 +17,18 @@ from qicollab import spc
 
 from . import ref_impl as ref
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-PTD_CLASS = {"common_cause": "common", "special_cause_improvement": "improvement",
-             "special_cause_concern": "concern", "special_cause_neutral_high": "neutral",
-             "special_cause_neutral_low": "neutral"}
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+PTD_CLASS = {
+    "common_cause": "common",
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral_high": "neutral",
+    "special_cause_neutral_low": "neutral",
+}
 
 
 def close(a: float, b: float) -> bool:
@@ -31,8 +39,9 @@ def close(a: float, b: float) -> bool:
 
 values = st.one_of(
     st.lists(st.integers(0, 12).map(float), min_size=8, max_size=60),
-    st.lists(st.floats(-1e3, 1e3, allow_nan=False).map(lambda v: round(v, 3)),
-             min_size=8, max_size=60),
+    st.lists(
+        st.floats(-1e3, 1e3, allow_nan=False).map(lambda v: round(v, 3)), min_size=8, max_size=60
+    ),
 )
 
 
@@ -54,22 +63,25 @@ def test_i_chart_matches_nhsrplotthedots(y: list[float], direction: int, fix: in
 
 def parts(length: int, phases: list[int]) -> list[range]:
     cuts = [0, *sorted({p for p in phases if 0 < p < length}), length]
-    return [range(a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [range(a, b) for a, b in itertools.pairwise(cuts)]
 
 
 def base_mask(part: range, exclude: set[int], freeze: int | None) -> list[bool]:
     return [i not in exclude and (freeze is None or i - part.start < freeze) for i in part]
 
 
-layout = st.fixed_dictionaries({
-    "phases": st.lists(st.integers(1, 40), max_size=2),
-    "exclude": st.lists(st.integers(0, 40), max_size=3),
-    "freeze": st.none() | st.integers(8, 30),
-})
+layout = st.fixed_dictionaries(
+    {
+        "phases": st.lists(st.integers(1, 40), max_size=2),
+        "exclude": st.lists(st.integers(0, 40), max_size=3),
+        "freeze": st.none() | st.integers(8, 30),
+    }
+)
 
 
-def _check_runs(r: spc.ChartResult, y: list[float | None], exclude: set[int],
-                pieces: list[range]) -> None:
+def _check_runs(
+    r: spc.ChartResult, y: list[float | None], exclude: set[int], pieces: list[range]
+) -> None:
     for k, part in enumerate(pieces):
         ys = [y[i] for i in part if i not in exclude]
         cls = [float(r.cl[i]) for i in part if i not in exclude]
@@ -81,8 +93,11 @@ def _check_runs(r: spc.ChartResult, y: list[float | None], exclude: set[int],
 
 
 @SETTINGS
-@given(y=st.lists(st.floats(0.5, 500).map(lambda v: round(v, 2)), min_size=12, max_size=45),
-       lay=layout, chart=st.sampled_from(["i", "t", "c", "g", "run"]))
+@given(
+    y=st.lists(st.floats(0.5, 500).map(lambda v: round(v, 2)), min_size=12, max_size=45),
+    lay=layout,
+    chart=st.sampled_from(["i", "t", "c", "g", "run"]),
+)
 def test_single_value_charts_match_qicharts2(y: list[float], lay: dict, chart: str) -> None:
     """qic.i (3 * AMR / 1.128), qic.t, qic.c, qic.g, qic.run per part + runs.analysis."""
     length = len(y)
@@ -93,8 +108,14 @@ def test_single_value_charts_match_qicharts2(y: list[float], lay: dict, chart: s
         assume(sum(base_mask(part, exclude, lay["freeze"])) >= 3)
     if chart == "c":
         y = [float(round(v)) for v in y]
-    r = spc.chart(y, chart=chart, xmr_constant="d2", phases=lay["phases"],  # type: ignore[arg-type]
-                  exclude=sorted(exclude), freeze=lay["freeze"])
+    r = spc.chart(
+        y,
+        chart=chart,
+        xmr_constant="d2",
+        phases=lay["phases"],  # type: ignore[arg-type]
+        exclude=sorted(exclude),
+        freeze=lay["freeze"],
+    )
     for part in pieces:
         base = base_mask(part, exclude, lay["freeze"])
         ys = [y[i] for i in part]
@@ -118,11 +139,14 @@ def test_single_value_charts_match_qicharts2(y: list[float], lay: dict, chart: s
 
 
 @SETTINGS
-@given(data=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 400)), min_size=10,
-                     max_size=40),
-       lay=layout, chart=st.sampled_from(["p", "u", "pp", "up"]))
-def test_attribute_charts_match_qicharts2(data: list[tuple[int, int]], lay: dict,
-                                          chart: str) -> None:
+@given(
+    data=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 400)), min_size=10, max_size=40),
+    lay=layout,
+    chart=st.sampled_from(["p", "u", "pp", "up"]),
+)
+def test_attribute_charts_match_qicharts2(
+    data: list[tuple[int, int]], lay: dict, chart: str
+) -> None:
     """qic.p, qic.u, qic.pp, qic.up: per-point limits, clipping, Laney's sigma_z."""
     num = [float(min(a, b) if chart in ("p", "pp") else a) for a, b in data]
     den = [float(b) for _, b in data]
@@ -132,9 +156,15 @@ def test_attribute_charts_match_qicharts2(data: list[tuple[int, int]], lay: dict
     for part in pieces:
         base = base_mask(part, exclude, lay["freeze"])
         assume(sum(base) >= 3)
-        assume(0 < sum(n for n, b in zip([num[i] for i in part], base, strict=True) if b))
-    r = spc.chart(num, den, chart=chart, phases=lay["phases"],  # type: ignore[arg-type]
-                  exclude=sorted(exclude), freeze=lay["freeze"])
+        assume(sum(n for n, b in zip([num[i] for i in part], base, strict=True) if b) > 0)
+    r = spc.chart(
+        num,
+        den,
+        chart=chart,
+        phases=lay["phases"],  # type: ignore[arg-type]
+        exclude=sorted(exclude),
+        freeze=lay["freeze"],
+    )
     for part in pieces:
         base = base_mask(part, exclude, lay["freeze"])
         pn, pd = [num[i] for i in part], [den[i] for i in part]
@@ -146,16 +176,24 @@ def test_attribute_charts_match_qicharts2(data: list[tuple[int, int]], lay: dict
             exp = ref.qic_prime(pn, pd, base, chart)
         for j, i in enumerate(part):
             assert close(float(r.y[i]), num[i] / den[i])
-            for key, got in (("cl", r.cl), ("ucl", r.ucl), ("lcl", r.lcl), ("ucl95", r.ucl_2s),
-                             ("lcl95", r.lcl_2s)):
+            for key, got in (
+                ("cl", r.cl),
+                ("ucl", r.ucl),
+                ("lcl", r.lcl),
+                ("ucl95", r.ucl_2s),
+                ("lcl95", r.lcl_2s),
+            ):
                 assert close(float(got[i]), exp[j][key]), (key, i)
     _check_runs(r, [n / d for n, d in zip(num, den, strict=True)], exclude, pieces)
 
 
 @SETTINGS
-@given(groups=st.lists(st.lists(st.integers(0, 50).map(float), min_size=1, max_size=6),
-                       min_size=5, max_size=25),
-       lay=layout)
+@given(
+    groups=st.lists(
+        st.lists(st.integers(0, 50).map(float), min_size=1, max_size=6), min_size=5, max_size=25
+    ),
+    lay=layout,
+)
 def test_xbar_s_match_qicharts2(groups: list[list[float]], lay: dict) -> None:
     """qic.xbar / qic.s: weighted mean, pooled or mean sd, A3/B3/B4 from c4."""
     lay = {**lay, "phases": [q for q in lay["phases"] if q < len(groups)]}

@@ -86,9 +86,18 @@ def chart(
     [0.1465, 0.1189, 0.1268]
     """
     opts = make_options(
-        chart, freeze=freeze, phases=phases, exclude=exclude, direction=direction,
-        target=target, screen_mr=screen_mr, shift_length=shift_length,
-        trend_length=trend_length, rules=rules, xmr_constant=xmr_constant, g_centre=g_centre,
+        chart,
+        freeze=freeze,
+        phases=phases,
+        exclude=exclude,
+        direction=direction,
+        target=target,
+        screen_mr=screen_mr,
+        shift_length=shift_length,
+        trend_length=trend_length,
+        rules=rules,
+        xmr_constant=xmr_constant,
+        g_centre=g_centre,
     )
     length = len(y) if hasattr(y, "__len__") else -1
     if length >= 0:
@@ -104,7 +113,10 @@ def chart(
     group_denom = None if denom is None else denom[None, :]
     _validate(opts.chart, group_values, group_denom, where)
     group = compute_group(
-        opts.chart, (opts,), group_values, group_denom,
+        opts.chart,
+        (opts,),
+        group_values,
+        group_denom,
         None if sub_sd is None else sub_sd[None, :],
     )
     return group.result(0, xs)

@@ -26,7 +26,7 @@ from .prepare import (
     check_lengths,
     validate_group,
 )
-from .types import ChartOptions, ChartResult, FloatArray
+from .types import ChartOptions, ChartResult, ChartType, FloatArray
 
 __all__ = ["BatchResult", "batch"]
 
@@ -59,7 +59,7 @@ class BatchResult(Mapping[Hashable, ChartResult]):
         if self._x is not None:
             length = self._groups[group].lay.n
             start = self._starts[series]
-            xs = tuple(self._x[start:start + length])
+            xs = tuple(self._x[start : start + length])
         return self._groups[group].result(row, xs)
 
     def __iter__(self) -> Iterator[Hashable]:
@@ -73,8 +73,9 @@ class BatchResult(Mapping[Hashable, ChartResult]):
         return [{"id": key, **self[key].to_dict()} for key in self._ids]
 
 
-def _segments(ids: Sequence[Hashable] | npt.NDArray[Any]) -> tuple[
-        list[Hashable], npt.NDArray[np.int64], npt.NDArray[np.int64] | None]:
+def _segments(
+    ids: Sequence[Hashable] | npt.NDArray[Any],
+) -> tuple[list[Hashable], npt.NDArray[np.int64], npt.NDArray[np.int64] | None]:
     """Series ids in order of appearance, start of each series, and a reordering (or None)."""
     arr = np.asarray(ids) if isinstance(ids, np.ndarray) else None
     if arr is None or arr.ndim != 1:
@@ -89,8 +90,9 @@ def _segments(ids: Sequence[Hashable] | npt.NDArray[Any]) -> tuple[
     if len(set(order_ids)) == len(order_ids):
         return order_ids, starts, None
     first: dict[Hashable, int] = {}
-    codes = np.fromiter((first.setdefault(v, len(first)) for v in arr.tolist()),
-                        dtype=np.int64, count=len(arr))
+    codes = np.fromiter(
+        (first.setdefault(v, len(first)) for v in arr.tolist()), dtype=np.int64, count=len(arr)
+    )
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
@@ -139,7 +141,8 @@ def batch(
         if other is not None and len(other) != total:
             raise LengthMismatchError(
                 f"'y' has {total} rows but '{name}' has {len(other)}; long-format inputs "
-                "must line up row by row.")
+                "must line up row by row."
+            )
     ids, starts, order = _segments(series_ids)
     y, n, x = _reorder(y, order), _reorder(n, order), _reorder(x, order)
     ends = np.append(starts[1:], total)
@@ -150,8 +153,11 @@ def batch(
     per_series: list[ChartOptions] = []
     for key in ids:
         own = options_by_series.get(key) if options_by_series else None
-        kind = (own or {}).get("chart") or (
-            chart.get(key) if isinstance(chart, Mapping) else chart) or base_chart
+        kind = (
+            (own or {}).get("chart")
+            or (chart.get(key) if isinstance(chart, Mapping) else chart)
+            or base_chart
+        )
         if kind is None:
             raise OptionError(f"Series {key!r}: no chart type given.")
         if own:
@@ -164,7 +170,7 @@ def batch(
     subgroup = any(o.chart in SUBGROUP_CHARTS for o in per_series)
     y_all = None if subgroup else as_floats(y, "y", "")
     n_all = None if n is None or subgroup else as_floats(n, "n", "")
-    groups: dict[tuple[str, int], list[int]] = {}
+    groups: dict[tuple[ChartType, int], list[int]] = {}
     for s, o in enumerate(per_series):
         groups.setdefault((o.chart, lengths[s]), []).append(s)
     results: list[GroupResult] = []
@@ -187,7 +193,11 @@ def batch(
         values, denom, sub_sd = _stack(kind, rows, starts, length, y, n, y_all, n_all, ids)
         validate_group(kind, values, denom, where)
         res = compute_group(
-            kind, group_opts, values, denom, sub_sd,
+            kind,
+            group_opts,
+            values,
+            denom,
+            sub_sd,
             labels=_Labels(ids, members),
         )
         for row, s in enumerate(members):
@@ -233,9 +243,12 @@ def _stack(
         for s in rows.tolist():
             lo = int(starts[s])
             prefix = f"Series {ids[s]!r}: "
-            ys = y[lo:lo + length]
-            ns = None if n is None or kind not in DENOMINATOR_CHARTS | RATIO_CHARTS else (
-                n[lo:lo + length])
+            ys = y[lo : lo + length]
+            ns = (
+                None
+                if n is None or kind not in DENOMINATOR_CHARTS | RATIO_CHARTS
+                else (n[lo : lo + length])
+            )
             if ns is not None and kind in RATIO_CHARTS and all(v is None for v in ns):
                 ns = None
             check_lengths(kind, length, ns, None, prefix)
@@ -248,7 +261,9 @@ def _stack(
     values = y_all[pos]
     if kind in DENOMINATOR_CHARTS:
         if n_all is None:
-            raise OptionError(f"Series {ids[int(rows[0])]!r}: a {kind} chart needs denominators 'n'.")
+            raise OptionError(
+                f"Series {ids[int(rows[0])]!r}: a {kind} chart needs denominators 'n'."
+            )
         return values, n_all[pos], None
     if kind in RATIO_CHARTS and n_all is not None:
         den = n_all[pos]
@@ -256,7 +271,11 @@ def _stack(
         if uses.any():
             with np.errstate(invalid="ignore", divide="ignore"):
                 ratio = np.where(den > 0, values / den, np.nan)
-            validate_group(kind, values, np.where(uses, den, np.nan), lambda r, p: (
-                f"Series {ids[int(rows[r])]!r}, point {p}"))
+            validate_group(
+                kind,
+                values,
+                np.where(uses, den, np.nan),
+                lambda r, p: f"Series {ids[int(rows[r])]!r}, point {p}",
+            )
             values = np.where(uses, ratio, values)
     return values, None, None

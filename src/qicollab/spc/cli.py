@@ -33,7 +33,8 @@ def _split(item: object, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if unknown:
         raise MalformedJsonError(
             f"{where}unknown key(s) {', '.join(map(repr, unknown))}; allowed keys are "
-            f"{', '.join(sorted(_DATA_KEYS | OPTION_NAMES))}.")
+            f"{', '.join(sorted(_DATA_KEYS | OPTION_NAMES))}."
+        )
     for key in ("chart", "y"):
         if key not in item:
             raise MalformedJsonError(f"{where}the '{key}' key is missing.")
@@ -87,7 +88,8 @@ def _run_batch(items: Sequence[Any]) -> list[dict[str, Any]]:
             if other is not None and len(other) != length:
                 raise SpcInputError(
                     f"Series {key!r}: 'y' has {length} values but '{name}' has {len(other)}; "
-                    "they must line up point by point.")
+                    "they must line up point by point."
+                )
         ids.extend([key] * length)
         ys.extend(data["y"])
         if ns is not None:
@@ -95,8 +97,14 @@ def _run_batch(items: Sequence[Any]) -> list[dict[str, Any]]:
         if xs is not None:
             xs.extend(data.get("x") or list(range(length)))
         by_series[key] = {"chart": data["chart"], **opts}
-    result = batch(ids, ys, ns, chart={k: v["chart"] for k, v in by_series.items()}, x=xs,
-                   options_by_series=by_series)
+    result = batch(
+        ids,
+        ys,
+        ns,
+        chart={k: v["chart"] for k, v in by_series.items()},
+        x=xs,
+        options_by_series=by_series,
+    )
     out = []
     for key, (data, _) in zip(keys, split, strict=True):
         if key in result:
@@ -107,8 +115,9 @@ def _run_batch(items: Sequence[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
-         stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     """Entry point of ``python -m qicollab.spc``; returns the exit status (0 or 2)."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout

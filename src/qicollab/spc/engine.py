@@ -48,11 +48,22 @@ class GroupResult:
         lim, lay = self.lim, self.lay
         n_phases = int(lay.phase[row, -1]) + 1
         base = row * lay.p
-        cols = [arr[base:base + n_phases].tolist() for arr in self.runs]
-        signal = self.signal[base:base + n_phases].tolist()
+        cols = [arr[base : base + n_phases].tolist() for arr in self.runs]
+        signal = self.signal[base : base + n_phases].tolist()
+
+        def stat(col: list[int], k: int) -> int | None:
+            return col[k] if col[k] >= 0 else None
+
         runs = tuple(
-            RunsResult(k, cols[0][k], *[c[k] if c[k] >= 0 else None for c in cols[1:]],
-                       signal[k])
+            RunsResult(
+                k,
+                cols[0][k],
+                stat(cols[1], k),
+                stat(cols[2], k),
+                stat(cols[3], k),
+                stat(cols[4], k),
+                bool(signal[k]),
+            )
             for k in range(n_phases)
         )
         code = int(self.assurance[row])
@@ -78,8 +89,7 @@ class GroupResult:
         )
 
 
-def _param(options: Sequence[ChartOptions], get: Callable[[ChartOptions], Any],
-           dtype: type) -> Any:
+def _param(options: Sequence[ChartOptions], get: Callable[[ChartOptions], Any], dtype: type) -> Any:
     """A scalar when all rows share their options, else a per-row ``(M, 1)`` array."""
     if len(options) == 1:
         return get(options[0])
@@ -117,18 +127,26 @@ def _compute(
 ) -> GroupResult:
     m, n = values.shape
     lay = make_layout(
-        m, n, [o.phases for o in options], [o.exclude for o in options],
+        m,
+        n,
+        [o.phases for o in options],
+        [o.exclude for o in options],
         [o.freeze for o in options],
     )
     lim = compute_limits(
-        chart, lay, values, denom, sub_sd,
+        chart,
+        lay,
+        values,
+        denom,
+        sub_sd,
         screen=_param(options, lambda o: o.screen_mr, bool),
         mdc=_param(options, lambda o: o.xmr_constant == "mdc", bool),
         g_theoretical=_param(options, lambda o: o.g_centre == "theoretical", bool),
         labels=labels,
     )
     bits, direction, side_of_cl, usable, shared_runs = evaluate_rules(
-        lay, lim,
+        lay,
+        lim,
         ihi=_param(options, lambda o: o.rules == "ihi", bool),
         shift_len=_param(options, lambda o: o.shift_length, np.int64),
         trend_len=_param(options, lambda o: o.trend_length, np.int64),
@@ -151,7 +169,30 @@ def _compute(
         lay.fidx, lim.valid, point_class, direction, lim.lcl, lim.ucl, improve, target
     )
     excluded = ~lay.include
-    _freeze(lim.y, lim.cl, lim.lcl, lim.ucl, lim.lcl2, lim.ucl2, lay.phase, excluded, bits,
-            point_class, direction)
-    return GroupResult(chart, options, lay, lim, excluded, bits, point_class, direction, runs,
-                       signal, variation, assurance)
+    _freeze(
+        lim.y,
+        lim.cl,
+        lim.lcl,
+        lim.ucl,
+        lim.lcl2,
+        lim.ucl2,
+        lay.phase,
+        excluded,
+        bits,
+        point_class,
+        direction,
+    )
+    return GroupResult(
+        chart,
+        options,
+        lay,
+        lim,
+        excluded,
+        bits,
+        point_class,
+        direction,
+        runs,
+        signal,
+        variation,
+        assurance,
+    )

@@ -15,8 +15,13 @@ __all__ = ["ASSURANCE_ICONS", "VARIATION_ICONS", "assurance_icon", "variation_ic
 
 #: Variation icon names, indexed by the codes used internally.
 VARIATION_ICONS: tuple[str, ...] = (
-    "common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
-    "neutral_high", "neutral_low",
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
 )
 #: Assurance icon names, indexed by the codes used internally (-1 = no icon).
 ASSURANCE_ICONS: tuple[str, ...] = ("pass", "fail", "inconsistent")
@@ -91,7 +96,8 @@ def icon_codes(
     tgt = target[:, 0] if isinstance(target, np.ndarray) else target
     drc = direction[:, 0] if isinstance(direction, np.ndarray) else direction
     increase = drc > 0
-    code = np.where(tgt > hi, np.where(increase, 1, 0),
-                    np.where(tgt < lo, np.where(increase, 0, 1), 2))
+    code = np.where(
+        tgt > hi, np.where(increase, 1, 0), np.where(tgt < lo, np.where(increase, 0, 1), 2)
+    )
     code = np.where((lim_last < 0) | np.isnan(tgt) | (drc == 0), -1, code)
     return var.astype(np.int64), code.astype(np.int64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,7 @@ class Layout:
     fstart: IntArray  # (M, L) or (M, 1): flat position of the first point of the phase
     fend: IntArray  # (M, L) or (M, 1): flat position of the last point of the phase
     any_excluded: bool
+    real: BoolArray  # (M*P,) whether the (series, phase) cell exists
 
     @property
     def size(self) -> int:
@@ -50,7 +51,10 @@ class Layout:
     def gsum(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         """Sum of ``values`` over ``mask`` per cell (sequential, in point order)."""
         flat = mask.ravel()
-        return np.bincount(self.key[flat], weights=values.ravel()[flat], minlength=self.size)
+        return cast(
+            FloatArray,
+            np.bincount(self.key[flat], weights=values.ravel()[flat], minlength=self.size),
+        )
 
     def gmean(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         """Mean per cell, with R's second pass ``m + sum(x - m) / n`` for accuracy."""
@@ -158,4 +162,5 @@ def make_layout(
         chain = include & (pos < freeze[:, None])
     else:
         chain = include
-    return Layout(m, n, p, phase, key, include, chain, fidx, fstart, fend, any_excluded)
+    real = np.ones(m, dtype=bool) if p == 1 else (np.arange(p) <= phase[:, -1:]).ravel()
+    return Layout(m, n, p, phase, key, include, chain, fidx, fstart, fend, any_excluded, real)

@@ -22,7 +22,7 @@ from .types import BoolArray, FloatArray
 
 Flag = bool | BoolArray
 
-__all__ = ["MR_SCREEN", "MDC_XMR", "Limits", "c4", "compute_limits"]
+__all__ = ["MDC_XMR", "MR_SCREEN", "Limits", "c4", "compute_limits"]
 
 #: Moving-range screening factor (Nelson 1982; D4 for n = 2).
 MR_SCREEN = 3.267
@@ -125,12 +125,21 @@ def _xmr_widths(lay: Layout, amr: FloatArray, mdc: Flag) -> tuple[FloatArray, Fl
     if mdc is False:
         return lay.cell(3 * sigma), lay.cell(2 * sigma)
     cm = _cells(lay, mdc)
-    return (lay.cell(np.where(cm, MDC_XMR * amr, 3 * sigma)),
-            lay.cell(np.where(cm, 2 * (MDC_XMR / 3) * amr, 2 * sigma)))
+    return (
+        lay.cell(np.where(cm, MDC_XMR * amr, 3 * sigma)),
+        lay.cell(np.where(cm, 2 * (MDC_XMR / 3) * amr, 2 * sigma)),
+    )
 
 
-def _sym(cl: FloatArray, w3: FloatArray, w2: FloatArray, y: FloatArray, valid: BoolArray,
-         floor: float | None = None, ceil: float | None = None) -> Limits:
+def _sym(
+    cl: FloatArray,
+    w3: FloatArray,
+    w2: FloatArray,
+    y: FloatArray,
+    valid: BoolArray,
+    floor: float | None = None,
+    ceil: float | None = None,
+) -> Limits:
     lcl, ucl, lcl2, ucl2 = cl - w3, cl + w3, cl - w2, cl + w2
     lo2, hi2 = lcl2, ucl2
     if floor is not None:
@@ -157,20 +166,29 @@ def _pooled_sd(lay: Layout, size: FloatArray, sd: FloatArray, base: BoolArray) -
     return np.where(_var_n(lay, size, size >= 1), pooled, sbar)
 
 
-def _check(lay: Layout, counts: npt.NDArray[np.int64], minimum: int, chart: str, what: str,
-           labels: Sequence[str] | None) -> None:
+def _check(
+    lay: Layout,
+    counts: npt.NDArray[np.int64],
+    minimum: int,
+    chart: str,
+    what: str,
+    labels: Sequence[str] | None,
+) -> None:
     if lay.n == 0:
         raise TooFewPointsError(
             f"{labels[0] if labels else ''}The series has no points; a {chart_label(chart)} "
-            f"needs at least {minimum}.")
-    if counts.min() >= minimum:
+            f"needs at least {minimum}."
+        )
+    short = counts < minimum
+    if lay.p > 1:
+        short &= lay.real
+    if not short.any():
         return
-    bad = np.flatnonzero(counts < minimum)
+    bad = np.flatnonzero(short)
     row, ph = divmod(int(bad[0]), lay.p)
     prefix = labels[row] if labels else ""
     first = int(np.flatnonzero(lay.phase[row] == ph)[0])
-    where = (f"Phase {ph} (starting at point {first})" if lay.phase[row, -1] > 0
-             else "The series")
+    where = f"Phase {ph} (starting at point {first})" if lay.phase[row, -1] > 0 else "The series"
     got = int(counts[bad[0]])
     raise TooFewPointsError(
         f"{prefix}{where} has {got} {what}; a {chart_label(chart)} needs at least {minimum} "
@@ -204,8 +222,14 @@ def compute_limits(
         y = values / den
         valid = ~np.isnan(y)
         base = chain & valid
-        _check(lay, lay.gcount(base), 2 if chart in ("pp", "up") else 1, chart,
-               "usable subgroups", labels)
+        _check(
+            lay,
+            lay.gcount(base),
+            2 if chart in ("pp", "up") else 1,
+            chart,
+            "usable subgroups",
+            labels,
+        )
         cl = lay.cell(lay.gsum(values, base) / lay.gsum(den, base))
         sd = np.sqrt(cl * (1 - cl) / den) if chart in ("p", "pp") else np.sqrt(cl / den)
         if chart in ("pp", "up"):
@@ -228,8 +252,14 @@ def compute_limits(
         valid = size >= (1 if chart == "xbar" else 2)
         y = np.where(valid, values, np.nan)
         base = chain & valid
-        _check(lay, lay.gcount(base & (size >= 2)), 1, chart,
-               "usable subgroups of two or more values", labels)
+        _check(
+            lay,
+            lay.gcount(base & (size >= 2)),
+            1,
+            chart,
+            "usable subgroups of two or more values",
+            labels,
+        )
         sbar = lay.cell(_pooled_sd(lay, size, sub_sd, chain & (size >= 1)))
         c4n = _c4_array(size)
         if chart == "xbar":
@@ -240,29 +270,43 @@ def compute_limits(
         lo2 = (1 - 2 * c5 / c4n) * sbar
         b3, b3_2 = np.maximum(0, 1 - 3 * c5 / c4n), np.maximum(0, 1 - 2 * c5 / c4n)
         b4, b4_2 = 1 + 3 * c5 / c4n, 1 + 2 * c5 / c4n
-        return Limits(y, valid, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar, lo2,
-                      b4_2 * sbar)
+        return Limits(
+            y, valid, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar, lo2, b4_2 * sbar
+        )
     valid = ~np.isnan(values)
     if chart == "mr":
         before = lay.fidx - 1
         valid = (before >= lay.fstart) & valid & take(valid, before)
         y = np.where(valid, np.abs(values - take(values, before)), np.nan)
         base = chain & valid
-        _check(lay, lay.gcount(base), 1, chart, "moving ranges (pairs of consecutive values)",
-               labels)
+        _check(
+            lay, lay.gcount(base), 1, chart, "moving ranges (pairs of consecutive values)", labels
+        )
         cl = lay.cell(lay.gmean(y, base))
         zero = np.zeros_like(cl)
         ucl2 = (MR_SCREEN / 3) * 2 * cl
-        return Limits(y, valid, cl, zero, MR_SCREEN * cl, zero, ucl2, np.full_like(cl, -np.inf),
-                      ucl2)
+        return Limits(
+            y, valid, cl, zero, MR_SCREEN * cl, zero, ucl2, np.full_like(cl, -np.inf), ucl2
+        )
     base = chain & valid
     minimum = 2 if chart in ("i", "t") else 1
-    _check(lay, lay.gcount(base), minimum, chart, f"usable point{'s' if minimum > 1 else ''}",
-           labels)
+    _check(
+        lay, lay.gcount(base), minimum, chart, f"usable point{'s' if minimum > 1 else ''}", labels
+    )
     if chart == "run":
         nan = np.full_like(values, np.nan)
-        return Limits(values, valid, lay.cell(_median(lay, values, base)), nan, nan, nan, nan,
-                      nan, nan, has_limits=False)
+        return Limits(
+            values,
+            valid,
+            lay.cell(_median(lay, values, base)),
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            has_limits=False,
+        )
     if chart == "i":
         cl = lay.cell(lay.gmean(values, base))
         w3, w2 = _xmr_widths(lay, _amr(lay, values, valid, screen), mdc)
@@ -288,5 +332,6 @@ def compute_limits(
         centre = _median(lay, values, base)
     else:
         centre = np.where(_cells(lay, g_theoretical), 0.693 * mean, _median(lay, values, base))
-    return Limits(values, valid, lay.cell(centre), lim.lcl, lim.ucl, lim.lcl2, lim.ucl2,
-                  lim.lo2, lim.hi2)
+    return Limits(
+        values, valid, lay.cell(centre), lim.lcl, lim.ucl, lim.lcl2, lim.ucl2, lim.lo2, lim.hi2
+    )

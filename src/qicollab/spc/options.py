@@ -15,13 +15,33 @@ __all__ = ["OPTION_NAMES", "check_positions", "make_options", "options_from_mapp
 #: Option names accepted by :func:`qicollab.spc.chart`, ``batch`` and the JSON contract.
 OPTION_NAMES: frozenset[str] = frozenset(
     {
-        "freeze", "phases", "exclude", "direction", "target", "screen_mr", "shift_length",
-        "trend_length", "rules", "xmr_constant", "g_centre",
+        "freeze",
+        "phases",
+        "exclude",
+        "direction",
+        "target",
+        "screen_mr",
+        "shift_length",
+        "trend_length",
+        "rules",
+        "xmr_constant",
+        "g_centre",
     }
 )
-_CHART_NAMES = {"run": "run chart", "i": "I chart", "mr": "MR chart", "xbar": "Xbar chart",
-                "s": "S chart", "p": "P chart", "pp": "P' chart", "u": "U chart",
-                "up": "U' chart", "c": "C chart", "g": "G chart", "t": "T chart"}
+_CHART_NAMES = {
+    "run": "run chart",
+    "i": "I chart",
+    "mr": "MR chart",
+    "xbar": "Xbar chart",
+    "s": "S chart",
+    "p": "P chart",
+    "pp": "P' chart",
+    "u": "U chart",
+    "up": "U' chart",
+    "c": "C chart",
+    "g": "G chart",
+    "t": "T chart",
+}
 
 
 def chart_label(chart: str) -> str:
@@ -86,11 +106,14 @@ def make_options(
     if xmr_constant is None:
         xmr_constant = "d2" if chart in ("t", "pp", "up") else "mdc"
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, numbers.Real) or not math.isfinite(
-            float(target)
+        if (
+            isinstance(target, bool)
+            or not isinstance(target, numbers.Real)
+            or not math.isfinite(float(target))
         ):
             raise OptionError(f"Option 'target' must be a finite number; got {target!r}.")
         target = float(target)
+    assert target is None or isinstance(target, float)
     if not isinstance(screen_mr, bool):
         raise OptionError(f"Option 'screen_mr' must be true or false; got {screen_mr!r}.")
     default_shift, default_trend = (7, 7) if rule_set == "mdc" else (6, 5)
@@ -102,12 +125,14 @@ def make_options(
         direction=cast(
             Direction, _choice("direction", direction, ("increase", "decrease", "neutral"))
         ),
-        target=cast("float | None", target),
+        target=target,
         screen_mr=screen_mr,
-        shift_length=default_shift if shift_length is None else _int(
-            "shift_length", shift_length, 2),
-        trend_length=default_trend if trend_length is None else _int(
-            "trend_length", trend_length, 2),
+        shift_length=default_shift
+        if shift_length is None
+        else _int("shift_length", shift_length, 2),
+        trend_length=default_trend
+        if trend_length is None
+        else _int("trend_length", trend_length, 2),
         rules=rule_set,
         xmr_constant=cast(XmrConstant, _choice("xmr_constant", xmr_constant, ("mdc", "d2"))),
         g_centre=cast(GCentre, _choice("g_centre", g_centre, ("median", "theoretical"))),

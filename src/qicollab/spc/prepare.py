@@ -65,7 +65,9 @@ def as_floats(values: object, what: str, prefix: str = "") -> FloatArray:
         try:
             out = np.array([math.nan if v is None else v for v in seq], dtype=np.float64)
         except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
-            raise NonNumericValueError(f"{prefix}{what} contains a value that is not a number.") from exc
+            raise NonNumericValueError(
+                f"{prefix}{what} contains a value that is not a number."
+            ) from exc
         if out.ndim != 1:  # pragma: no cover - numbers only, so always flat
             raise NonNumericValueError(f"{prefix}{what} must be a flat list of numbers.")
     if np.isinf(out).any():
@@ -74,7 +76,9 @@ def as_floats(values: object, what: str, prefix: str = "") -> FloatArray:
     return out
 
 
-def subgroup_stats(subgroups: object, prefix: str = "") -> tuple[FloatArray, FloatArray, FloatArray]:
+def subgroup_stats(
+    subgroups: object, prefix: str = ""
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Mean, size and standard deviation (n - 1 divisor) of each subgroup.
 
     Each subgroup is a list of numbers (``None`` = missing value), a single number, or
@@ -89,10 +93,12 @@ def subgroup_stats(subgroups: object, prefix: str = "") -> tuple[FloatArray, Flo
     for pos, group in enumerate(subgroups):
         if group is None:
             continue
-        items = [group] if isinstance(group, numbers.Real) and not isinstance(group, bool) else group
+        single = isinstance(group, numbers.Real) and not isinstance(group, bool)
+        items = [group] if single else group
         if isinstance(items, (str, bytes)) or not isinstance(items, (Sequence, np.ndarray)):
             raise NonNumericValueError(
-                f"{prefix}subgroup {pos} is {group!r}; give a list of numbers.")
+                f"{prefix}subgroup {pos} is {group!r}; give a list of numbers."
+            )
         vals = as_floats(items, f"subgroup {pos}", prefix)
         vals = vals[~np.isnan(vals)]
         k = len(vals)
@@ -108,11 +114,11 @@ def subgroup_stats(subgroups: object, prefix: str = "") -> tuple[FloatArray, Flo
 def check_lengths(chart: str, length: int, n: object, x: object, prefix: str = "") -> None:
     """Check that ``n`` and ``x`` line up with ``y`` and that ``n`` is allowed."""
     if n is None and chart in DENOMINATOR_CHARTS:
-        raise OptionError(
-            f"{prefix}A {chart_label(chart)} needs denominators 'n' (one per point).")
+        raise OptionError(f"{prefix}A {chart_label(chart)} needs denominators 'n' (one per point).")
     if n is not None and chart not in DENOMINATOR_CHARTS | RATIO_CHARTS:
         raise OptionError(
-            f"{prefix}A {chart_label(chart)} does not use denominators; leave 'n' out.")
+            f"{prefix}A {chart_label(chart)} does not use denominators; leave 'n' out."
+        )
     for name, other in (("n", n), ("x", x)):
         if other is not None:
             if not hasattr(other, "__len__"):
@@ -145,21 +151,25 @@ def validate_group(
             if hit:
                 raise NonPositiveTimeError(
                     f"{where(*hit)}: time between events is {values[hit]:g}; a T chart needs "
-                    "times greater than zero (use null for a missing value).")
+                    "times greater than zero (use null for a missing value)."
+                )
         elif chart in ("c", "g", "p", "pp", "u", "up"):
             hit = first(values < 0)
             if hit:
                 raise NegativeValueError(
-                    f"{where(*hit)}: the count is {values[hit]:g}; counts cannot be negative.")
+                    f"{where(*hit)}: the count is {values[hit]:g}; counts cannot be negative."
+                )
         if denom is not None:
             hit = first(denom < 0)
             if hit:
                 raise NegativeValueError(
                     f"{where(*hit)}: the denominator is {denom[hit]:g}; denominators cannot "
-                    "be negative.")
+                    "be negative."
+                )
             if chart in ("p", "pp"):
                 hit = first(values > denom)
                 if hit:
                     raise NumeratorExceedsDenominatorError(
                         f"{where(*hit)}: the numerator ({values[hit]:g}) is greater than the "
-                        f"denominator ({denom[hit]:g}); a proportion cannot exceed 1.")
+                        f"denominator ({denom[hit]:g}); a proportion cannot exceed 1."
+                    )

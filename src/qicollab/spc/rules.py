@@ -50,9 +50,16 @@ def _scatter(lay: Layout, fpos: IntArray, select: BoolArray) -> BoolArray:
     return out.reshape(lay.m, lay.n)
 
 
-def _mdc(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, prev: IntArray,
-         outside: BoolArray, shift_len: Length, trend_len: Length
-         ) -> tuple[BoolArray, BoolArray, Int8Array | None, BoolArray, Runs]:
+def _mdc(
+    lay: Layout,
+    lim: Limits,
+    s: Int8Array,
+    usable: BoolArray,
+    prev: IntArray,
+    outside: BoolArray,
+    shift_len: Length,
+    trend_len: Length,
+) -> tuple[BoolArray, BoolArray, Int8Array | None, BoolArray, Runs]:
     has = prev >= 0
     side = s != 0
     runs = run_lengths(usable, has & side & (s == take(s, prev)))
@@ -75,14 +82,27 @@ def _mdc(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, prev: IntArr
             p2 = np.where(has, take(prev, prev), -1)
             c1 = has & take(close, prev)
             c2 = (p2 >= 0) & take(close, p2)
-            qual = (usable & (p2 >= 0) & side & (s == take(s, prev)) & (s == take(s, p2))
-                    & (close.view(np.int8) + c1 + c2 >= 2))
+            qual = (
+                usable
+                & (p2 >= 0)
+                & side
+                & (s == take(s, prev))
+                & (s == take(s, p2))
+                & (close.view(np.int8) + c1 + c2 >= 2)
+            )
             two = (qual & close) | _scatter(lay, prev, qual & c1) | _scatter(lay, p2, qual & c2)
     return shift, trend, tdir, two, runs
 
 
-def _ihi(lay: Layout, lim: Limits, s: Int8Array, usable: BoolArray, prev: IntArray,
-         shift_len: Length, trend_len: Length) -> tuple[BoolArray, BoolArray, Int8Array]:
+def _ihi(
+    lay: Layout,
+    lim: Limits,
+    s: Int8Array,
+    usable: BoolArray,
+    prev: IntArray,
+    shift_len: Length,
+    trend_len: Length,
+) -> tuple[BoolArray, BoolArray, Int8Array]:
     sided = usable & (s != 0)
     prev_sided = lay.prev(sided)
     run, _, _ = run_lengths(sided, (prev_sided >= 0) & (s == take(s, prev_sided)))
@@ -134,20 +154,20 @@ def evaluate_rules(
     valid, y = lim.valid, lim.y
     s = np.sign(np.where(valid, y - lim.cl, 0.0)).astype(np.int8)
     usable = valid & lay.include if lay.any_excluded else valid
-    if lim.has_limits:
-        outside = valid & ((y > lim.ucl) | (y < lim.lcl))
-    else:
-        outside = np.zeros_like(valid)
+    outside = valid & ((y > lim.ucl) | (y < lim.lcl)) if lim.has_limits else np.zeros_like(valid)
     if outside_only:
         return outside.view(np.uint8), np.where(outside, s, 0).astype(np.int8), s, usable, None
     prev = lay.prev(usable)
     runs = None
     if ihi is True:
-        shift, trend, tdir, two = (*_ihi(lay, lim, s, usable, prev, shift_len, trend_len),
-                                   np.zeros_like(valid))
+        shift, trend, tdir, two = (
+            *_ihi(lay, lim, s, usable, prev, shift_len, trend_len),
+            np.zeros_like(valid),
+        )
     else:
-        shift, trend, tdir_m, two, runs = _mdc(lay, lim, s, usable, prev, outside, shift_len,
-                                               trend_len)
+        shift, trend, tdir_m, two, runs = _mdc(
+            lay, lim, s, usable, prev, outside, shift_len, trend_len
+        )
         tdir = s if tdir_m is None else tdir_m
         if ihi is not False:
             i_shift, i_trend, i_tdir = _ihi(lay, lim, s, usable, prev, shift_len, trend_len)
@@ -157,7 +177,11 @@ def evaluate_rules(
             two = np.where(ihi, False, two)
         if runs is not None and (usable & (s == 0)).any():
             runs = None
-    bits = (outside.view(np.uint8) | (shift.view(np.uint8) << 1)
-            | (trend.view(np.uint8) << 2) | (two.view(np.uint8) << 3))
+    bits: npt.NDArray[np.uint8] = (
+        outside.view(np.uint8)
+        | (shift.view(np.uint8) << 1)
+        | (trend.view(np.uint8) << 2)
+        | (two.view(np.uint8) << 3)
+    ).astype(np.uint8, copy=False)
     direction = np.where(trend & ~outside, tdir, np.where(outside | two | shift, s, 0))
     return bits, direction.astype(np.int8), s, usable, runs

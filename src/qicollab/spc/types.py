@@ -227,12 +227,12 @@ class ChartResult:
     @property
     def points(self) -> tuple[Point, ...]:
         """One :class:`Point` per input point (built on first access, then cached)."""
-        cached = self._cache.get("points")
+        cached: tuple[Point, ...] | None = self._cache.get("points")
         if cached is None:
             cols = self._columns()
             cached = tuple(Point(i, *row) for i, row in enumerate(zip(*cols, strict=True)))
             self._cache["points"] = cached
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def _columns(self) -> list[list[Any]]:
         return [
@@ -252,8 +252,20 @@ class ChartResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON contract: ``points``, ``runs`` and the two icons."""
-        keys = ("x", "y", "cl", "lcl", "ucl", "lcl_2s", "ucl_2s", "phase", "excluded",
-                "rules", "class", "side")
+        keys = (
+            "x",
+            "y",
+            "cl",
+            "lcl",
+            "ucl",
+            "lcl_2s",
+            "ucl_2s",
+            "phase",
+            "excluded",
+            "rules",
+            "class",
+            "side",
+        )
         cols = self._columns()
         cols[9] = [list(r) for r in cols[9]]
         points = [dict(zip(keys, row, strict=True)) for row in zip(*cols, strict=True)]
