@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qicollab.accounts.models import LivedExperience, Profession
@@ -162,183 +163,60 @@ def _mh(slug: str, name: str, short: str, region: str, ods: str, area: str) -> O
 
 
 # The 11 current member trusts, then the one that left. Avonvale is "trust A" of the demo.
+# fmt: off
 MH_TRUSTS: tuple[OrgSpec, ...] = (
-    _mh(
-        "avonvale",
-        "Avonvale Partnership NHS Foundation Trust",
-        "Avonvale",
-        SW,
-        "RZ1",
-        "Avonvale and the Marl Hills",
-    ),
-    _mh(
-        "brackenmoor",
-        "Brackenmoor Health and Care NHS Trust",
-        "Brackenmoor",
-        SW,
-        "RZ2",
-        "Brackenmoor and the northern moorland towns",
-    ),
-    _mh(
-        "carrowdown",
-        "Carrowdown Mental Health NHS Foundation Trust",
-        "Carrowdown",
-        SW,
-        "RZ3",
-        "the Carrowdown peninsula",
-    ),
-    _mh(
-        "dunmere-valley",
-        "Dunmere Valley Partnership NHS Trust",
-        "Dunmere Valley",
-        SW,
-        "RZ4",
-        "the Dunmere valley and its market towns",
-    ),
-    _mh(
-        "eastbrook-downs",
-        "Eastbrook Downs Mental Health NHS Foundation Trust",
-        "Eastbrook Downs",
-        SE,
-        "RZ5",
-        "Eastbrook and the chalk downs",
-    ),
-    _mh(
-        "fernwick-harrowcombe",
-        "Fernwick and Harrowcombe Partnership NHS Trust",
-        "Fernwick and Harrowcombe",
-        SE,
-        "RZ6",
-        "Fernwick, Harrowcombe and the coastal villages",
-    ),
-    _mh(
-        "glenhollow",
-        "Glenhollow Community and Mental Health NHS Trust",
-        "Glenhollow",
-        SW,
-        "RZ7",
-        "Glenhollow and the western isles",
-    ),
-    _mh(
-        "hartleigh-coast",
-        "Hartleigh Coast NHS Foundation Trust",
-        "Hartleigh Coast",
-        SE,
-        "RZ8",
-        "the Hartleigh coast",
-    ),
-    _mh(
-        "lowenford",
-        "Lowenford Mental Health NHS Trust",
-        "Lowenford",
-        SE,
-        "RZ9",
-        "Lowenford city and the surrounding shire",
-    ),
-    _mh(
-        "marlcombe",
-        "Marlcombe Partnership NHS Foundation Trust",
-        "Marlcombe",
-        SW,
-        "RZA",
-        "Marlcombe and the southern dales",
-    ),
-    _mh(
-        "silverbourne",
-        "Silverbourne Mental Health NHS Foundation Trust",
-        "Silverbourne",
-        SE,
-        "RZB",
-        "Silverbourne and the river towns",
-    ),
+    _mh("avonvale", "Avonvale Partnership NHS Foundation Trust", "Avonvale", SW, "RZ1",
+        "Avonvale and the Marl Hills"),
+    _mh("brackenmoor", "Brackenmoor Health and Care NHS Trust", "Brackenmoor", SW, "RZ2",
+        "Brackenmoor and the northern moorland towns"),
+    _mh("carrowdown", "Carrowdown Mental Health NHS Foundation Trust", "Carrowdown", SW, "RZ3",
+        "the Carrowdown peninsula"),
+    _mh("dunmere-valley", "Dunmere Valley Partnership NHS Trust", "Dunmere Valley", SW, "RZ4",
+        "the Dunmere valley and its market towns"),
+    _mh("eastbrook-downs", "Eastbrook Downs Mental Health NHS Foundation Trust", "Eastbrook Downs",
+        SE, "RZ5", "Eastbrook and the chalk downs"),
+    _mh("fernwick-harrowcombe", "Fernwick and Harrowcombe Partnership NHS Trust",
+        "Fernwick and Harrowcombe", SE, "RZ6", "Fernwick, Harrowcombe and the coastal villages"),
+    _mh("glenhollow", "Glenhollow Community and Mental Health NHS Trust", "Glenhollow", SW, "RZ7",
+        "Glenhollow and the western isles"),
+    _mh("hartleigh-coast", "Hartleigh Coast NHS Foundation Trust", "Hartleigh Coast", SE, "RZ8",
+        "the Hartleigh coast"),
+    _mh("lowenford", "Lowenford Mental Health NHS Trust", "Lowenford", SE, "RZ9",
+        "Lowenford city and the surrounding shire"),
+    _mh("marlcombe", "Marlcombe Partnership NHS Foundation Trust", "Marlcombe", SW, "RZA",
+        "Marlcombe and the southern dales"),
+    _mh("silverbourne", "Silverbourne Mental Health NHS Foundation Trust", "Silverbourne", SE,
+        "RZB", "Silverbourne and the river towns"),
 )
-FORMER_TRUST = _mh(
-    "westercombe",
-    "Westercombe Healthcare NHS Trust",
-    "Westercombe",
-    SW,
-    "RZC",
-    "Westercombe (its services passed to Avonvale in 2016)",
-)
+FORMER_TRUST = _mh("westercombe", "Westercombe Healthcare NHS Trust", "Westercombe", SW, "RZC",
+                   "Westercombe (its services passed to Avonvale in 2016)")
 
 # Other regional Patient Safety Collaboratives, each with its host AHSN and a member or two.
-OTHER_PSC_ORGS: tuple[OrgSpec, ...] = (
-    OrgSpec(
-        "northfell-ahsn",
-        "Northfell Academic Health Science Network",
-        "Northfell AHSN",
-        AHSN,
-        Region.NORTH_EAST_YORKSHIRE,
-        "QZ4",
-    ),
-    OrgSpec(
-        "northfell-teaching",
-        "Northfell Teaching Hospitals NHS Foundation Trust",
-        "Northfell Teaching",
-        T,
-        Region.NORTH_EAST_YORKSHIRE,
-        "TZ1",
-    ),
-    OrgSpec(
-        "ravensgarth",
-        "Ravensgarth Community Healthcare NHS Trust",
-        "Ravensgarth",
-        T,
-        Region.NORTH_EAST_YORKSHIRE,
-        "TZ2",
-    ),
-    OrgSpec(
-        "midshire-ahsn",
-        "Midshire Academic Health Science Network",
-        "Midshire AHSN",
-        AHSN,
-        Region.MIDLANDS,
-        "QZ5",
-    ),
-    OrgSpec(
-        "midshire-royal",
-        "Midshire Royal Hospitals NHS Trust",
-        "Midshire Royal",
-        T,
-        Region.MIDLANDS,
-        "TZ3",
-    ),
-    OrgSpec(
-        "eastmarsh-hin",
-        "Eastmarsh Health Innovation Network",
-        "Eastmarsh HIN",
-        AHSN,
-        Region.EAST_OF_ENGLAND,
-        "QZ6",
-    ),
-    OrgSpec(
-        "fenholme",
-        "Fenholme University Hospitals NHS Foundation Trust",
-        "Fenholme",
-        T,
-        Region.EAST_OF_ENGLAND,
-        "TZ4",
-    ),
-    OrgSpec(
-        "eastmarsh-ambulance",
-        "Eastmarsh Ambulance Service NHS Trust",
-        "Eastmarsh Ambulance",
-        T,
-        Region.EAST_OF_ENGLAND,
-        "TZ5",
-    ),
-    OrgSpec(
-        "greywater-ahsn", "Greywater Health Partners", "Greywater AHSN", AHSN, Region.LONDON, "QZ7"
-    ),
-    OrgSpec(
-        "greywater-kingsholt",
-        "Greywater and Kingsholt Hospitals NHS Trust",
-        "Greywater and Kingsholt",
-        T,
-        Region.LONDON,
-        "TZ6",
-    ),
+NEY, MID, EOE, LON = (
+    Region.NORTH_EAST_YORKSHIRE, Region.MIDLANDS, Region.EAST_OF_ENGLAND, Region.LONDON
 )
+OTHER_PSC_ORGS: tuple[OrgSpec, ...] = (
+    OrgSpec("northfell-ahsn", "Northfell Academic Health Science Network", "Northfell AHSN",
+            AHSN, NEY, "QZ4"),
+    OrgSpec("northfell-teaching", "Northfell Teaching Hospitals NHS Foundation Trust",
+            "Northfell Teaching", T, NEY, "TZ1"),
+    OrgSpec("ravensgarth", "Ravensgarth Community Healthcare NHS Trust", "Ravensgarth", T, NEY,
+            "TZ2"),
+    OrgSpec("midshire-ahsn", "Midshire Academic Health Science Network", "Midshire AHSN", AHSN,
+            MID, "QZ5"),
+    OrgSpec("midshire-royal", "Midshire Royal Hospitals NHS Trust", "Midshire Royal", T, MID,
+            "TZ3"),
+    OrgSpec("eastmarsh-hin", "Eastmarsh Health Innovation Network", "Eastmarsh HIN", AHSN, EOE,
+            "QZ6"),
+    OrgSpec("fenholme", "Fenholme University Hospitals NHS Foundation Trust", "Fenholme", T, EOE,
+            "TZ4"),
+    OrgSpec("eastmarsh-ambulance", "Eastmarsh Ambulance Service NHS Trust",
+            "Eastmarsh Ambulance", T, EOE, "TZ5"),
+    OrgSpec("greywater-ahsn", "Greywater Health Partners", "Greywater AHSN", AHSN, LON, "QZ7"),
+    OrgSpec("greywater-kingsholt", "Greywater and Kingsholt Hospitals NHS Trust",
+            "Greywater and Kingsholt", T, LON, "TZ6"),
+)
+# fmt: on
 
 ORGANISATIONS: tuple[OrgSpec, ...] = (
     NATIONAL_BODY,
@@ -360,318 +238,125 @@ PM, STAFF, PARTNER, VIEWER = (
 P = Profession
 LE = LivedExperience
 
+
+def _person(role: str) -> Callable[..., PersonSpec]:
+    def make(
+        name: str,
+        org: str,
+        job_title: str,
+        profession: str,
+        since: dt.date,
+        lived_experience: str = "",
+        *,
+        is_staff: bool = False,
+    ) -> PersonSpec:
+        return PersonSpec(name, org, role, job_title, profession, since, lived_experience, is_staff)
+
+    return make
+
+
+_pm, _staff, _partner, _viewer = map(_person, (PM, STAFF, PARTNER, VIEWER))
+
+# The data tables below are kept one entry to a line or two, aligned for reading.
+# fmt: off
 NATIONAL_ADMINS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Imogen Larkmoor",
-        NATIONAL_BODY.slug,
-        STAFF,
-        "Head of the Patient Safety Collaborative programme",
-        P.MANAGEMENT,
-        D(2014, 10, 1),
-        is_staff=True,
-    ),
-    PersonSpec(
-        "Desmond Pennyroyal",
-        NATIONAL_BODY.slug,
-        STAFF,
-        "Programme analyst",
-        P.QUALITY,
-        D(2017, 5, 2),
-    ),
+    _staff("Imogen Larkmoor", NATIONAL_BODY.slug,
+           "Head of the Patient Safety Collaborative programme", P.MANAGEMENT, D(2014, 10, 1),
+           is_staff=True),
+    _staff("Desmond Pennyroyal", NATIONAL_BODY.slug, "Programme analyst", P.QUALITY,
+           D(2017, 5, 2)),
 )
 
 LEADS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Rosalind Thistlecombe",
-        LEAD_AHSN.slug,
-        STAFF,
-        "Mental health collaborative programme lead",
-        P.QUALITY,
-        D(2014, 6, 2),
-    ),
-    PersonSpec(
-        "Marcus Juniperdale",
-        LEAD_AHSN.slug,
-        STAFF,
-        "Associate director of patient safety",
-        P.MANAGEMENT,
-        D(2011, 9, 5),
-    ),
+    _staff("Rosalind Thistlecombe", LEAD_AHSN.slug, "Mental health collaborative programme lead",
+           P.QUALITY, D(2014, 6, 2)),
+    _staff("Marcus Juniperdale", LEAD_AHSN.slug, "Associate director of patient safety",
+           P.MANAGEMENT, D(2011, 9, 5)),
 )
 
 FACULTY: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Dr Tobias Fennelby", "carrowdown", STAFF, "Medical director", P.MEDICAL, D(2008, 3, 3)
-    ),
-    PersonSpec(
-        "Yusuf Alderwick", SPONSOR_AHSN.slug, STAFF, "Improvement advisor", P.QUALITY, D(2015, 1, 5)
-    ),
-    PersonSpec(
-        "Cerys Kestrelmoor", LEAD_AHSN.slug, STAFF, "Improvement advisor", P.QUALITY, D(2016, 4, 4)
-    ),
-    PersonSpec(
-        "Dr Ifeoma Tansyworth",
-        "dunmere-valley",
-        STAFF,
-        "Consultant pharmacist",
-        P.PHARMACY,
-        D(2012, 7, 2),
-    ),
-    PersonSpec(
-        "Grace Rowanbridge",
-        "eastbrook-downs",
-        STAFF,
-        "Nurse consultant, physical health",
-        P.NURSING,
-        D(2013, 2, 4),
-    ),
-    PersonSpec(
-        "Felix Yarrowcombe",
-        "glenhollow",
-        PARTNER,
-        "Patient leader",
-        P.LIVED_EXPERIENCE,
-        D(2015, 9, 7),
-        lived_experience=LE.PATIENT,
-    ),
-    PersonSpec(
-        "Dr Harriet Quillfeather",
-        SPONSOR_AHSN.slug,
-        STAFF,
-        "Senior analyst, measurement for improvement",
-        P.ACADEMIC,
-        D(2018, 1, 8),
-    ),
+    _staff("Dr Tobias Fennelby", "carrowdown", "Medical director", P.MEDICAL, D(2008, 3, 3)),
+    _staff("Yusuf Alderwick", SPONSOR_AHSN.slug, "Improvement advisor", P.QUALITY, D(2015, 1, 5)),
+    _staff("Cerys Kestrelmoor", LEAD_AHSN.slug, "Improvement advisor", P.QUALITY, D(2016, 4, 4)),
+    _staff("Dr Ifeoma Tansyworth", "dunmere-valley", "Consultant pharmacist", P.PHARMACY,
+           D(2012, 7, 2)),
+    _staff("Grace Rowanbridge", "eastbrook-downs", "Nurse consultant, physical health",
+           P.NURSING, D(2013, 2, 4)),
+    _partner("Felix Yarrowcombe", "glenhollow", "Patient leader", P.LIVED_EXPERIENCE,
+             D(2015, 9, 7), LE.PATIENT),
+    _staff("Dr Harriet Quillfeather", SPONSOR_AHSN.slug,
+           "Senior analyst, measurement for improvement", P.ACADEMIC, D(2018, 1, 8)),
 )
 
 PROGRAMME_MANAGERS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Priya Willowmere",
-        "avonvale",
-        PM,
-        "Quality improvement programme manager",
-        P.QUALITY,
-        D(2014, 4, 1),
-    ),
-    PersonSpec(
-        "Jonah Kestrelby",
-        "brackenmoor",
-        PM,
-        "Patient safety programme manager",
-        P.NURSING,
-        D(2012, 11, 5),
-    ),
-    PersonSpec(
-        "Leona Fernhallow",
-        "carrowdown",
-        PM,
-        "Head of quality improvement",
-        P.QUALITY,
-        D(2016, 3, 7),
-    ),
-    PersonSpec(
-        "Gareth Puddlecombe",
-        "dunmere-valley",
-        PM,
-        "QI programme manager",
-        P.MANAGEMENT,
-        D(2010, 6, 1),
-    ),
-    PersonSpec(
-        "Aisha Lindqvale",
-        "eastbrook-downs",
-        PM,
-        "Patient safety and quality lead",
-        P.NURSING,
-        D(2014, 4, 1),
-    ),
-    PersonSpec(
-        "Tomasz Wrenhollow",
-        "fernwick-harrowcombe",
-        PM,
-        "Quality improvement lead",
-        P.AHP,
-        D(2015, 8, 3),
-    ),
-    PersonSpec(
-        "Bronwen Sedgewater",
-        "glenhollow",
-        PM,
-        "Programme manager, quality and safety",
-        P.QUALITY,
-        D(2009, 4, 1),
-    ),
-    PersonSpec(
-        "Kieran Starlingford",
-        "hartleigh-coast",
-        PM,
-        "QI programme manager",
-        P.MANAGEMENT,
-        D(2014, 10, 1),
-    ),
-    PersonSpec(
-        "Esther Moonpenny",
-        "lowenford",
-        PM,
-        "Improvement programme manager",
-        P.PSYCHOLOGY,
-        D(2016, 4, 1),
-    ),
-    PersonSpec(
-        "Rafael Hollowell", "marlcombe", PM, "Head of patient safety", P.NURSING, D(2011, 4, 1)
-    ),
-    PersonSpec(
-        "Joy Tidewhistle",
-        "silverbourne",
-        PM,
-        "Quality improvement programme manager",
-        P.QUALITY,
-        D(2019, 4, 1),
-    ),
-    PersonSpec(
-        "Neville Cragstone",
-        "westercombe",
-        PM,
-        "Clinical governance manager",
-        P.MANAGEMENT,
-        D(2009, 4, 1),
-    ),
+    _pm("Priya Willowmere", "avonvale", "Quality improvement programme manager", P.QUALITY,
+        D(2014, 4, 1)),
+    _pm("Jonah Kestrelby", "brackenmoor", "Patient safety programme manager", P.NURSING,
+        D(2012, 11, 5)),
+    _pm("Leona Fernhallow", "carrowdown", "Head of quality improvement", P.QUALITY,
+        D(2016, 3, 7)),
+    _pm("Gareth Puddlecombe", "dunmere-valley", "QI programme manager", P.MANAGEMENT,
+        D(2010, 6, 1)),
+    _pm("Aisha Lindqvale", "eastbrook-downs", "Patient safety and quality lead", P.NURSING,
+        D(2014, 4, 1)),
+    _pm("Tomasz Wrenhollow", "fernwick-harrowcombe", "Quality improvement lead", P.AHP,
+        D(2015, 8, 3)),
+    _pm("Bronwen Sedgewater", "glenhollow", "Programme manager, quality and safety", P.QUALITY,
+        D(2009, 4, 1)),
+    _pm("Kieran Starlingford", "hartleigh-coast", "QI programme manager", P.MANAGEMENT,
+        D(2014, 10, 1)),
+    _pm("Esther Moonpenny", "lowenford", "Improvement programme manager", P.PSYCHOLOGY,
+        D(2016, 4, 1)),
+    _pm("Rafael Hollowell", "marlcombe", "Head of patient safety", P.NURSING, D(2011, 4, 1)),
+    _pm("Joy Tidewhistle", "silverbourne", "Quality improvement programme manager", P.QUALITY,
+        D(2019, 4, 1)),
+    _pm("Neville Cragstone", "westercombe", "Clinical governance manager", P.MANAGEMENT,
+        D(2009, 4, 1)),
 )
 
 # Patients, carers and family members who join as partners in improvement.
 PARTNERS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Mabel Cloverhythe",
-        "avonvale",
-        PARTNER,
-        "Carer partner",
-        P.LIVED_EXPERIENCE,
-        D(2017, 6, 5),
-        lived_experience=LE.CARER,
-    ),
-    PersonSpec(
-        "Dominic Thornapple",
-        "brackenmoor",
-        PARTNER,
-        "Expert by experience",
-        P.LIVED_EXPERIENCE,
-        D(2018, 2, 5),
-        lived_experience=LE.PATIENT,
-    ),
-    PersonSpec(
-        "Ruth Larchwhistle",
-        "carrowdown",
-        PARTNER,
-        "Family partner, learning from deaths",
-        P.LIVED_EXPERIENCE,
-        D(2018, 9, 3),
-        lived_experience=LE.FAMILY,
-    ),
-    PersonSpec(
-        "Samira Bluehaven",
-        "eastbrook-downs",
-        PARTNER,
-        "Peer researcher",
-        P.LIVED_EXPERIENCE,
-        D(2019, 1, 7),
-        lived_experience=LE.PATIENT,
-    ),
-    PersonSpec(
-        "Colin Mistleby",
-        "hartleigh-coast",
-        PARTNER,
-        "Carer representative",
-        P.LIVED_EXPERIENCE,
-        D(2016, 5, 2),
-        lived_experience=LE.CARER,
-    ),
-    PersonSpec(
-        "Adeola Sunnyvane",
-        "lowenford",
-        PARTNER,
-        "Lived-experience partner",
-        P.LIVED_EXPERIENCE,
-        D(2020, 10, 5),
-        lived_experience=LE.PATIENT,
-    ),
-    PersonSpec(
-        "June Heatherlow",
-        "marlcombe",
-        PARTNER,
-        "Family liaison volunteer",
-        P.LIVED_EXPERIENCE,
-        D(2017, 3, 6),
-        lived_experience=LE.FAMILY,
-    ),
-    PersonSpec(
-        "Pip Ottersley",
-        "silverbourne",
-        PARTNER,
-        "Recovery college tutor",
-        P.LIVED_EXPERIENCE,
-        D(2021, 1, 4),
-        lived_experience=LE.PATIENT,
-    ),
+    _partner("Mabel Cloverhythe", "avonvale", "Carer partner", P.LIVED_EXPERIENCE,
+             D(2017, 6, 5), LE.CARER),
+    _partner("Dominic Thornapple", "brackenmoor", "Expert by experience", P.LIVED_EXPERIENCE,
+             D(2018, 2, 5), LE.PATIENT),
+    _partner("Ruth Larchwhistle", "carrowdown", "Family partner, learning from deaths",
+             P.LIVED_EXPERIENCE, D(2018, 9, 3), LE.FAMILY),
+    _partner("Samira Bluehaven", "eastbrook-downs", "Peer researcher", P.LIVED_EXPERIENCE,
+             D(2019, 1, 7), LE.PATIENT),
+    _partner("Colin Mistleby", "hartleigh-coast", "Carer representative", P.LIVED_EXPERIENCE,
+             D(2016, 5, 2), LE.CARER),
+    _partner("Adeola Sunnyvane", "lowenford", "Lived-experience partner", P.LIVED_EXPERIENCE,
+             D(2020, 10, 5), LE.PATIENT),
+    _partner("June Heatherlow", "marlcombe", "Family liaison volunteer", P.LIVED_EXPERIENCE,
+             D(2017, 3, 6), LE.FAMILY),
+    _partner("Pip Ottersley", "silverbourne", "Recovery college tutor", P.LIVED_EXPERIENCE,
+             D(2021, 1, 4), LE.PATIENT),
 )
 
 VIEWERS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Hugo Sorrelgate", "avonvale", VIEWER, "Non-executive director", P.MANAGEMENT, D(2020, 7, 1)
-    ),
-    PersonSpec(
-        "Beatrix Wrenfield", "hartleigh-coast", VIEWER, "Public governor", P.OTHER, D(2022, 3, 1)
-    ),
+    _viewer("Hugo Sorrelgate", "avonvale", "Non-executive director", P.MANAGEMENT, D(2020, 7, 1)),
+    _viewer("Beatrix Wrenfield", "hartleigh-coast", "Public governor", P.OTHER, D(2022, 3, 1)),
 )
 
 # Named staff: the demo's "project lead at trust A" and "staff member at another trust".
 NAMED_STAFF: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Owen Brackenholt",
-        "avonvale",
-        STAFF,
-        "Ward manager, Larkspur ward",
-        P.NURSING,
-        D(2015, 11, 2),
-    ),
-    PersonSpec(
-        "Nia Heronsgill", "brackenmoor", STAFF, "Clinical psychologist", P.PSYCHOLOGY, D(2019, 9, 2)
-    ),
+    _staff("Owen Brackenholt", "avonvale", "Ward manager, Larkspur ward", P.NURSING,
+           D(2015, 11, 2)),
+    _staff("Nia Heronsgill", "brackenmoor", "Clinical psychologist", P.PSYCHOLOGY, D(2019, 9, 2)),
 )
 
 OTHER_PSC_LEADS: tuple[PersonSpec, ...] = (
-    PersonSpec(
-        "Callum Brackenridge",
-        "northfell-ahsn",
-        STAFF,
-        "Patient safety collaborative lead",
-        P.QUALITY,
-        D(2014, 10, 1),
-    ),
-    PersonSpec(
-        "Anika Dovecote",
-        "midshire-ahsn",
-        STAFF,
-        "Patient safety collaborative lead",
-        P.NURSING,
-        D(2015, 3, 2),
-    ),
-    PersonSpec(
-        "Hamish Reedsworth",
-        "eastmarsh-hin",
-        STAFF,
-        "Head of patient safety",
-        P.MEDICAL,
-        D(2014, 10, 1),
-    ),
-    PersonSpec(
-        "Lola Quayleigh",
-        "greywater-ahsn",
-        STAFF,
-        "Patient safety programme director",
-        P.MANAGEMENT,
-        D(2016, 6, 6),
-    ),
+    _staff("Callum Brackenridge", "northfell-ahsn", "Patient safety collaborative lead", P.QUALITY,
+           D(2014, 10, 1)),
+    _staff("Anika Dovecote", "midshire-ahsn", "Patient safety collaborative lead", P.NURSING,
+           D(2015, 3, 2)),
+    _staff("Hamish Reedsworth", "eastmarsh-hin", "Head of patient safety", P.MEDICAL,
+           D(2014, 10, 1)),
+    _staff("Lola Quayleigh", "greywater-ahsn", "Patient safety programme director", P.MANAGEMENT,
+           D(2016, 6, 6)),
 )
+# fmt: on
 
 NAMED_PEOPLE: tuple[PersonSpec, ...] = (
     *NATIONAL_ADMINS,
@@ -689,28 +374,21 @@ NAMED_PEOPLE: tuple[PersonSpec, ...] = (
 STAFF_PER_TRUST = 4
 STAFF_AT_TRUST_A = 5
 
+# fmt: off
 STAFF_ROLES: tuple[tuple[str, str], ...] = (
-    (P.NURSING, "Ward manager"),
-    (P.NURSING, "Charge nurse"),
-    (P.NURSING, "Community mental health nurse"),
-    (P.NURSING, "Matron, acute inpatient services"),
-    (P.NURSING, "Crisis team nurse"),
-    (P.MEDICAL, "Consultant psychiatrist"),
-    (P.MEDICAL, "Specialty doctor"),
-    (P.PSYCHOLOGY, "Clinical psychologist"),
-    (P.PHARMACY, "Mental health pharmacist"),
-    (P.PHARMACY, "Pharmacy technician"),
-    (P.AHP, "Occupational therapist"),
-    (P.AHP, "Physiotherapist"),
-    (P.AHP, "Dietitian"),
+    (P.NURSING, "Ward manager"), (P.NURSING, "Charge nurse"),
+    (P.NURSING, "Community mental health nurse"), (P.NURSING, "Matron, acute inpatient services"),
+    (P.NURSING, "Crisis team nurse"), (P.MEDICAL, "Consultant psychiatrist"),
+    (P.MEDICAL, "Specialty doctor"), (P.PSYCHOLOGY, "Clinical psychologist"),
+    (P.PHARMACY, "Mental health pharmacist"), (P.PHARMACY, "Pharmacy technician"),
+    (P.AHP, "Occupational therapist"), (P.AHP, "Physiotherapist"), (P.AHP, "Dietitian"),
     (P.SOCIAL_WORK, "Approved mental health professional"),
     (P.HEALTHCARE_SUPPORT, "Healthcare support worker"),
-    (P.HEALTHCARE_SUPPORT, "Peer support worker"),
-    (P.MANAGEMENT, "Service manager"),
-    (P.QUALITY, "Quality improvement coach"),
-    (P.QUALITY, "Patient safety lead"),
+    (P.HEALTHCARE_SUPPORT, "Peer support worker"), (P.MANAGEMENT, "Service manager"),
+    (P.QUALITY, "Quality improvement coach"), (P.QUALITY, "Patient safety lead"),
     (P.ACADEMIC, "Research fellow"),
 )
+# fmt: on
 
 FIRST_NAMES: tuple[str, ...] = (
     "Amara", "Ben", "Chloe", "Dev", "Eleanor", "Farah", "George", "Hana", "Isaac", "Jasmine",
@@ -794,36 +472,18 @@ def _psc(
     )
 
 
+# fmt: off
 OTHER_PSCS: tuple[CollaborativeSpec, ...] = (
-    _psc(
-        "northfell-psc",
-        "Northfell Patient Safety Collaborative",
-        Region.NORTH_EAST_YORKSHIRE,
-        "northfell-ahsn",
-        ("northfell-teaching", "ravensgarth"),
-    ),
-    _psc(
-        "midshire-psc",
-        "Midshire Patient Safety Collaborative",
-        Region.MIDLANDS,
-        "midshire-ahsn",
-        ("midshire-royal",),
-    ),
-    _psc(
-        "eastmarsh-psc",
-        "Eastmarsh Patient Safety Collaborative",
-        Region.EAST_OF_ENGLAND,
-        "eastmarsh-hin",
-        ("fenholme", "eastmarsh-ambulance"),
-    ),
-    _psc(
-        "greywater-psc",
-        "Greywater Patient Safety Collaborative",
-        Region.LONDON,
-        "greywater-ahsn",
-        ("greywater-kingsholt",),
-    ),
+    _psc("northfell-psc", "Northfell Patient Safety Collaborative", NEY, "northfell-ahsn",
+         ("northfell-teaching", "ravensgarth")),
+    _psc("midshire-psc", "Midshire Patient Safety Collaborative", MID, "midshire-ahsn",
+         ("midshire-royal",)),
+    _psc("eastmarsh-psc", "Eastmarsh Patient Safety Collaborative", EOE, "eastmarsh-hin",
+         ("fenholme", "eastmarsh-ambulance")),
+    _psc("greywater-psc", "Greywater Patient Safety Collaborative", LON, "greywater-ahsn",
+         ("greywater-kingsholt",)),
 )
+# fmt: on
 
 COLLABORATIVES: tuple[CollaborativeSpec, ...] = (MH_COLLABORATIVE, *OTHER_PSCS)
 
