@@ -151,7 +151,18 @@ def batch(
     base_chart = base.pop("chart", None)
     shared: dict[str, ChartOptions] = {}
     per_series: list[ChartOptions] = []
-    for key in ids:
+    if not options_by_series:
+        if isinstance(chart, Mapping):
+            kinds = [chart.get(key, base_chart) for key in ids]
+        else:
+            kinds = [chart or base_chart] * len(ids)
+        for key, kind in zip(ids, kinds, strict=True):
+            if kind not in shared:
+                if kind is None:
+                    raise OptionError(f"Series {key!r}: no chart type given.")
+                shared[kind] = _opts(kind, base, key)
+        per_series = [shared[kind] for kind in kinds]
+    for key in ids if options_by_series else ():
         own = options_by_series.get(key) if options_by_series else None
         kind = (
             (own or {}).get("chart")
@@ -171,8 +182,8 @@ def batch(
     y_all = None if subgroup else as_floats(y, "y", "")
     n_all = None if n is None or subgroup else as_floats(n, "n", "")
     groups: dict[tuple[ChartType, int], list[int]] = {}
-    for s, o in enumerate(per_series):
-        groups.setdefault((o.chart, lengths[s]), []).append(s)
+    for s, (o, length) in enumerate(zip(per_series, lengths, strict=True)):
+        groups.setdefault((o.chart, length), []).append(s)
     results: list[GroupResult] = []
     index: dict[Hashable, tuple[int, int, int]] = {}
     for (kind, length), members in groups.items():

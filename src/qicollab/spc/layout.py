@@ -91,7 +91,7 @@ class Layout:
 
 def take(values: npt.NDArray[Any], fpos: IntArray) -> npt.NDArray[Any]:
     """Gather values at flat positions; -1 (no such point) reads position 0 (mask it)."""
-    return values.ravel()[np.maximum(fpos, 0)]
+    return values.ravel().take(fpos, mode="clip")
 
 
 def run_lengths(member: BoolArray, cont: BoolArray) -> tuple[IntArray, IntArray, IntArray]:

@@ -79,17 +79,19 @@ class Limits:
 
 
 def _median(lay: Layout, y: FloatArray, mask: BoolArray) -> FloatArray:
-    flat = mask.ravel()
-    keys = lay.key[flat]
-    vals = y.ravel()[flat]
-    counts = np.bincount(keys, minlength=lay.size)
-    if len(vals) == 0:  # pragma: no cover - callers check that every cell has points
-        return np.full(lay.size, np.nan)
-    sv = vals[np.lexsort((vals, keys))] if lay.size > 1 else np.sort(vals)
-    offsets = np.cumsum(counts) - counts
-    lo = np.minimum(offsets + (counts - 1) // 2, len(sv) - 1)
-    hi = np.minimum(offsets + counts // 2, len(sv) - 1)
-    return np.where(counts > 0, (sv[lo] + sv[hi]) / 2, np.nan)
+    """Median of ``y`` over ``mask`` per cell (R's ``median``: middle value, or the mean of
+    the two middle values), by sorting each row once per phase."""
+    out = np.empty((lay.m, lay.p))
+    offset = np.arange(lay.m) * lay.n
+    top = lay.n - 1
+    for k in range(lay.p):
+        sel = mask if lay.p == 1 else mask & (lay.phase == k)
+        vals = np.sort(np.where(sel, y, np.inf), axis=1).ravel()
+        count = sel.sum(axis=1)
+        lo = offset + np.clip((count - 1) // 2, 0, top)
+        hi = offset + np.clip(count // 2, 0, top)
+        out[:, k] = np.where(count > 0, (vals[lo] + vals[hi]) / 2, np.nan)
+    return out.ravel()
 
 
 def _cells(lay: Layout, flag: Flag) -> Flag:
