@@ -69,7 +69,11 @@ class BatchResult(Mapping[Hashable, ChartResult]):
         return len(self._ids)
 
     def to_list(self) -> list[dict[str, Any]]:
-        """JSON contract of every series (``to_dict()`` plus the series ``id``)."""
+        """JSON contract of every series (``to_dict()`` plus the series ``id``).
+
+        >>> [r["id"] for r in batch(["x", "y", "x", "y"], [1, 2, 3, 4], chart="c").to_list()]
+        ['x', 'y']
+        """
         return [{"id": key, **self[key].to_dict()} for key in self._ids]
 
 

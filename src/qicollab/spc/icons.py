@@ -31,7 +31,8 @@ def variation_icon(point_class: str, side: str | None) -> str:
     """Variation icon of the latest point from its class and side.
 
     ``common`` gives ``common_cause``; otherwise ``<class>_<side>``, e.g. a special cause
-    of improvement above the centre line gives ``improvement_high``.
+    of improvement above the centre line gives ``improvement_high`` (NHS England,
+    *Making Data Count*; NHSRplotthedots ``ptd_get_icons``).
 
     >>> variation_icon("common", None), variation_icon("concern", "low")
     ('common_cause', 'concern_low')
@@ -50,7 +51,8 @@ def assurance_icon(
     ``target > ucl`` means the process consistently fails an increase target (and passes
     a decrease target); ``target < lcl`` the opposite; otherwise the process will
     ``inconsistent``-ly hit and miss. No icon without a target, with a neutral
-    direction, or without limits.
+    direction, or without limits (NHS England, *Making Data Count*; NHSRplotthedots
+    ``ptd_calculate_assurance_type``).
 
     >>> assurance_icon(90.0, 92.0, 98.0, "increase")
     'pass'

@@ -88,7 +88,8 @@ def longest_run_max(n_useful: int) -> int:
 
 
 def anhoej_limits(n_useful: int) -> tuple[int, int]:
-    """``(longest_run_max, crossings_min)`` for ``n_useful`` useful points.
+    """``(longest_run_max, crossings_min)`` for ``n_useful`` useful points:
+    ``(round(log2(n)) + 3, qbinom(0.05, n - 1, 0.5))`` (Anhøj & Olesen 2014, Table 1).
 
     >>> anhoej_limits(24)
     (8, 8)

@@ -217,16 +217,32 @@ class ChartResult:
     __hash__ = None  # type: ignore[assignment]
 
     def labels(self) -> list[Any]:
-        """The x labels: the input ``x`` or, without one, the 0-based point index."""
+        """The x labels: the input ``x`` or, without one, the 0-based point index.
+
+        >>> from qicollab.spc import chart
+        >>> chart([3, 4, 5], chart="c").labels(), chart([3, 4], chart="c", x=["a", "b"]).labels()
+        ([0, 1, 2], ['a', 'b'])
+        """
         return list(self.x) if self.x is not None else list(range(len(self)))
 
     def rules_at(self, index: int) -> tuple[str, ...]:
-        """Names of the rules that fired at point ``index``."""
+        """Names of the rules that fired at point ``index`` (bits of ``rule_bits``).
+
+        >>> from qicollab.spc import chart
+        >>> chart([1, 2, 1, 2, 1, 2, 9], chart="i", freeze=6).rules_at(6)
+        ('outside_limits',)
+        """
         return _RULES_BY_BITS[int(self.rule_bits[index])]
 
     @property
     def points(self) -> tuple[Point, ...]:
-        """One :class:`Point` per input point (built on first access, then cached)."""
+        """One :class:`Point` per input point (built on first access, then cached).
+
+        >>> from qicollab.spc import chart
+        >>> p = chart([1, None, 3], chart="run").points[1]
+        >>> p.y, p.cl, p.point_class
+        (None, 2.0, 'common')
+        """
         cached: tuple[Point, ...] | None = self._cache.get("points")
         if cached is None:
             cols = self._columns()
@@ -251,7 +267,15 @@ class ChartResult:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON contract: ``points``, ``runs`` and the two icons."""
+        """Return the JSON contract: ``points``, ``runs`` and the two icons.
+
+        Missing values and limits that do not exist become ``None`` (JSON ``null``).
+
+        >>> from qicollab.spc import chart
+        >>> d = chart([2, 4, 0], [10, 10, 0], chart="p").to_dict()
+        >>> d["points"][2]["y"], d["points"][0]["cl"], sorted(d)
+        (None, 0.3, ['assurance_icon', 'chart', 'points', 'runs', 'variation_icon'])
+        """
         keys = (
             "x",
             "y",
