@@ -232,3 +232,76 @@ def test_control_chart_constants(n: int, c4: float, a3: float, b3: float, b4: fl
     assert (float(xbar.ucl[0]) - float(xbar.cl[0])) / sbar == pytest.approx(a3, abs=5e-4)
     assert float(s.lcl[0]) / sbar == pytest.approx(b3, abs=5e-4)
     assert float(s.ucl[0]) / sbar == pytest.approx(b4, abs=5e-4)
+
+
+# Montgomery Example 7.4 / qcc ``pcmanufact``: nonconformities in samples of 5 computers.
+PCMANUFACT = [10, 12, 8, 14, 10, 16, 11, 7, 10, 15, 9, 5, 7, 11, 12, 6, 8, 10, 7, 5]
+# Montgomery Example 7.5 / qcc ``dyedcloth``: nonconformities and inspection units (50 m²).
+DYEDCLOTH = [
+    (14, 10),
+    (12, 8),
+    (20, 13),
+    (11, 10),
+    (7, 9.5),
+    (10, 10),
+    (21, 12),
+    (16, 10.5),
+    (19, 12),
+    (23, 12.5),
+]
+# Montgomery §6.4 (individual measurements), aircraft primer paint viscosity, 15 batches.
+VISCOSITY = [
+    33.75,
+    33.05,
+    34.00,
+    33.81,
+    33.46,
+    34.02,
+    33.68,
+    33.27,
+    33.49,
+    33.20,
+    33.62,
+    33.00,
+    33.54,
+    33.12,
+    33.84,
+]
+
+
+def test_u_chart_constant_sample_size() -> None:
+    """Montgomery Example 7.4: ū = 1.93, UCL = 3.79, LCL = 0.07."""
+    r = spc.chart(PCMANUFACT, [5] * 20, chart="u")
+    assert float(r.cl[0]) == pytest.approx(1.93, abs=5e-3)
+    assert float(r.ucl[0]) == pytest.approx(3.79, abs=5e-3)
+    assert float(r.lcl[0]) == pytest.approx(0.07, abs=5e-3)
+    assert all(r.rules_at(i) == () for i in range(20))
+
+
+@pytest.mark.parametrize(
+    ("units", "lcl", "ucl"), [(10, 0.29, 2.55), (8, 0.16, 2.68), (13, 0.43, 2.41), (12, 0.39, 2.45)]
+)
+def test_u_chart_variable_sample_size(units: float, lcl: float, ucl: float) -> None:
+    """Montgomery Example 7.5 (dyed cloth): ū = 153/107.5 = 1.42, limits vary with the
+    number of inspection units: ū ± 3 sqrt(ū / n_i)."""
+    r = spc.chart([a for a, _ in DYEDCLOTH], [b for _, b in DYEDCLOTH], chart="u")
+    i = [b for _, b in DYEDCLOTH].index(units)
+    assert float(r.cl[i]) == pytest.approx(1.42, abs=5e-3)
+    assert float(r.lcl[i]) == pytest.approx(lcl, abs=5e-3)
+    assert float(r.ucl[i]) == pytest.approx(ucl, abs=5e-3)
+
+
+def test_individuals_and_moving_range_viscosity() -> None:
+    """Montgomery §6.4: x̄ = 33.52, MR̄ = 0.48; I chart 32.24 to 34.80 (3·MR̄/1.128),
+    MR chart UCL = 3.267·MR̄ = 1.57; no point out of control."""
+    i = spc.chart(VISCOSITY, chart="i", xmr_constant="d2")
+    mr = spc.chart(VISCOSITY, chart="mr")
+    assert float(i.cl[0]) == pytest.approx(33.52, abs=5e-3)
+    assert float(mr.cl[0]) == pytest.approx(0.48, abs=5e-3)
+    assert float(i.ucl[0]) == pytest.approx(34.80, abs=5e-3)
+    assert float(i.lcl[0]) == pytest.approx(32.24, abs=5e-3)
+    assert float(mr.ucl[0]) == pytest.approx(1.57, abs=5e-3)
+    assert all(i.rules_at(k) == () for k in range(15))
+    # Making Data Count constant: 2.66 instead of 3/1.128 = 2.6596
+    mdc = spc.chart(VISCOSITY, chart="i")
+    assert float(mdc.ucl[0]) - float(mdc.cl[0]) == pytest.approx(2.66 * float(mr.cl[0]))
