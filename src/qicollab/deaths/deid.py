@@ -196,7 +196,7 @@ def check_text(text: str, *, names: Iterable[str] = (), field: str = "") -> list
     for f in found:
         if any(k.start <= f.start and f.end <= k.end for k in kept):
             continue
-        kept.append(Finding(f.kind, f.text, f.start, f.end, field))
+        kept.append(Finding(f.kind, f.text.rstrip(".,;:"), f.start, f.end, field))
     return kept
 
 
