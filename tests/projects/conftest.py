@@ -14,9 +14,11 @@ from qicollab.projects.models import Project, TeamRole
 
 @pytest.fixture
 def make_project(world: Any) -> Any:
-    """``make_project(sharing=..., title=...)``: a trust A project, staff_a lead, partner_a partner."""
+    """``make_project(sharing=...)``: a trust A project, staff_a its lead, partner_a a partner."""
 
-    def _make(sharing: str = "private", title: str = "Safer observations on Willow ward", **kw: Any) -> Project:
+    def _make(
+        sharing: str = "private", title: str = "Safer observations on Willow ward", **kw: Any
+    ) -> Project:
         p = world.people
         project = services.project_create(
             actor=p["staff_a"],
@@ -26,7 +28,9 @@ def make_project(world: Any) -> Any:
             sharing=sharing,
             **kw,
         )
-        services.member_add(actor=p["staff_a"], project=project, person=p["partner_a"], role=TeamRole.PARTNER)
+        services.member_add(
+            actor=p["staff_a"], project=project, person=p["partner_a"], role=TeamRole.PARTNER
+        )
         return project
 
     return _make
@@ -55,29 +59,88 @@ def full_project(project: Project, world: Any) -> Project:
             "target_date": dt.date(2030, 3, 31),
         },
     )
-    p1 = services.node_add(actor=actor, project=project, kind="primary", text="Safe and therapeutic ward environment")
-    p2 = services.node_add(actor=actor, project=project, kind="primary", text="Skilled & confident staff")
-    s1 = services.node_add(actor=actor, project=project, kind="secondary", text="Safety huddles every shift", links=[p1])
-    s2 = services.node_add(actor=actor, project=project, kind="secondary", text="De-escalation training", links=[p1, p2])
-    i1 = services.node_add(actor=actor, project=project, kind="idea", text="Safety huddle at handover <with> patients", links=[s1])
-    i2 = services.node_add(actor=actor, project=project, kind="idea", text="Safewards calm-down methods", links=[s1, s2])
+    p1 = services.node_add(
+        actor=actor, project=project, kind="primary", text="Safe and therapeutic ward environment"
+    )
+    p2 = services.node_add(
+        actor=actor, project=project, kind="primary", text="Skilled & confident staff"
+    )
+    s1 = services.node_add(
+        actor=actor,
+        project=project,
+        kind="secondary",
+        text="Safety huddles every shift",
+        links=[p1],
+    )
+    s2 = services.node_add(
+        actor=actor,
+        project=project,
+        kind="secondary",
+        text="De-escalation training",
+        links=[p1, p2],
+    )
+    i1 = services.node_add(
+        actor=actor,
+        project=project,
+        kind="idea",
+        text="Safety huddle at handover <with> patients",
+        links=[s1],
+    )
+    i2 = services.node_add(
+        actor=actor,
+        project=project,
+        kind="idea",
+        text="Safewards calm-down methods",
+        links=[s1, s2],
+    )
     services.node_add(actor=actor, project=project, kind="idea", text="Sensory room", links=[])
     services.pdsa_cycle_create(
-        actor=actor, project=project, change_ideas=[i1],
-        data={"title": "Huddle on one shift", "scale": "1 ward, 1 shift", "status": "complete", "act_decision": "adapt"},
+        actor=actor,
+        project=project,
+        change_ideas=[i1],
+        data={
+            "title": "Huddle on one shift",
+            "scale": "1 ward, 1 shift",
+            "status": "complete",
+            "act_decision": "adapt",
+        },
     )
     services.pdsa_cycle_create(
-        actor=actor, project=project, change_ideas=[i1],
+        actor=actor,
+        project=project,
+        change_ideas=[i1],
         data={"title": "Huddle all week", "scale": "1 ward, 1 week", "status": "do"},
     )
     services.pdsa_cycle_create(
-        actor=actor, project=project, change_ideas=[i2],
-        data={"title": "Calm-down box", "scale": "2 patients", "status": "complete", "act_decision": "adopt"},
+        actor=actor,
+        project=project,
+        change_ideas=[i2],
+        data={
+            "title": "Calm-down box",
+            "scale": "2 patients",
+            "status": "complete",
+            "act_decision": "adopt",
+        },
     )
-    services.progress_report_save(actor=actor, project=project, rater_type="self", month=dt.date(2025, 1, 1), score="1.5")
-    services.progress_report_save(actor=actor, project=project, rater_type="self", month=dt.date(2025, 3, 1), score="2.5",
-                                  progress="Two cycles done", barriers="Staffing", help_needed="Data support")
-    services.progress_report_save(actor=world.people["faculty"], project=project, rater_type="faculty",
-                                  month=dt.date(2025, 3, 1), score="2.0")
+    services.progress_report_save(
+        actor=actor, project=project, rater_type="self", month=dt.date(2025, 1, 1), score="1.5"
+    )
+    services.progress_report_save(
+        actor=actor,
+        project=project,
+        rater_type="self",
+        month=dt.date(2025, 3, 1),
+        score="2.5",
+        progress="Two cycles done",
+        barriers="Staffing",
+        help_needed="Data support",
+    )
+    services.progress_report_save(
+        actor=world.people["faculty"],
+        project=project,
+        rater_type="faculty",
+        month=dt.date(2025, 3, 1),
+        score="2.0",
+    )
     project.refresh_from_db()
     return project

@@ -12,8 +12,18 @@ from qicollab.projects.models import ChangeIdea, PdsaCycle, PrimaryDriver, Proje
 
 @pytest.mark.parametrize(
     "name",
-    ["project_detail", "project_edit", "project_sharing", "team", "aim_edit", "progress", "drivers",
-     "diagram_svg", "pdsa_list", "pdsa_create"],
+    [
+        "project_detail",
+        "project_edit",
+        "project_sharing",
+        "team",
+        "aim_edit",
+        "progress",
+        "drivers",
+        "diagram_svg",
+        "pdsa_list",
+        "pdsa_create",
+    ],
 )
 def test_page_renders_for_lead(name: str, full_project: Any, world: Any, login: Any) -> None:
     c = login(world.people["staff_a"])
@@ -28,7 +38,7 @@ def test_object_pages_render(full_project: Any, world: Any, login: Any) -> None:
     idea = ChangeIdea.objects.filter(project=full_project).first()
     primary = PrimaryDriver.objects.filter(project=full_project).first()
     member = ProjectMember.objects.filter(project=full_project, role="partner").first()
-    report = full_project.progress_reports.first()
+    report = full_project.progress_reports.filter(rater_type="self").first()
     urls = [
         reverse("projects:pdsa_detail", args=[slug, cycle.pk]),
         reverse("projects:pdsa_edit", args=[slug, cycle.pk]),

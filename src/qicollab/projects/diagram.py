@@ -58,7 +58,9 @@ class Diagram:
         )
 
 
-def build_diagram(project: Any, nodes: tuple[list[Any], list[Any], list[Any]] | None = None) -> Diagram:
+def build_diagram(
+    project: Any, nodes: tuple[list[Any], list[Any], list[Any]] | None = None
+) -> Diagram:
     """Read the project's diagram (four queries, unless ``nodes`` are given) into plain data."""
     from qicollab.projects.presenters import aim_text
     from qicollab.projects.selectors import diagram_nodes
@@ -85,8 +87,9 @@ def build_diagram(project: Any, nodes: tuple[list[Any], list[Any], list[Any]] | 
 
 def driver_diagram_svg(project: Any, *, standalone: bool = False) -> str:
     """The project's driver diagram as an SVG string (for pages, downloads and PDFs)."""
-    return render_svg(build_diagram(project), title=f"Driver diagram: {project.title}",
-                      standalone=standalone)
+    return render_svg(
+        build_diagram(project), title=f"Driver diagram: {project.title}", standalone=standalone
+    )
 
 
 # --- outline: the text alternative and the API's nested JSON ---------------------------------
@@ -112,14 +115,25 @@ def outline(d: Diagram) -> dict[str, Any]:
         for pid in sec.links:
             secondaries_by_primary.setdefault(pid, []).append(sec)
     tree = [
-        Branch(p, [Branch(s, [Branch(i) for i in ideas_by_secondary.get(s.id, [])])
-                   for s in secondaries_by_primary.get(p.id, [])])
+        Branch(
+            p,
+            [
+                Branch(s, [Branch(i) for i in ideas_by_secondary.get(s.id, [])])
+                for s in secondaries_by_primary.get(p.id, [])
+            ],
+        )
         for p in d.primaries
     ]
-    loose = [Branch(s, [Branch(i) for i in ideas_by_secondary.get(s.id, [])])
-             for s in d.unlinked_secondaries]
-    return {"aim": d.aim, "primaries": tree, "unlinked_secondaries": loose,
-            "orphan_ideas": list(d.orphan_ideas)}
+    loose = [
+        Branch(s, [Branch(i) for i in ideas_by_secondary.get(s.id, [])])
+        for s in d.unlinked_secondaries
+    ]
+    return {
+        "aim": d.aim,
+        "primaries": tree,
+        "unlinked_secondaries": loose,
+        "orphan_ideas": list(d.orphan_ideas),
+    }
 
 
 def nested_json(d: Diagram) -> dict[str, Any]:
@@ -130,8 +144,12 @@ def nested_json(d: Diagram) -> dict[str, Any]:
         if link_name:
             out[link_name] = list(n.links)
         if n.state is not None:
-            out |= {"state": n.state.value, "state_label": STATE_STYLES[n.state].label,
-                    "cycles": n.cycles, "orphan": n.orphan}
+            out |= {
+                "state": n.state.value,
+                "state_label": STATE_STYLES[n.state].label,
+                "cycles": n.cycles,
+                "orphan": n.orphan,
+            }
         return out
 
     return {
@@ -180,13 +198,20 @@ def _box_height(lines: tuple[str, ...], extra: float = 0) -> float:
 
 
 def _column_order(d: Diagram) -> tuple[list[Node], list[Node]]:
-    """Secondaries beside their first primary, ideas beside their first secondary (fewer crossings)."""
+    """Secondaries beside their first primary, ideas beside their first secondary.
+
+    Fewer lines cross that way; within that, the team's own order is kept.
+    """
     p_rank = {n.id: i for i, n in enumerate(d.primaries)}
-    secs = sorted(enumerate(d.secondaries),
-                  key=lambda t: (min((p_rank[x] for x in t[1].links if x in p_rank), default=math.inf), t[0]))
+    secs = sorted(
+        enumerate(d.secondaries),
+        key=lambda t: (min((p_rank[x] for x in t[1].links if x in p_rank), default=math.inf), t[0]),
+    )
     s_rank = {n.id: i for i, (_, n) in enumerate(secs)}
-    ideas = sorted(enumerate(d.ideas),
-                   key=lambda t: (min((s_rank[x] for x in t[1].links if x in s_rank), default=math.inf), t[0]))
+    ideas = sorted(
+        enumerate(d.ideas),
+        key=lambda t: (min((s_rank[x] for x in t[1].links if x in s_rank), default=math.inf), t[0]),
+    )
     return [n for _, n in secs], [n for _, n in ideas]
 
 
@@ -211,22 +236,31 @@ def _text(x: float, y: float, lines: tuple[str, ...], fill: str, weight: str = "
 def _curve(a: _Box, b: _Box) -> str:
     x1, y1, x2, y2 = a.x + BOX_W, a.mid, b.x, b.mid
     cx = (x1 + x2) / 2
-    return (f'<path d="M{x1:.1f},{y1:.1f} C{cx:.1f},{y1:.1f} {cx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" '
-            f'fill="none" stroke="{NHS_GREY}" stroke-width="1.5"/>')
+    return (
+        f'<path d="M{x1:.1f},{y1:.1f} C{cx:.1f},{y1:.1f} {cx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" '
+        f'fill="none" stroke="{NHS_GREY}" stroke-width="1.5"/>'
+    )
 
 
-def render_svg(d: Diagram, *, title: str = "Driver diagram", id_prefix: str = "dd",
-               standalone: bool = False) -> str:
+def render_svg(
+    d: Diagram, *, title: str = "Driver diagram", id_prefix: str = "dd", standalone: bool = False
+) -> str:
     """Lay out four columns and draw boxes, wrapped text, links and ramp states."""
-    secs, ideas = _column_order(d)
+    secs, idea_nodes = _column_order(d)
     xs = [MARGIN + i * (BOX_W + GAP_X) for i in range(4)]
     aim_lines = _wrap(d.aim)
     cols: list[list[tuple[Node | None, tuple[str, ...], float]]] = [
         [(None, aim_lines, _box_height(aim_lines))],
         [(n, _wrap(n.text), _box_height(_wrap(n.text))) for n in d.primaries],
         [(n, _wrap(n.text), _box_height(_wrap(n.text), LINE_H if n.orphan else 0)) for n in secs],
-        [(n, _wrap(n.text), _box_height(_wrap(n.text), BADGE_H + 4 + (LINE_H if n.orphan else 0)))
-         for n in ideas],
+        [
+            (
+                n,
+                _wrap(n.text),
+                _box_height(_wrap(n.text), BADGE_H + 4 + (LINE_H if n.orphan else 0)),
+            )
+            for n in idea_nodes
+        ],
     ]
     heights = [sum(h for *_, h in c) + GAP_Y * max(len(c) - 1, 0) for c in cols]
     inner = max(max(heights), 60)
@@ -234,8 +268,12 @@ def render_svg(d: Diagram, *, title: str = "Driver diagram", id_prefix: str = "d
     boxes: list[dict[int, _Box]] = []
     for ci, col in enumerate(cols):
         tops = _stack(xs[ci], [h for *_, h in col], inner)
-        boxes.append({(n.id if n else 0): _Box(xs[ci], y, h, lines)
-                      for (n, lines, h), y in zip(col, tops, strict=True)})
+        boxes.append(
+            {
+                (n.id if n else 0): _Box(xs[ci], y, h, lines)
+                for (n, lines, h), y in zip(col, tops, strict=True)
+            }
+        )
 
     out: list[str] = []
     size = f' width="{width:.0f}" height="{height:.0f}"' if standalone else ""
@@ -245,39 +283,52 @@ def render_svg(d: Diagram, *, title: str = "Driver diagram", id_prefix: str = "d
         f'font-family="Arial, Helvetica, sans-serif" class="app-driver-diagram__svg">'
     )
     out.append(f'<title id="{id_prefix}-title">{escape(title)}</title>')
-    out.append(f'<desc id="{id_prefix}-desc">{escape(d.summary())}. The aim is: {escape(d.aim)} '
-               "A text version follows the diagram.</desc>")
+    out.append(
+        f'<desc id="{id_prefix}-desc">{escape(d.summary())}. The aim is: {escape(d.aim)} '
+        "A text version follows the diagram.</desc>"
+    )
     for ci, heading in enumerate(COLUMNS):
-        out.append(f'<text x="{xs[ci]:.1f}" y="24" font-size="15" font-weight="bold" '
-                   f'fill="{NHS_DARK}">{escape(heading)}</text>')
+        out.append(
+            f'<text x="{xs[ci]:.1f}" y="24" font-size="15" font-weight="bold" '
+            f'fill="{NHS_DARK}">{escape(heading)}</text>'
+        )
     # Links first so boxes sit on top of them.
     aim_box = boxes[0][0]
     out.extend(_curve(aim_box, b) for b in boxes[1].values())
-    for left, right, col in ((1, 2, secs), (2, 3, ideas)):
-        for n in col:
-            out.extend(_curve(boxes[left][lid], boxes[right][n.id])
-                       for lid in n.links if lid in boxes[left])
+    for left, right, column in ((1, 2, secs), (2, 3, idea_nodes)):
+        for n in column:
+            out.extend(
+                _curve(boxes[left][lid], boxes[right][n.id])
+                for lid in n.links
+                if lid in boxes[left]
+            )
     out.append(_draw_box(aim_box, None, fill=NHS_BLUE, stroke=NHS_BLUE, ink=WHITE, weight="bold"))
-    for b in boxes[1].values():
-        out.append(_draw_box(b, None, fill="#e8f1f8", stroke=NHS_BLUE, ink=NHS_DARK))
-    for n in secs:
-        out.append(_draw_box(boxes[2][n.id], n, fill=WHITE, stroke=NHS_BLUE, ink=NHS_DARK))
-    for n in ideas:
-        out.append(_draw_box(boxes[3][n.id], n, fill=WHITE, stroke="#4c6272", ink=NHS_DARK))
+    out.extend(
+        _draw_box(b, None, fill="#e8f1f8", stroke=NHS_BLUE, ink=NHS_DARK) for b in boxes[1].values()
+    )
+    out.extend(
+        _draw_box(boxes[2][n.id], n, fill=WHITE, stroke=NHS_BLUE, ink=NHS_DARK) for n in secs
+    )
+    out.extend(
+        _draw_box(boxes[3][n.id], n, fill=WHITE, stroke="#4c6272", ink=NHS_DARK) for n in idea_nodes
+    )
     if d.is_empty:
         out.append(_text(xs[1], TOP, ("No drivers or change ideas yet.",), NHS_DARK))
     out.append("</svg>")
     return "".join(out)
 
 
-def _draw_box(b: _Box, n: Node | None, *, fill: str, stroke: str, ink: str, weight: str = "normal") -> str:
+def _draw_box(
+    b: _Box, n: Node | None, *, fill: str, stroke: str, ink: str, weight: str = "normal"
+) -> str:
     orphan = n is not None and n.orphan
     dash = ' stroke-dasharray="6 4"' if orphan else ""
     parts = [
         "<g>",
         f"<title>{escape(n.text if n else ' '.join(b.lines))}</title>",
         f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{BOX_W}" height="{b.h:.1f}" rx="4" '
-        f'fill="{fill}" stroke="{NHS_RED if orphan else stroke}" stroke-width="{2 if orphan else 1.5}"{dash}/>',
+        f'fill="{fill}" stroke="{NHS_RED if orphan else stroke}" '
+        f'stroke-width="{2 if orphan else 1.5}"{dash}/>',
         _text(b.x + PAD, b.y + PAD, b.lines, ink, weight),
     ]
     y = b.y + PAD + len(b.lines) * LINE_H
@@ -286,11 +337,17 @@ def _draw_box(b: _Box, n: Node | None, *, fill: str, stroke: str, ink: str, weig
         y += LINE_H
     if n is not None and n.state is not None:
         style = STATE_STYLES[n.state]
-        label = style.label + (f" ({n.cycles} cycle{'s' if n.cycles != 1 else ''})" if n.cycles else "")
+        label = style.label + (
+            f" ({n.cycles} cycle{'s' if n.cycles != 1 else ''})" if n.cycles else ""
+        )
         w = min(BOX_W - 2 * PAD, len(label) * 7 + 14)
-        parts.append(f'<rect x="{b.x + PAD:.1f}" y="{y + 4:.1f}" width="{w:.0f}" height="{BADGE_H}" '
-                     f'rx="3" fill="{style.fill}"/>')
-        parts.append(f'<text x="{b.x + PAD + 7:.1f}" y="{y + 18:.1f}" font-size="12" font-weight="bold" '
-                     f'fill="{style.ink}">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{b.x + PAD:.1f}" y="{y + 4:.1f}" width="{w:.0f}" height="{BADGE_H}" '
+            f'rx="3" fill="{style.fill}"/>'
+        )
+        parts.append(
+            f'<text x="{b.x + PAD + 7:.1f}" y="{y + 18:.1f}" font-size="12" font-weight="bold" '
+            f'fill="{style.ink}">{escape(label)}</text>'
+        )
     parts.append("</g>")
     return "".join(parts)

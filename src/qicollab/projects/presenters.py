@@ -42,7 +42,11 @@ PDSA_STATUS_TAGS = {
 
 
 def status_tag(status: str) -> str:
-    return STATUS_TAGS.get(status, "nhsuk-tag--grey")  # type: ignore[call-overload]
+    return (
+        STATUS_TAGS.get(Status(status), "nhsuk-tag--grey")
+        if status in Status.values
+        else "nhsuk-tag--grey"
+    )
 
 
 def state_style(state: RampState | str) -> Any:
@@ -61,8 +65,16 @@ def aim_is_started(aim: Aim | None) -> bool:
         return False
     return any(
         getattr(aim, f) not in (None, "")
-        for f in ("statement", "direction", "measure_text", "population", "setting",
-                  "baseline_value", "target_value", "target_date")
+        for f in (
+            "statement",
+            "direction",
+            "measure_text",
+            "population",
+            "setting",
+            "baseline_value",
+            "target_value",
+            "target_date",
+        )
     )
 
 
@@ -118,16 +130,19 @@ def progress_history(project: Project, scale: ScaleDefinition) -> ProgressHistor
     for month in sorted(by_month, reverse=True):
         pair = by_month[month]
         team, fac = pair.get(RaterType.SELF), pair.get(RaterType.FACULTY)
-        rows.append({
-            "month": month,
-            "self": view(team),
-            "faculty": view(fac),
-            "gap": (fac.score - team.score) if team and fac else None,
-        })
+        rows.append(
+            {
+                "month": month,
+                "self": view(team),
+                "faculty": view(fac),
+                "gap": (fac.score - team.score) if team and fac else None,
+            }
+        )
     levels = [lv.value for lv in scale.levels.all()] or [Decimal("0.5"), Decimal("5.0")]
     svg = progress_chart_svg(
         [Point(r.month, r.score, r.rater_type) for r in reports],
-        low=min(min(levels), Decimal("0.5")), high=max(levels),
+        low=min(min(levels), Decimal("0.5")),
+        high=max(levels),
         title=f"Progress scores for {project.title}",
     )
     latest = {t: next((r for r in reports if r.rater_type == t), None) for t in RaterType.values}
@@ -147,7 +162,9 @@ class Ramp:
 
 def ramps(ideas: list[Any]) -> list[Ramp]:
     """Each change idea with its cycles from smallest to widest scale (ideas prefetched)."""
-    return [Ramp(i, ramp_order(i.pdsa_cycles.all()), ramp_state(i.pdsa_cycles.all())) for i in ideas]
+    return [
+        Ramp(i, ramp_order(i.pdsa_cycles.all()), ramp_state(i.pdsa_cycles.all())) for i in ideas
+    ]
 
 
 @dataclass
@@ -162,8 +179,10 @@ def diagram_view(project: Project, id_prefix: str = "dd") -> DiagramView:
     nodes = selectors.diagram_nodes(project=project)
     d = build_diagram(project, nodes)
     return DiagramView(
-        d, render_svg(d, title=f"Driver diagram: {project.title}", id_prefix=id_prefix),
-        outline(d), ramps(nodes[2]),
+        d,
+        render_svg(d, title=f"Driver diagram: {project.title}", id_prefix=id_prefix),
+        outline(d),
+        ramps(nodes[2]),
     )
 
 
@@ -230,7 +249,9 @@ def _display(cycle: Any, name: str) -> str:
     return str(value)
 
 
-def pdsa_sections(cycle: Any, form: Any, stages: list[tuple[str, str, tuple[str, ...]]]) -> list[dict[str, Any]]:
+def pdsa_sections(
+    cycle: Any, form: Any, stages: list[tuple[str, str, tuple[str, ...]]]
+) -> list[dict[str, Any]]:
     """The cycle stage by stage, as label and text pairs; blank answers are left out."""
     out = []
     for key, title, names in stages:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from qicollab.accounts.models import Person
 from qicollab.accounts.roles import roles_for
@@ -73,7 +83,9 @@ def project_list(
     """Projects the viewer may read, filtered, with what the list shows (constant queries)."""
     qs = visible_projects(viewer=viewer)
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(summary__icontains=search) | Q(tags__name__iexact=search))
+        qs = qs.filter(
+            Q(title__icontains=search) | Q(summary__icontains=search) | Q(tags__name__iexact=search)
+        )
     if status:
         qs = qs.filter(status=status)
     if workstream is not None:
@@ -81,9 +93,11 @@ def project_list(
     if organisation is not None:
         qs = qs.filter(
             Q(lead_organisation=organisation)
-            | Q(pk__in=Project.partner_organisations.through.objects.filter(
-                organisation=organisation
-            ).values("project_id"))
+            | Q(
+                pk__in=Project.partner_organisations.through.objects.filter(
+                    organisation=organisation
+                ).values("project_id")
+            )
         )
     if collaborative is not None:
         qs = qs.filter(collaborative=collaborative)
@@ -200,7 +214,9 @@ def scale_for(*, collaborative: Collaborative | int) -> ScaleDefinition:
 
 
 def progress_reports(*, project: Project) -> QuerySet[ProgressReport]:
-    return project.progress_reports.select_related("rater", "scale").order_by("-month", "rater_type")
+    return project.progress_reports.select_related("rater", "scale").order_by(
+        "-month", "rater_type"
+    )
 
 
 def diagram_nodes(

@@ -70,7 +70,9 @@ def smart_check(
             "Name what you will measure, for example 'falls per 1,000 occupied bed days'."
         )
     if _blank(aim.population):
-        problems.append("Say for whom: the people who will benefit, for example 'adult inpatients'.")
+        problems.append(
+            "Say for whom: the people who will benefit, for example 'adult inpatients'."
+        )
     if _blank(aim.setting):
         problems.append("Say where: the setting, for example 'Willow and Ash wards'.")
     baseline, target = aim.baseline_value, aim.target_value
@@ -82,9 +84,7 @@ def smart_check(
         if target == baseline:
             problems.append("The target is the same as the baseline: set a target that is better.")
         elif aim.direction == "increase" and target < baseline:
-            problems.append(
-                "You want to increase it, but the target is lower than the baseline."
-            )
+            problems.append("You want to increase it, but the target is lower than the baseline.")
         elif aim.direction == "reduce" and target > baseline:
             problems.append("You want to reduce it, but the target is higher than the baseline.")
     if (baseline is not None or target is not None) and _blank(aim.unit):
@@ -134,9 +134,9 @@ def aim_sentence(aim: AimLike) -> str:
 
     >>> from types import SimpleNamespace as A
     >>> aim_sentence(A(statement="", direction="reduce", measure_text="falls",
-    ...     population="adult inpatients", setting="Willow ward", baseline_value=Decimal(8),
-    ...     target_value=Decimal(4), unit="per 1,000 bed days", target_date=dt.date(2027, 3, 31)))
-    'Reduce falls for adult inpatients in Willow ward from 8 to 4 per 1,000 bed days by 31 March 2027.'
+    ...     population="adults", setting="Ash ward", baseline_value=Decimal(8),
+    ...     target_value=Decimal(4), unit="%", target_date=dt.date(2027, 3, 31)))
+    'Reduce falls for adults in Ash ward from 8% to 4% by 31 March 2027.'
     """
     if (aim.statement or "").strip():
         return aim.statement.strip()

@@ -20,19 +20,34 @@ _NUMBER = {
 
 class AimForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
     baseline_value = FriendlyDecimalField(
-        label="Baseline (where you are now)", required=False, max_digits=14, decimal_places=3,
-        error_messages=_NUMBER, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
+        label="Baseline (where you are now)",
+        required=False,
+        max_digits=14,
+        decimal_places=3,
+        error_messages=_NUMBER,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
     )
     target_value = FriendlyDecimalField(
-        label="Target (how much)", required=False, max_digits=14, decimal_places=3,
-        error_messages=_NUMBER, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
+        label="Target (how much)",
+        required=False,
+        max_digits=14,
+        decimal_places=3,
+        error_messages=_NUMBER,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
     )
 
     class Meta:
         model = Aim
         fields = (
-            "statement", "direction", "measure_text", "population", "setting",
-            "baseline_value", "target_value", "unit", "target_date",
+            "statement",
+            "direction",
+            "measure_text",
+            "population",
+            "setting",
+            "baseline_value",
+            "target_value",
+            "unit",
+            "target_date",
         )
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),

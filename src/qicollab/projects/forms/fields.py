@@ -14,10 +14,10 @@ _NUMBER_NOISE = re.compile(r"[,\s%£]")
 class FriendlyDecimalField(forms.DecimalField):
     """Accepts '1,200', '45%' and ' 12.5 ': people type numbers the way they read them."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = _NUMBER_NOISE.sub("", value)
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 YES_NO = [("", "Not recorded yet"), ("yes", "Yes"), ("no", "No")]

@@ -29,31 +29,46 @@ class ProgressReportForm(ConflictMixin, forms.Form):
         label="Month",
         choices=(),
         coerce=dt.date.fromisoformat,
-        error_messages={"required": "Choose the month you are reporting on.",
-                        "invalid_choice": "Choose a month from the list."},
+        error_messages={
+            "required": "Choose the month you are reporting on.",
+            "invalid_choice": f"Choose this month or one of the {MONTHS_BACK} months before it.",
+        },
     )
     score = forms.TypedChoiceField(
         label="Progress score",
         choices=(),
         widget=forms.RadioSelect,
         coerce=str,
-        error_messages={"required": "Choose a score.", "invalid_choice": "Choose one of the scale's scores."},
+        error_messages={
+            "required": "Choose a score.",
+            "invalid_choice": "Choose one of the scale's scores.",
+        },
     )
     progress = forms.CharField(
-        label="Progress this month", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Progress this month",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you tested, what changed in your measures.",
     )
-    barriers = forms.CharField(label="Barriers", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    barriers = forms.CharField(
+        label="Barriers", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     help_needed = forms.CharField(
-        label="Help needed", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Help needed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="From the faculty, your organisation or other teams.",
     )
 
-    def __init__(self, *args: Any, scale: ScaleDefinition, extra_month: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, scale: ScaleDefinition, extra_month: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         months = month_choices()
         if extra_month and extra_month.isoformat() not in dict(months):
             months.append((extra_month.isoformat(), f"{extra_month:%B %Y}"))
         self.fields["month"].choices = months  # type: ignore[attr-defined]
-        self.fields["score"].choices = [(f"{lv.value:.1f}", f"{lv.value:.1f} {lv.label}") for lv in scale.levels.all()]  # type: ignore[attr-defined]
+        self.fields["score"].choices = [  # type: ignore[attr-defined]
+            (f"{lv.value:.1f}", f"{lv.value:.1f} {lv.label}") for lv in scale.levels.all()
+        ]
         self.levels = list(scale.levels.all())

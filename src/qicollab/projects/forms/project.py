@@ -39,19 +39,27 @@ class ProjectCreateForm(forms.Form):
         queryset=Collaborative.objects.none(),
         label="Collaborative",
         empty_label=None,
-        error_messages={"required": "Choose the collaborative this project is part of."},
+        error_messages={
+            "required": "Choose the collaborative this project is part of.",
+            "invalid_choice": "Choose a collaborative you can start a project in.",
+        },
     )
     lead_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="Lead organisation",
         empty_label="Choose an organisation",
-        error_messages={"required": "Choose the organisation leading the project."},
+        error_messages={
+            "required": "Choose the organisation leading the project.",
+            "invalid_choice": "Choose a member organisation of the collaborative that you "
+            "work for.",
+        },
     )
     workstream = WorkstreamChoice(
         queryset=Workstream.objects.none(),
         label="Workstream (optional)",
         required=False,
         empty_label="No workstream",
+        error_messages={"invalid_choice": "Choose a workstream of the project's collaborative."},
     )
     sharing = forms.ChoiceField(
         label="Who can see this project?",
@@ -67,7 +75,9 @@ class ProjectCreateForm(forms.Form):
         help_text="The problem you are tackling and why it matters.",
     )
 
-    def __init__(self, *args: Any, viewer: Any, current: Collaborative | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, viewer: Any, current: Collaborative | None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         collabs = selectors.creation_collaboratives(viewer=viewer)
         self.fields["collaborative"].queryset = collabs  # type: ignore[attr-defined]
@@ -91,7 +101,11 @@ class ProjectCreateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        collab, org, ws = data.get("collaborative"), data.get("lead_organisation"), data.get("workstream")
+        collab, org, ws = (
+            data.get("collaborative"),
+            data.get("lead_organisation"),
+            data.get("workstream"),
+        )
         if collab and ws and ws.collaborative_id != collab.pk:
             self.add_error("workstream", f"Choose a workstream of {collab.display_name}.")
         if collab and org and not collab.memberships.current().filter(organisation=org).exists():
@@ -109,7 +123,16 @@ class ProjectDetailsForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-a
 
     class Meta:
         model = Project
-        fields = ("title", "summary", "status", "stop_reason", "start_date", "end_date", "workstream", "themes")
+        fields = (
+            "title",
+            "summary",
+            "status",
+            "stop_reason",
+            "start_date",
+            "end_date",
+            "workstream",
+            "themes",
+        )
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "status": forms.RadioSelect,
@@ -118,8 +141,16 @@ class ProjectDetailsForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-a
             "end_date": date_input(),
             "themes": forms.CheckboxSelectMultiple,
         }
-        labels = {"workstream": "Workstream", "themes": "Cross-cutting themes", "start_date": "Start date (optional)", "end_date": "End date (optional)"}
-        help_texts = {"stop_reason": "Needed if the status is 'Stopped'. What others can learn from it helps most."}
+        labels = {
+            "workstream": "Workstream",
+            "themes": "Cross-cutting themes",
+            "start_date": "Start date (optional)",
+            "end_date": "End date (optional)",
+        }
+        help_texts = {
+            "stop_reason": "Needed if the status is 'Stopped'. "
+            "What others can learn from it helps most."
+        }
         error_messages = {
             "title": {"required": "Enter a title for the project."},
             "start_date": DATE_ERRORS,
@@ -129,9 +160,13 @@ class ProjectDetailsForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-a
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         project: Project = self.instance
-        self.fields["workstream"].queryset = Workstream.objects.filter(collaborative_id=project.collaborative_id)  # type: ignore[attr-defined]
+        self.fields["workstream"].queryset = Workstream.objects.filter(  # type: ignore[attr-defined]
+            collaborative_id=project.collaborative_id
+        )
         self.fields["workstream"].empty_label = "No workstream"  # type: ignore[attr-defined]
-        self.fields["themes"].queryset = Theme.objects.filter(collaborative_id=project.collaborative_id)  # type: ignore[attr-defined]
+        self.fields["themes"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            collaborative_id=project.collaborative_id
+        )
         self.fields["status"].choices = Status.choices  # type: ignore[attr-defined]
         if project.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(t.name for t in project.tags.all())
@@ -171,20 +206,34 @@ class ProjectSharingForm(ConflictMixin, forms.Form):
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Title, summary or tag", required=False, max_length=100)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
     workstream = WorkstreamChoice(
-        queryset=Workstream.objects.none(), label="Workstream", required=False, empty_label="Any workstream"
+        queryset=Workstream.objects.none(),
+        label="Workstream",
+        required=False,
+        empty_label="Any workstream",
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="Organisation", required=False, empty_label="Any organisation"
+        queryset=Organisation.objects.none(),
+        label="Organisation",
+        required=False,
+        empty_label="Any organisation",
     )
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         r = roles_for(viewer)
-        collab_ids = Collaborative.objects.all().values("id") if r.is_superuser else r.visible_collab_ids
+        collab_ids = (
+            Collaborative.objects.all().values("id") if r.is_superuser else r.visible_collab_ids
+        )
         ws = self.fields["workstream"]
         ws.queryset = selectors.collaborative_workstreams(collaborative_ids=collab_ids)  # type: ignore[attr-defined]
         ws.show_collaborative = r.is_superuser or len(r.visible_collab_ids) > 1  # type: ignore[attr-defined]
-        orgs = Organisation.objects.all() if r.is_superuser else Organisation.objects.filter(pk__in=r.visible_org_ids)
+        orgs = (
+            Organisation.objects.all()
+            if r.is_superuser
+            else Organisation.objects.filter(pk__in=r.visible_org_ids)
+        )
         self.fields["organisation"].queryset = orgs.order_by("name")  # type: ignore[attr-defined]

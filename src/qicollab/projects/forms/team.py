@@ -56,7 +56,9 @@ class CoProductionForm(forms.ModelForm):  # type: ignore[type-arg]
             "level": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        error_messages = {"level": {"required": "Choose how involved patients, carers or families were."}}
+        error_messages = {
+            "level": {"required": "Choose how involved patients, carers or families were."}
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_seed_progress_scales'),
+        ("projects", "0002_seed_progress_scales"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalpdsacycle',
-            name='cycle_number',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Its place in the ramp of tests of this change idea: 1, 2, 3…', verbose_name='Cycle number'),
+            model_name="historicalpdsacycle",
+            name="cycle_number",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…",
+                verbose_name="Cycle number",
+            ),
         ),
         migrations.AlterField(
-            model_name='pdsacycle',
-            name='cycle_number',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Its place in the ramp of tests of this change idea: 1, 2, 3…', verbose_name='Cycle number'),
+            model_name="pdsacycle",
+            name="cycle_number",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…",
+                verbose_name="Cycle number",
+            ),
         ),
     ]

@@ -37,9 +37,7 @@ class PrimaryDriver(DiagramNode):
 
 
 class SecondaryDriver(DiagramNode):
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="secondary_drivers"
-    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="secondary_drivers")
     primaries = models.ManyToManyField(
         PrimaryDriver, blank=True, related_name="secondaries", verbose_name="Primary drivers"
     )

@@ -49,7 +49,7 @@ class PdsaCycle(TimeStampedModel):
     cycle_number = models.PositiveSmallIntegerField(
         "Cycle number",
         blank=True,  # left blank on a form, the service numbers it next in the ramp
-        help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…"
+        help_text="Its place in the ramp of tests of this change idea: 1, 2, 3…",
     )
     scale = models.CharField(
         "Scale of this test",
@@ -101,7 +101,9 @@ class PdsaCycle(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=PdsaStatus.COMPLETE) | ~Q(act_decision=""),
                 name="pdsa_complete_needs_decision",
-                violation_error_message="A complete cycle needs a decision: adopt, adapt or abandon.",
+                violation_error_message=(
+                    "A complete cycle needs a decision: adopt, adapt or abandon."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
@@ -115,7 +117,9 @@ class PdsaCycle(TimeStampedModel):
                 | Q(actual_end__gte=models.F("actual_start")),
                 name="pdsa_actual_end_after_start",
             ),
-            models.CheckConstraint(condition=Q(cycle_number__gte=1), name="pdsa_cycle_number_positive"),
+            models.CheckConstraint(
+                condition=Q(cycle_number__gte=1), name="pdsa_cycle_number_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,7 +131,9 @@ class PdsaCycle(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.status == PdsaStatus.COMPLETE and not self.act_decision:
-            errors["act_decision"] = "Choose adopt, adapt or abandon before marking the cycle complete."
+            errors["act_decision"] = (
+                "Choose adopt, adapt or abandon before marking the cycle complete."
+            )
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             a, b = getattr(self, start), getattr(self, end)
             if a and b and b < a:

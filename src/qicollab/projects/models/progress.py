@@ -111,9 +111,7 @@ class ProgressReport(TimeStampedModel):
                 name="progress_one_rating_per_month",
                 violation_error_message="There is already a rating of this kind for this month.",
             ),
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="progress_month_is_first_day"
-            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="progress_month_is_first_day"),
             models.CheckConstraint(
                 condition=Q(score__gte=Decimal("0.5")) & Q(score__lte=Decimal("5.0")),
                 name="progress_score_in_range",

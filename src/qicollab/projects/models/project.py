@@ -134,10 +134,11 @@ class Project(TimeStampedModel):
             errors["stop_reason"] = "Say why the project stopped."
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date must be the same as or after the start date."
+        workstream = self.workstream if self.workstream_id else None
         if (
-            self.workstream_id
+            workstream is not None
             and self.collaborative_id
-            and self.workstream.collaborative_id != self.collaborative_id
+            and workstream.collaborative_id != self.collaborative_id
         ):
             errors["workstream"] = "Choose a workstream of the project's collaborative."
         if errors:

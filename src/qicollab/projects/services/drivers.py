@@ -32,7 +32,7 @@ def noun(kind: str) -> str:
 
 
 def _links(project: Project, kind: str, links: Iterable[Any]) -> list[Any]:
-    _, attr, link_model, _ = KINDS[kind]
+    link_model = KINDS[kind][2]
     ids = {getattr(x, "pk", x) for x in links}
     if link_model is None or not ids:
         return []
@@ -93,7 +93,7 @@ def node_update(
 def node_move(*, actor: Person, node: Node, direction: str) -> Node:
     """Swap a node with its neighbour above ('up') or below ('down') in its column."""
     model = type(node)
-    siblings = list(
+    siblings: list[Node] = list(
         model.objects.select_for_update().filter(project_id=node.project_id).order_by("order", "id")
     )
     # Renumber first so equal or missing orders never make a move a no-op.
@@ -104,12 +104,12 @@ def node_move(*, actor: Person, node: Node, direction: str) -> Node:
     index = next(i for i, s in enumerate(siblings) if s.pk == node.pk)
     other = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= other < len(siblings):
-        return siblings[index]  # type: ignore[no-any-return]
+        return siblings[index]
     a, b = siblings[index], siblings[other]
     a.order, b.order = b.order, a.order
     save_as(a, actor)
     save_as(b, actor)
-    return a  # type: ignore[no-any-return]
+    return a
 
 
 def delete_consequences(node: Node) -> list[str]:
@@ -118,7 +118,9 @@ def delete_consequences(node: Node) -> list[str]:
     if isinstance(node, PrimaryDriver):
         n = node.secondaries.count()
         if n:
-            out.append(f"{n} secondary driver{'s' if n != 1 else ''} will no longer be linked to it.")
+            out.append(
+                f"{n} secondary driver{'s' if n != 1 else ''} will no longer be linked to it."
+            )
     elif isinstance(node, SecondaryDriver):
         n = node.change_ideas.count()
         if n:

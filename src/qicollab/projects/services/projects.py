@@ -48,7 +48,9 @@ def parse_tags(text: str | Iterable[str]) -> list[str]:
         if not name:
             continue
         if len(name) > TAG_MAX:
-            raise ProjectError(f"Keep each tag to {TAG_MAX} characters: '{name[:20]}…' is longer.", "tags")
+            raise ProjectError(
+                f"Keep each tag to {TAG_MAX} characters: '{name[:20]}…' is longer.", "tags"
+            )
         key = slugify(name)
         if not key:
             raise ProjectError(f"The tag '{name}' needs at least one letter or number.", "tags")
@@ -92,9 +94,11 @@ def project_create(
     """Start a project; the person who starts it is its first project lead."""
     from qicollab.projects.selectors import creation_organisations
 
-    if not creation_organisations(viewer=actor, collaborative=collaborative).filter(
-        pk=lead_organisation.pk
-    ).exists():
+    if (
+        not creation_organisations(viewer=actor, collaborative=collaborative)
+        .filter(pk=lead_organisation.pk)
+        .exists()
+    ):
         raise ProjectError(
             f"{lead_organisation} cannot lead a project in {collaborative}: choose a member "
             "organisation you work for.",
@@ -113,7 +117,9 @@ def project_create(
         created_by=actor,
     )
     # 'new' would shadow the URL that starts a project.
-    project.slug = unique_slug(Project, project.title if slugify(project.title) != "new" else f"{project.title} project")
+    project.slug = unique_slug(
+        Project, project.title if slugify(project.title) != "new" else f"{project.title} project"
+    )
     save_as(project, actor)
     project._history_user = actor  # type: ignore[attr-defined]
     if themes:
@@ -137,9 +143,20 @@ def project_update(
     """
     check_version(project, loaded_version)
     data = dict(data)
+    if (
+        data.get("status") == "stopped"
+        and project.status != "stopped"
+        and not actor.has_perm("projects.manage_project", project)
+    ):
+        raise ProjectError(
+            "Only a project lead, the programme manager or the faculty can stop a project.",
+            "status",
+        )
     themes = data.pop("themes", None)
     tags = data.pop("tags", None)
-    _check_structure(project.collaborative, data.get("workstream", project.workstream), themes or ())
+    _check_structure(
+        project.collaborative, data.get("workstream", project.workstream), themes or ()
+    )
     names = parse_tags(tags) if tags is not None else None
     if "title" in data:
         data["title"] = " ".join(data["title"].split())

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, services
 from qicollab.projects.forms.aim import AimForm, draft_aim
@@ -18,16 +19,18 @@ from qicollab.projects.views.common import add_errors, crumbs, get_project, show
 
 
 @login_required
-def aim_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def aim_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
     aim = services.aim_of(project)
-    form = AimForm(request.POST or None, instance=aim, initial={"loaded_version": version_token(aim)})
+    form = AimForm(
+        request.POST or None, instance=aim, initial={"loaded_version": version_token(aim)}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
             saved = services.aim_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project=get_project(request, slug),
                 data=data,
                 loaded_version=form.cleaned_data["loaded_version"],
@@ -66,7 +69,7 @@ def aim_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def aim_check(request: HttpRequest, slug: str) -> HttpResponse:
+def aim_check(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The SMART check for what is in the form now (a fragment; nothing is saved)."""
     project = get_project(request, slug, "projects.change_project")
     draft = draft_aim(AimForm(request.POST))

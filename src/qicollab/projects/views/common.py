@@ -76,8 +76,10 @@ def show_conflict(form: forms.BaseForm, exc: EditConflict, what: str) -> Any:
     form.add_error(
         None,
         f"Someone else saved changes to this {what} while you were editing. Their version is "
-        "shown below; your changes are still in the form. Check both, then save again to keep yours.",
+        "shown below; your changes are still in the form. Check both, then save again to "
+        "keep yours.",
     )
-    form.data = form.data.copy()  # type: ignore[attr-defined]
-    form.data["loaded_version"] = version_token(exc.current)
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["loaded_version"] = version_token(exc.current)
+    form.data = data
     return exc.current

@@ -11,17 +11,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from qicollab.core.http import found
+from qicollab.core.http import AuthedHttpRequest, found
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
 from qicollab.projects.forms.pdsa import STAGES, PdsaForm
 from qicollab.projects.models import PdsaCycle, Project
 from qicollab.projects.services import ProjectError
-from qicollab.projects.views.common import add_errors, crumbs, get_project, public_view, show_conflict
+from qicollab.projects.views.common import (
+    add_errors,
+    crumbs,
+    get_project,
+    public_view,
+    show_conflict,
+)
 
 
 def _crumbs(project: Project, *extra: tuple[str, str]) -> list[tuple[str, str]]:
-    return crumbs(project, ("PDSA cycles", reverse("projects:pdsa_list", args=[project.slug])), *extra)
+    return crumbs(
+        project, ("PDSA cycles", reverse("projects:pdsa_list", args=[project.slug])), *extra
+    )
 
 
 @public_view
@@ -30,13 +38,20 @@ def pdsa_list(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project(request, slug)
     _, _, ideas = selectors.diagram_nodes(project=project)
     cycles = list(selectors.pdsa_cycles(project=project))
-    return render(request, "projects/pdsa_list.jinja", {
-        "page_title": "PDSA cycles", "active_nav": "projects",
-        "breadcrumbs": crumbs(project, ("PDSA cycles", "")),
-        "project": project, "ramps": presenters.ramps(ideas), "cycles": cycles,
-        "can_edit": request.user.has_perm("projects.change_project", project),
-        "pdsa_tag": presenters.PDSA_STATUS_TAGS,
-    })
+    return render(
+        request,
+        "projects/pdsa_list.jinja",
+        {
+            "page_title": "PDSA cycles",
+            "active_nav": "projects",
+            "breadcrumbs": crumbs(project, ("PDSA cycles", "")),
+            "project": project,
+            "ramps": presenters.ramps(ideas),
+            "cycles": cycles,
+            "can_edit": request.user.has_perm("projects.change_project", project),
+            "pdsa_tag": presenters.PDSA_STATUS_TAGS,
+        },
+    )
 
 
 @public_view
@@ -44,28 +59,49 @@ def pdsa_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(request, slug)
     cycle = found(selectors.pdsa_get(project=project, pk=pk))
     can_edit = request.user.has_perm("projects.change_project", project)
-    return render(request, "projects/pdsa_detail.jinja", {
-        "page_title": str(cycle), "active_nav": "projects",
-        "breadcrumbs": _crumbs(project, (str(cycle), "")),
-        "project": project, "cycle": cycle,
-        "sections": presenters.pdsa_sections(cycle, PdsaForm(instance=cycle, project=project), STAGES),
-        "can_edit": can_edit, "pdsa_tag": presenters.PDSA_STATUS_TAGS,
-        "history": cycle.history.select_related("history_user").order_by("-history_date") if can_edit else None,
-    })
+    return render(
+        request,
+        "projects/pdsa_detail.jinja",
+        {
+            "page_title": str(cycle),
+            "active_nav": "projects",
+            "breadcrumbs": _crumbs(project, (str(cycle), "")),
+            "project": project,
+            "cycle": cycle,
+            "sections": presenters.pdsa_sections(
+                cycle, PdsaForm(instance=cycle, project=project), STAGES
+            ),
+            "can_edit": can_edit,
+            "pdsa_tag": presenters.PDSA_STATUS_TAGS,
+            "history": cycle.history.select_related("history_user").order_by("-history_date")
+            if can_edit
+            else None,
+        },
+    )
 
 
 def _form_page(request: HttpRequest, project: Project, form: PdsaForm, **ctx: Any) -> HttpResponse:
-    return render(request, "projects/pdsa_form.jinja", {
-        "active_nav": "projects", "project": project, "form": form, "stages": STAGES, **ctx,
-    })
+    return render(
+        request,
+        "projects/pdsa_form.jinja",
+        {
+            "active_nav": "projects",
+            "project": project,
+            "form": form,
+            "stages": STAGES,
+            **ctx,
+        },
+    )
 
 
 def _data(form: PdsaForm) -> dict[str, Any]:
-    return {k: v for k, v in form.cleaned_data.items() if k not in ("loaded_version", "change_ideas")}
+    return {
+        k: v for k, v in form.cleaned_data.items() if k not in ("loaded_version", "change_ideas")
+    }
 
 
 @login_required
-def pdsa_create(request: HttpRequest, slug: str) -> HttpResponse:
+def pdsa_create(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
     initial: dict[str, Any] = {}
     idea = request.GET.get("idea", "")
@@ -75,31 +111,44 @@ def pdsa_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.pdsa_cycle_create(
-                actor=request.user,  # type: ignore[arg-type]
-                project=project, data=_data(form), change_ideas=form.cleaned_data["change_ideas"],
+                actor=request.user,
+                project=project,
+                data=_data(form),
+                change_ideas=form.cleaned_data["change_ideas"],
             )
         except (ProjectError, ValidationError) as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"{cycle} has been planned.")
             return redirect(cycle)
-    return _form_page(request, project, form, page_title="Plan a PDSA cycle",
-                      breadcrumbs=_crumbs(project, ("Plan a cycle", "")), has_ideas=project.change_ideas.exists())
+    return _form_page(
+        request,
+        project,
+        form,
+        page_title="Plan a PDSA cycle",
+        breadcrumbs=_crumbs(project, ("Plan a cycle", "")),
+        has_ideas=project.change_ideas.exists(),
+    )
 
 
 @login_required
-def pdsa_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def pdsa_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
     cycle = found(selectors.pdsa_get(project=project, pk=pk))
-    form = PdsaForm(request.POST or None, instance=cycle, project=project,
-                    initial={"loaded_version": version_token(cycle)})
+    form = PdsaForm(
+        request.POST or None,
+        instance=cycle,
+        project=project,
+        initial={"loaded_version": version_token(cycle)},
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.pdsa_cycle_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 cycle=found(selectors.pdsa_get(project=project, pk=pk)),
-                data=_data(form), change_ideas=form.cleaned_data["change_ideas"],
+                data=_data(form),
+                change_ideas=form.cleaned_data["change_ideas"],
                 loaded_version=form.cleaned_data["loaded_version"],
             )
         except EditConflict as exc:
@@ -109,21 +158,34 @@ def pdsa_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("projects:pdsa_detail", slug, pk)
-    return _form_page(request, project, form, page_title=f"Edit {cycle}", cycle=cycle, conflict=conflict,
-                      breadcrumbs=_crumbs(project, (str(cycle), cycle.get_absolute_url()), ("Edit", "")),
-                      has_ideas=True)
+    return _form_page(
+        request,
+        project,
+        form,
+        page_title=f"Edit {cycle}",
+        cycle=cycle,
+        conflict=conflict,
+        breadcrumbs=_crumbs(project, (str(cycle), cycle.get_absolute_url()), ("Edit", "")),
+        has_ideas=True,
+    )
 
 
 @login_required
-def pdsa_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def pdsa_delete(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
     cycle: PdsaCycle = found(selectors.pdsa_get(project=project, pk=pk))
     if request.method == "POST":
-        services.pdsa_cycle_delete(actor=request.user, cycle=cycle)  # type: ignore[arg-type]
+        services.pdsa_cycle_delete(actor=request.user, cycle=cycle)
         messages.success(request, f"{cycle} has been deleted.")
         return redirect("projects:pdsa_list", slug)
-    return render(request, "projects/pdsa_delete.jinja", {
-        "page_title": f"Delete {cycle}?", "active_nav": "projects",
-        "breadcrumbs": _crumbs(project, (str(cycle), cycle.get_absolute_url()), ("Delete", "")),
-        "project": project, "cycle": cycle,
-    })
+    return render(
+        request,
+        "projects/pdsa_delete.jinja",
+        {
+            "page_title": f"Delete {cycle}?",
+            "active_nav": "projects",
+            "breadcrumbs": _crumbs(project, (str(cycle), cycle.get_absolute_url()), ("Delete", "")),
+            "project": project,
+            "cycle": cycle,
+        },
+    )

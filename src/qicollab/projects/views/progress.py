@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from qicollab.core.http import require
+from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
 from qicollab.projects.forms.progress import ProgressReportForm
@@ -49,12 +49,18 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _render_form(request: HttpRequest, project: object, form: ProgressReportForm, **extra: object) -> HttpResponse:
-    return render(request, "projects/progress_form.jinja", {"active_nav": "projects", "project": project, "form": form, **extra})
+def _render_form(
+    request: HttpRequest, project: object, form: ProgressReportForm, **extra: object
+) -> HttpResponse:
+    return render(
+        request,
+        "projects/progress_form.jinja",
+        {"active_nav": "projects", "project": project, "form": form, **extra},
+    )
 
 
 @login_required
-def progress_create(request: HttpRequest, slug: str, rater: str) -> HttpResponse:
+def progress_create(request: AuthedHttpRequest, slug: str, rater: str) -> HttpResponse:
     if rater not in RaterType.values:
         raise Http404
     project = get_project(request, slug, RATER_PERMS[RaterType(rater)])
@@ -64,7 +70,7 @@ def progress_create(request: HttpRequest, slug: str, rater: str) -> HttpResponse
         d = form.cleaned_data
         try:
             services.progress_report_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project=project,
                 rater_type=rater,
                 month=d["month"],
@@ -80,15 +86,24 @@ def progress_create(request: HttpRequest, slug: str, rater: str) -> HttpResponse
             return redirect("projects:progress", project.slug)
     title = "Rate this month's progress" if rater == RaterType.SELF else "Faculty rating"
     return _render_form(
-        request, project, form, page_title=title, scale=scale, rater=RaterType(rater),
-        breadcrumbs=crumbs(project, ("Progress", reverse("projects:progress", args=[slug])), (title, "")),
+        request,
+        project,
+        form,
+        page_title=title,
+        scale=scale,
+        rater=RaterType(rater),
+        breadcrumbs=crumbs(
+            project, ("Progress", reverse("projects:progress", args=[slug])), (title, "")
+        ),
     )
 
 
 @login_required
-def progress_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def progress_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
-    report = get_object_or_404(ProgressReport.objects.select_related("scale"), pk=pk, project=project)
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("scale"), pk=pk, project=project
+    )
     require(request.user, RATER_PERMS[RaterType(report.rater_type)], project)
     form = ProgressReportForm(
         request.POST or None,
@@ -108,7 +123,7 @@ def progress_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.progress_report_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project=project,
                 rater_type=report.rater_type,
                 month=d["month"],
@@ -127,7 +142,15 @@ def progress_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "The rating has been changed.")
             return redirect("projects:progress", project.slug)
     return _render_form(
-        request, project, form, page_title=f"Change the {report.month:%B %Y} rating",
-        scale=report.scale, rater=RaterType(report.rater_type), report=report, conflict=conflict,
-        breadcrumbs=crumbs(project, ("Progress", reverse("projects:progress", args=[slug])), ("Change", "")),
+        request,
+        project,
+        form,
+        page_title=f"Change the {report.month:%B %Y} rating",
+        scale=report.scale,
+        rater=RaterType(report.rater_type),
+        report=report,
+        conflict=conflict,
+        breadcrumbs=crumbs(
+            project, ("Progress", reverse("projects:progress", args=[slug])), ("Change", "")
+        ),
     )

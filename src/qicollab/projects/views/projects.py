@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from qicollab.core.http import paginate, pagination_context, require
+from qicollab.core.http import AuthedHttpRequest, paginate, pagination_context, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
 from qicollab.projects.forms.project import (
@@ -58,7 +58,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "projects.add_project")
     current = getattr(request, "collaborative", None)
     form = ProjectCreateForm(request.POST or None, viewer=request.user, current=current or None)
@@ -66,7 +66,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             project = services.project_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 collaborative=d["collaborative"],
                 lead_organisation=d["lead_organisation"],
                 title=d["title"],
@@ -114,33 +114,28 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def project_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
-    was_stopped = project.status == "stopped"  # read before the form writes to the instance
     form = ProjectDetailsForm(
         request.POST or None, instance=project, initial={"loaded_version": version_token(project)}
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-        stopping = data.get("status") == "stopped" and not was_stopped
-        if stopping and not request.user.has_perm("projects.manage_project", project):
-            form.add_error("status", "Only a project lead, programme manager or faculty can stop a project.")
+        try:
+            services.project_update(
+                actor=request.user,
+                project=get_project(request, slug),  # fresh: the form has written to `project`
+                data=data,
+                loaded_version=form.cleaned_data["loaded_version"],
+            )
+        except EditConflict as exc:
+            conflict = show_conflict(form, exc, "project")
+        except (ProjectError, ValidationError) as exc:
+            add_errors(form, exc)
         else:
-            try:
-                services.project_update(
-                    actor=request.user,  # type: ignore[arg-type]
-                    project=get_project(request, slug),
-                    data=data,
-                    loaded_version=form.cleaned_data["loaded_version"],
-                )
-            except EditConflict as exc:
-                conflict = show_conflict(form, exc, "project")
-            except (ProjectError, ValidationError) as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, "Your changes have been saved.")
-                return redirect(project)
+            messages.success(request, "Your changes have been saved.")
+            return redirect(project)
     return render(
         request,
         "projects/project_form.jinja",
@@ -156,7 +151,7 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_sharing(request: HttpRequest, slug: str) -> HttpResponse:
+def project_sharing(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     project = get_project(request, slug, "projects.manage_project")
     form = ProjectSharingForm(
         request.POST or None,
@@ -171,7 +166,7 @@ def project_sharing(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.project_set_sharing(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project=project,
                 sharing=form.cleaned_data["sharing"],
                 partner_organisations=form.cleaned_data["partner_organisations"],

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from qicollab.core.http import AuthedHttpRequest
 from qicollab.projects import selectors, services
 from qicollab.projects.forms.team import CoProductionForm, MemberAddForm, MemberRoleForm
 from qicollab.projects.models import CoProduction, Project, ProjectMember, Stage
@@ -17,7 +18,7 @@ from qicollab.projects.views.common import add_errors, crumbs, get_project
 
 
 @login_required
-def team(request: HttpRequest, slug: str) -> HttpResponse:
+def team(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The team, and (for those who manage it) a form to add someone."""
     project = get_project(request, slug, "projects.change_project")
     can_manage = request.user.has_perm("projects.manage_project", project)
@@ -28,7 +29,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 member = services.member_add(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     project=project,
                     person=form.cleaned_data["person"],
                     role=form.cleaned_data["role"],
@@ -36,7 +37,10 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             except (ProjectError, ValidationError) as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"{member.person} has joined the team as {member.get_role_display().lower()}.")
+                messages.success(
+                    request,
+                    f"{member.person} has joined the team as {member.get_role_display().lower()}.",
+                )
                 return redirect("projects:team", project.slug)
     elif request.method == "POST":
         raise PermissionDenied("projects.manage_project")
@@ -57,17 +61,21 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _member(project_slug: str, request: HttpRequest, pk: int) -> tuple[Project, ProjectMember]:
     project = get_project(request, project_slug, "projects.manage_project")
-    member = get_object_or_404(ProjectMember.objects.select_related("person"), pk=pk, project=project)
+    member = get_object_or_404(
+        ProjectMember.objects.select_related("person"), pk=pk, project=project
+    )
     return project, member
 
 
 @login_required
-def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_role(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     project, member = _member(slug, request, pk)
     form = MemberRoleForm(request.POST or None, initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_change_role(actor=request.user, member=member, role=form.cleaned_data["role"])  # type: ignore[arg-type]
+            services.member_change_role(
+                actor=request.user, member=member, role=form.cleaned_data["role"]
+            )
         except ProjectError as exc:
             add_errors(form, exc)
         else:
@@ -79,7 +87,9 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "page_title": f"Change {member.person}'s role",
             "active_nav": "projects",
-            "breadcrumbs": crumbs(project, ("Team", reverse("projects:team", args=[slug])), ("Change role", "")),
+            "breadcrumbs": crumbs(
+                project, ("Team", reverse("projects:team", args=[slug])), ("Change role", "")
+            ),
             "project": project,
             "member": member,
             "form": form,
@@ -88,13 +98,13 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_remove(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Confirm, then remove someone from the team (never the last project lead)."""
     project, member = _member(slug, request, pk)
     error = None
     if request.method == "POST":
         try:
-            services.member_remove(actor=request.user, member=member)  # type: ignore[arg-type]
+            services.member_remove(actor=request.user, member=member)
         except ProjectError as exc:
             error = str(exc)
         else:
@@ -106,7 +116,9 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "page_title": f"Remove {member.person} from the team",
             "active_nav": "projects",
-            "breadcrumbs": crumbs(project, ("Team", reverse("projects:team", args=[slug])), ("Remove", "")),
+            "breadcrumbs": crumbs(
+                project, ("Team", reverse("projects:team", args=[slug])), ("Remove", "")
+            ),
             "project": project,
             "member": member,
             "error": error,
@@ -115,19 +127,21 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def coproduction_edit(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+def coproduction_edit(request: AuthedHttpRequest, slug: str, stage: str) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
     if stage not in Stage.values:
         raise Http404
     record = CoProduction.objects.filter(project=project, stage=stage).first()
-    form = CoProductionForm(request.POST or None, instance=record or CoProduction(project=project, stage=stage))
+    form = CoProductionForm(
+        request.POST or None, instance=record or CoProduction(project=project, stage=stage)
+    )
     if request.method == "POST" and request.POST.get("action") == "clear":
-        services.coproduction_clear(actor=request.user, project=project, stage=stage)  # type: ignore[arg-type]
+        services.coproduction_clear(actor=request.user, project=project, stage=stage)
         messages.success(request, "The record for this stage has been removed.")
         return redirect(project.get_absolute_url() + "#co-production")
     if request.method == "POST" and form.is_valid():
         services.coproduction_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             project=project,
             stage=stage,
             level=form.cleaned_data["level"],

@@ -1,0 +1,217 @@
+"""Request and response shapes of the projects API."""
+
+# No "from __future__ import annotations": ninja and pydantic read these at import time.
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class In(Schema):
+    """Request bodies refuse unknown fields, so a misspelt name is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Ref(Schema):
+    slug: str
+    name: str
+
+
+class ProjectOut(Schema):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    status: str
+    stop_reason: str
+    sharing: str
+    collaborative: Ref
+    lead_organisation: Ref
+    partner_organisations: list[Ref]
+    workstream: Ref | None
+    themes: list[Ref]
+    tags: list[str]
+    start_date: dt.date | None
+    end_date: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: str = Field(
+        description="Send back as `version` when changing it, to detect concurrent edits."
+    )
+    url: str
+
+
+class ProjectCreateIn(In):
+    title: str
+    collaborative: str = Field(description="The collaborative's slug.")
+    lead_organisation: str = Field(description="The lead organisation's slug.")
+    workstream: str | None = Field(None, description="A workstream slug of that collaborative.")
+    sharing: Literal["private", "organisation", "collaborative", "public"] = "private"
+    summary: str = ""
+
+
+class ProjectPatchIn(In):
+    version: str = Field(
+        "", description="The `version` you read; omit to overwrite without a check."
+    )
+    title: str | None = None
+    summary: str | None = None
+    status: Literal["idea", "active", "sustaining", "completed", "stopped"] | None = None
+    stop_reason: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    workstream: str | None = Field(None, description="Workstream slug; an empty string clears it.")
+    themes: list[str] | None = Field(None, description="Theme slugs (replaces the list).")
+    tags: list[str] | None = None
+    sharing: Literal["private", "organisation", "collaborative", "public"] | None = None
+    partner_organisations: list[str] | None = Field(None, description="Organisation slugs.")
+
+
+class MemberOut(Schema):
+    id: int
+    person_id: int
+    full_name: str
+    role: str
+    role_label: str
+
+
+class MemberIn(In):
+    person_id: int
+    role: Literal["lead", "sponsor", "member", "coach", "partner"] = "member"
+
+
+class MemberPatchIn(In):
+    role: Literal["lead", "sponsor", "member", "coach", "partner"]
+
+
+class AimIn(In):
+    version: str = ""
+    statement: str = ""
+    direction: Literal["", "increase", "reduce"] = ""
+    measure_text: str = ""
+    population: str = ""
+    setting: str = ""
+    baseline_value: Decimal | None = None
+    target_value: Decimal | None = None
+    unit: str = ""
+    target_date: dt.date | None = None
+
+
+class AimOut(Schema):
+    statement: str
+    direction: str
+    measure_text: str
+    population: str
+    setting: str
+    baseline_value: Decimal | None
+    target_value: Decimal | None
+    unit: str
+    target_date: dt.date | None
+    sentence: str
+    smart_problems: list[str] = Field(
+        description="What the aim still lacks; empty when it is SMART."
+    )
+    version: str
+
+
+class SmartCheckOut(Schema):
+    sentence: str
+    smart_problems: list[str]
+
+
+class ProgressIn(In):
+    month: str = Field(description="The month rated, as 2026-03 or 2026-03-01.")
+    score: Decimal
+    rater_type: Literal["self", "faculty"] = "self"
+    progress: str = ""
+    barriers: str = ""
+    help_needed: str = ""
+
+
+class ProgressOut(Schema):
+    id: int
+    month: dt.date
+    score: Decimal
+    label: str
+    scale: str
+    rater_type: str
+    rater: str | None
+    progress: str
+    barriers: str
+    help_needed: str
+
+
+class PdsaIn(In):
+    version: str = ""
+    change_ideas: list[int] | None = None
+    title: str | None = None
+    cycle_number: int | None = None
+    scale: str | None = None
+    purpose: Literal["collect", "develop", "test", "implement"] | None = None
+    owner_id: int | None = None
+    status: Literal["plan", "do", "study", "act", "complete"] | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    objective: str | None = None
+    questions: str | None = None
+    predictions: str | None = None
+    plan_who: str | None = None
+    plan_what: str | None = None
+    plan_where: str | None = None
+    plan_when: str | None = None
+    data_to_collect: str | None = None
+    what_happened: str | None = None
+    carried_out_as_planned: bool | None = None
+    problems: str | None = None
+    observations: str | None = None
+    results: str | None = None
+    prediction_confirmed: bool | None = None
+    learning: str | None = None
+    act_decision: Literal["", "adopt", "adapt", "abandon"] | None = None
+    next_steps: str | None = None
+
+
+class PdsaOut(Schema):
+    id: int
+    cycle_number: int
+    title: str
+    change_ideas: list[int]
+    scale: str
+    purpose: str
+    owner_id: int | None
+    status: str
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    objective: str
+    questions: str
+    predictions: str
+    plan_who: str
+    plan_what: str
+    plan_where: str
+    plan_when: str
+    data_to_collect: str
+    what_happened: str
+    carried_out_as_planned: bool | None
+    problems: str
+    observations: str
+    results: str
+    prediction_confirmed: bool | None
+    learning: str
+    study_measure_ids: list[int]
+    act_decision: str
+    next_steps: str
+    version: str
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: str
+    current: dict[str, Any]
