@@ -87,16 +87,20 @@ def make_batch(series: int, length: int) -> tuple[np.ndarray, np.ndarray, np.nda
 def batch_run(quick: bool) -> None:
     series, length = (2000, 104) if quick else (10_000, 104)
     ids, y, n, kinds = make_batch(series, length)
-    print(f"\nBatch: {series:,} series x {length} weekly points ({series * length:,} points), "
-          f"chart types {', '.join(KINDS)}, MDC rules + runs + icons:")
+    print(
+        f"\nBatch: {series:,} series x {length} weekly points ({series * length:,} points), "
+        f"chart types {', '.join(KINDS)}, MDC rules + runs + icons:"
+    )
     times = []
     for _ in range(3 if quick else 5):
         gc.collect()
         start = time.perf_counter()
         res = spc.batch(ids, y, n, chart=kinds)
         times.append(time.perf_counter() - start)
-    print(f"  batch(): median {statistics.median(times):.3f} s "
-          f"(min {min(times):.3f} s, {len(times)} runs)")
+    print(
+        f"  batch(): median {statistics.median(times):.3f} s "
+        f"(min {min(times):.3f} s, {len(times)} runs)"
+    )
     start = time.perf_counter()
     materialised = [res[key] for key in res]
     t_mat = time.perf_counter() - start
@@ -113,19 +117,29 @@ def batch_run(quick: bool) -> None:
         lo, hi = s * length, (s + 1) * length
         spc.chart(y[lo:hi], n[lo:hi] if kinds[s] in NEEDS_N else None, chart=kinds[s])
     per = (time.perf_counter() - start) / len(sample)
-    print(f"  for comparison, chart() in a Python loop: {per * 1e3:.3f} ms per series "
-          f"(~{per * series:.1f} s for all)")
-    assert all(res[s] == spc.chart(y[s * length:(s + 1) * length],
-                                   n[s * length:(s + 1) * length] if kinds[s] in NEEDS_N
-                                   else None, chart=kinds[s]) for s in sample[:20])
+    print(
+        f"  for comparison, chart() in a Python loop: {per * 1e3:.3f} ms per series "
+        f"(~{per * series:.1f} s for all)"
+    )
+    assert all(
+        res[s]
+        == spc.chart(
+            y[s * length : (s + 1) * length],
+            n[s * length : (s + 1) * length] if kinds[s] in NEEDS_N else None,
+            chart=kinds[s],
+        )
+        for s in sample[:20]
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 2,000 series")
     args = parser.parse_args()
-    print(f"Machine: {_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-          f"numpy {np.__version__}, {platform.system()} {platform.release()}")
+    print(
+        f"Machine: {_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, {platform.system()} {platform.release()}"
+    )
     try:
         load = os.getloadavg()
         print(f"Load average at start: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")

@@ -25,6 +25,7 @@ options = st.fixed_dictionaries(
         "freeze": st.none() | st.integers(3, 20),
         "rules": st.sampled_from(["mdc", "ihi"]),
         "direction": st.sampled_from(["increase", "decrease", "neutral"]),
+        "target": st.none() | st.integers(0, 60).map(float),
     }
 )
 

@@ -6,6 +6,8 @@ Source: NHS England, *Making Data Count* (icon guide), as implemented by NHSRplo
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -85,6 +87,8 @@ def icon_codes(
     ``direction`` (+1/-1/0) and ``target`` (NaN = none) are scalars or per-row arrays of
     shape ``(M, 1)``.
     """
+    if valid.shape[0] == 1:
+        return _single_row(valid, point_class, side, lcl, ucl, direction, target)
     last = np.maximum.reduce(np.where(valid, fidx, -1), axis=1)
     at = np.maximum(last, 0)
     cls = point_class.ravel()[at].astype(np.int64)
@@ -103,3 +107,37 @@ def icon_codes(
     )
     code = np.where((lim_last < 0) | np.isnan(tgt) | (drc == 0), -1, code)
     return var.astype(np.int64), code.astype(np.int64)
+
+
+def _single_row(
+    valid: BoolArray,
+    point_class: npt.NDArray[np.int8],
+    side: npt.NDArray[np.int8],
+    lcl: FloatArray,
+    ucl: FloatArray,
+    direction: int | npt.NDArray[np.int8],
+    target: float | FloatArray,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Same as :func:`icon_codes` for one row, with scalar logic (the common case)."""
+    hits = np.flatnonzero(valid)
+    var = 0
+    if hits.size:
+        last = int(hits[-1])
+        cls = int(point_class[0, last])
+        if cls:
+            var = 1 + 2 * (cls - 1) + int(side[0, last] < 0)
+    code = -1
+    tgt = float(np.asarray(target).ravel()[0])
+    drc = int(np.asarray(direction).ravel()[0])
+    if not math.isnan(tgt) and drc != 0:
+        both = np.flatnonzero(np.isfinite(lcl) & np.isfinite(ucl))
+        if both.size:
+            at = int(both[-1])
+            lo, hi = float(lcl[0, at]), float(ucl[0, at])
+            if tgt > hi:
+                code = 1 if drc > 0 else 0
+            elif tgt < lo:
+                code = 0 if drc > 0 else 1
+            else:
+                code = 2
+    return np.array([var], dtype=np.int64), np.array([code], dtype=np.int64)

@@ -11,7 +11,8 @@ computed alone or in a batch of thousands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -38,6 +39,7 @@ class Layout:
     fend: IntArray  # (M, L) or (M, 1): flat position of the last point of the phase
     any_excluded: bool
     real: BoolArray  # (M*P,) whether the (series, phase) cell exists
+    memo: dict[str, IntArray] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -76,6 +78,27 @@ class Layout:
         out[:, 0] = -1
         out[:, 1:] = acc[:, :-1]
         out[out < self.fstart] = -1
+        return out
+
+    def prev_all(self) -> IntArray:
+        """``prev`` of the all-true mask (cached: it depends on the layout only)."""
+        out = self.memo.get("prev_all")
+        if out is None:
+            out = self.memo["prev_all"] = self.prev(np.ones((self.m, self.n), dtype=bool))
+        return out
+
+    def next_all(self) -> IntArray:
+        """``next`` of the all-true mask (cached)."""
+        out = self.memo.get("next_all")
+        if out is None:
+            out = self.memo["next_all"] = self.next(np.ones((self.m, self.n), dtype=bool))
+        return out
+
+    def prev_chain(self) -> IntArray:
+        """``prev`` of the moving-range chain (included baseline points; cached)."""
+        out = self.memo.get("prev_chain")
+        if out is None:
+            out = self.memo["prev_chain"] = self.prev(self.chain)
         return out
 
     def next(self, mask: BoolArray) -> IntArray:
@@ -119,7 +142,32 @@ def make_layout(
     excludes: Sequence[tuple[int, ...]],
     freezes: Sequence[int | None],
 ) -> Layout:
-    """Build the phase layout; each sequence has one entry per row or a single shared one."""
+    """Build the phase layout; each sequence has one entry per row or a single shared one.
+
+    Layouts of single series are cached (they are immutable: every array is read-only).
+    """
+    if m == 1:
+        return _cached_layout(n, tuple(phases), tuple(excludes), tuple(freezes))
+    return _make_layout(m, n, phases, excludes, freezes)
+
+
+@lru_cache(maxsize=512)
+def _cached_layout(
+    n: int,
+    phases: tuple[tuple[int, ...], ...],
+    excludes: tuple[tuple[int, ...], ...],
+    freezes: tuple[int | None, ...],
+) -> Layout:
+    return _make_layout(1, n, phases, excludes, freezes)
+
+
+def _make_layout(
+    m: int,
+    n: int,
+    phases: Sequence[tuple[int, ...]],
+    excludes: Sequence[tuple[int, ...]],
+    freezes: Sequence[int | None],
+) -> Layout:
     idx = np.arange(n, dtype=np.int64)
     rows = np.arange(m, dtype=np.int64)[:, None]
     offset = rows * n
@@ -163,4 +211,6 @@ def make_layout(
     else:
         chain = include
     real = np.ones(m, dtype=bool) if p == 1 else (np.arange(p) <= phase[:, -1:]).ravel()
+    for arr in (phase, key, include, chain, fidx, fstart, fend, real):
+        arr.flags.writeable = False
     return Layout(m, n, p, phase, key, include, chain, fidx, fstart, fend, any_excluded, real)

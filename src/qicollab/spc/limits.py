@@ -106,7 +106,7 @@ def _amr(lay: Layout, y: FloatArray, valid: BoolArray, screen: Flag) -> FloatArr
     points are skipped, as in qicharts2); a missing value breaks the chain (its two
     moving ranges do not exist), as in qicharts2 and NHSRplotthedots.
     """
-    prev = lay.prev(lay.chain)
+    prev = lay.prev_chain()
     mrmask = lay.chain & (prev >= 0) & valid & take(valid, prev)
     mr = np.abs(y - take(y, prev))
     amr = lay.gmean(mr, mrmask)

@@ -59,6 +59,7 @@ def _mdc(
     outside: BoolArray,
     shift_len: Length,
     trend_len: Length,
+    whole: bool = False,
 ) -> tuple[BoolArray, BoolArray, Int8Array | None, BoolArray, Runs]:
     has = prev >= 0
     side = s != 0
@@ -72,7 +73,7 @@ def _mdc(
     trend, tdir = long_, None
     if long_.any():
         trend = long_ | _scatter(lay, prev, long_)
-        nxt = lay.next(usable)
+        nxt = lay.next_all() if whole else lay.next(usable)
         right = trend & take(trend, nxt) & (nxt >= 0)
         tdir = np.where(np.where(right, take(d, nxt), d) == 1, 1, -1).astype(np.int8)
     two = np.zeros_like(usable)
@@ -157,7 +158,8 @@ def evaluate_rules(
     outside = valid & ((y > lim.ucl) | (y < lim.lcl)) if lim.has_limits else np.zeros_like(valid)
     if outside_only:
         return outside.view(np.uint8), np.where(outside, s, 0).astype(np.int8), s, usable, None
-    prev = lay.prev(usable)
+    whole = not lay.any_excluded and bool(valid.all())
+    prev = lay.prev_all() if whole else lay.prev(usable)
     runs = None
     if ihi is True:
         shift, trend, tdir, two = (
@@ -166,7 +168,7 @@ def evaluate_rules(
         )
     else:
         shift, trend, tdir_m, two, runs = _mdc(
-            lay, lim, s, usable, prev, outside, shift_len, trend_len
+            lay, lim, s, usable, prev, outside, shift_len, trend_len, whole
         )
         tdir = s if tdir_m is None else tdir_m
         if ihi is not False:

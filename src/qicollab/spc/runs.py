@@ -124,9 +124,13 @@ def runs_analysis(
     crossings = np.where(has, np.maximum(n_runs - 1, 0), -1)
     longest = np.where(has, longest, -1)
     lmax = np.where(has, np.round(np.log2(np.maximum(n_useful, 1))) + 3, -1).astype(np.int64)
-    values = np.unique(n_useful)
-    table = np.array([crossings_min(v) if v > 0 else -1 for v in values.tolist()], dtype=np.int64)
-    cmin = (
-        table[np.searchsorted(values, n_useful)] if len(values) > 1 else np.full(lay.size, table[0])
-    )
+    if lay.size == 1:
+        count = int(n_useful[0])
+        cmin = np.array([crossings_min(count) if count > 0 else -1], dtype=np.int64)
+    else:
+        values = np.unique(n_useful)
+        table = np.array(
+            [crossings_min(v) if v > 0 else -1 for v in values.tolist()], dtype=np.int64
+        )
+        cmin = table[np.searchsorted(values, n_useful)]
     return n_useful, longest, lmax, crossings, cmin
