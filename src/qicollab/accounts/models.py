@@ -126,7 +126,9 @@ class ApiToken(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'ward data feed'.")
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'ward data feed'."
+    )
     key_prefix = models.CharField(max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,8 +165,19 @@ class Invitation(models.Model):
     kind = models.CharField(max_length=16, choices=InvitationKind.choices, default="staff")
     email = models.EmailField()
     full_name = models.CharField(max_length=150, blank=True)
+    # Empty for an invitation to bring in an organisation not yet on qicollab: it is created
+    # from ``organisation_details`` when the invitation is accepted.
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    organisation_details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For organisation invitations: name, type, ODS code and region to create.",
     )
     collaborative = models.ForeignKey(
         "organisations.Collaborative",
@@ -179,6 +192,8 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the latest email went out ("Send again" issues a new link and moves this on).
+    sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -190,14 +205,33 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="staff") | models.Q(organisation__isnull=False),
+                name="invitation_staff_has_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="organisation") | models.Q(collaborative__isnull=False),
+                name="invitation_organisation_has_collaborative",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email} to {self.organisation}"
+        return f"Invitation for {self.email} to {self.target_name}"
+
+    @property
+    def target_name(self) -> str:
+        """The organisation the invitation is about, even before it exists on qicollab."""
+        if self.organisation_id:
+            return str(self.organisation)
+        return str(self.organisation_details.get("name", ""))
 
     @property
     def is_open(self) -> bool:
         return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
         )
 
     @property

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from qicollab.accounts.models import ApiToken, Invitation, Person
+from qicollab.accounts.models import ApiToken, Invitation, InvitationKind, Person, hash_token
 from qicollab.accounts.roles import roles_for
-from qicollab.organisations.models import AffiliationRole, Organisation
+from qicollab.organisations.models import AffiliationRole, Collaborative, Organisation
 
 
 def person_list(*, viewer: Any, search: str = "") -> QuerySet[Person]:
@@ -47,4 +47,35 @@ def api_token_list(*, person: Person) -> QuerySet[ApiToken]:
 
 
 def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
-    return organisation.invitations.select_related("invited_by", "collaborative")
+    return organisation.invitations.select_related("invited_by", "collaborative", "accepted_by")
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token belongs to (only hashes are stored)."""
+    return (
+        Invitation.objects.select_related("organisation", "collaborative", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def collaborative_invitation_list(*, collaborative: Collaborative) -> QuerySet[Invitation]:
+    """Invitations that bring organisations into ``collaborative``."""
+    return collaborative.invitations.filter(kind=InvitationKind.ORGANISATION).select_related(
+        "invited_by", "organisation", "accepted_by"
+    )
+
+
+def invitation_get(*, viewer: Any, pk: int) -> Invitation | None:
+    """An invitation about an organisation or collaborative the viewer can see, else ``None``.
+
+    Seeing it is not managing it: callers still check the invite permission (403).
+    """
+    r = roles_for(viewer)
+    qs = Invitation.objects.select_related("organisation", "collaborative")
+    if not r.is_superuser:
+        qs = qs.filter(
+            Q(kind=InvitationKind.STAFF, organisation_id__in=r.visible_org_ids)
+            | Q(kind=InvitationKind.ORGANISATION, collaborative_id__in=r.visible_collab_ids)
+        )
+    return qs.filter(pk=pk).first()

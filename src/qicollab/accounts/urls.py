@@ -25,6 +25,7 @@ urlpatterns = [
         name="organisation_invitation_create",
     ),
     path("invitations/<int:pk>/withdraw/", views_invitations.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/send-again/", views_invitations.invitation_resend, name="invitation_resend"),
     path("invitations/accept/<str:token>/", views_invitations.invitation_accept, name="invitation_accept"),
     # API tokens
     path("tokens/", views_tokens.token_list, name="token_list"),

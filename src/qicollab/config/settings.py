@@ -133,7 +133,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Person has no username or first/last name: compare with what it does have.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -243,6 +247,12 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
     OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
     OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="Sign in with your organisation")
+    # Fail at start-up, not on every login: the backend refuses RS/ES keys without a JWKS.
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO={OIDC_RP_SIGN_ALGO} needs OIDC_OP_JWKS_ENDPOINT."
+        )
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
 LOGGING = {
     "version": 1,
