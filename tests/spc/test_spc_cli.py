@@ -105,6 +105,11 @@ def test_batch_array_matches_single_objects() -> None:
     assert cli("[]") == (0, [])
 
 
+def test_null_option_means_default() -> None:
+    code, out = cli('{"chart": "c", "y": [1, 2, 3], "direction": null, "target": null}')
+    assert code == 0 and out["assurance_icon"] is None
+
+
 def test_single_object_with_id() -> None:
     code, out = cli('{"chart": "c", "y": [1, 2, 3], "id": "ward 4"}')
     assert code == 0 and out["id"] == "ward 4"
@@ -133,6 +138,8 @@ def test_single_object_with_id() -> None:
         ),
         ('[{"chart": "i", "y": [1, 2], "id": [1]}]', "'id' must be"),
         ('[{"chart": "i", "y": [1, 2], "n": [1]}]', "must line up"),
+        ('[{"chart": "c", "y": [1, 2], "n": [1, 1]}]', "does not use denominators"),
+        ('[{"chart": "q", "y": [1, 2]}]', "Unknown chart type"),
         ('[{"chart": "i", "y": []}]', "has no points"),
         ('{"chart": "i", "y": [1, 2, 3], "rules": "we"}', "Option 'rules'"),
         ('{"chart": "i", "y": [1, 2, 3], "freeze": 0}', "at least 1"),

@@ -20,6 +20,8 @@ from .api import chart
 from .batch import batch
 from .errors import MalformedJsonError, SpcInputError
 from .options import OPTION_NAMES
+from .prepare import check_lengths
+from .types import CHART_TYPES
 
 __all__ = ["main", "run_json"]
 
@@ -84,12 +86,8 @@ def _run_batch(items: Sequence[Any]) -> list[dict[str, Any]]:
     by_series: dict[Hashable, dict[str, Any]] = {}
     for key, (data, opts) in zip(keys, split, strict=True):
         length = len(data["y"])
-        for name, other in (("n", data.get("n")), ("x", data.get("x"))):
-            if other is not None and len(other) != length:
-                raise SpcInputError(
-                    f"Series {key!r}: 'y' has {length} values but '{name}' has {len(other)}; "
-                    "they must line up point by point."
-                )
+        if isinstance(data["chart"], str) and data["chart"] in CHART_TYPES:
+            check_lengths(data["chart"], length, data.get("n"), data.get("x"), f"Series {key!r}: ")
         ids.extend([key] * length)
         ys.extend(data["y"])
         if ns is not None:

@@ -142,10 +142,12 @@ def make_options(
 def options_from_mapping(chart: object, mapping: Mapping[str, Any] | None) -> ChartOptions:
     """Validate a JSON-style options mapping; unknown names raise :class:`OptionError`.
 
-    >>> options_from_mapping("p", {"freeze": 12}).freeze
-    12
+    ``None`` (JSON ``null``) means "use the default".
+
+    >>> options_from_mapping("p", {"freeze": 12, "direction": None}).direction
+    'increase'
     """
-    mapping = mapping or {}
+    mapping = {k: v for k, v in (mapping or {}).items() if v is not None}
     unknown = sorted(set(mapping) - OPTION_NAMES)
     if unknown:
         raise OptionError(
