@@ -46,7 +46,7 @@ def _split(item: object, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if item.get(key) is not None and not isinstance(item[key], list):
             raise MalformedJsonError(f"{where}'{key}' must be a list.")
     data = {k: item[k] for k in _DATA_KEYS if k in item}
-    opts = {k: v for k, v in item.items() if k in OPTION_NAMES}
+    opts = {k: v for k, v in item.items() if k in OPTION_NAMES and v is not None}
     return data, opts
 
 
