@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.timezone import localtime
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
@@ -38,6 +39,10 @@ def environment(**options: Any) -> Environment:
         form_errors=error_list,
         settings_oidc_enabled=getattr(settings, "OIDC_ENABLED", False),
         oidc_login_label=getattr(settings, "OIDC_LOGIN_LABEL", ""),
+        # The project page's measures section, without the projects app importing measures.
+        measures_section=lambda *a: import_string("qicollab.measures.presenters.project_section")(
+            *a
+        ),
     )
     env.filters.update(
         date=lambda d, fmt="j F Y": date_format(d, fmt) if d else "",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("qicollab.accounts.urls")),
     path("", include("qicollab.organisations.urls")),
     path("projects/", include("qicollab.projects.urls")),
+    path("projects/", include("qicollab.measures.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

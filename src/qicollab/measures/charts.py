@@ -303,10 +303,23 @@ def assurance_sentence(result: dict[str, Any], meta: ChartMeta) -> str:
 def _annotation_rows(
     annotations: Sequence[ChartAnnotation], first: date | None, last: date | None
 ) -> list[dict[str, Any]]:
-    out = []
-    for n, a in enumerate(sorted(annotations, key=lambda a: a.on), start=1):
-        if first and last and not (first <= a.on <= last):
-            continue
+    """Numbered annotations within the data's time span, stacked so labels never overlap."""
+    out: list[dict[str, Any]] = []
+    inside = [
+        a
+        for a in sorted(annotations, key=lambda a: a.on)
+        if not (first and last) or first <= a.on <= last
+    ]
+    span = max(((last - first).days if first and last else 0), 1)
+    row_ends: list[date] = []
+    for n, a in enumerate(inside, start=1):
+        row = next(
+            (i for i, end in enumerate(row_ends) if (a.on - end).days >= span * 0.03),
+            len(row_ends),
+        )
+        if row == len(row_ends):
+            row_ends.append(a.on)
+        row_ends[row] = a.on
         out.append(
             {
                 "date": a.on.isoformat(),
@@ -314,6 +327,7 @@ def _annotation_rows(
                 "text": a.label,
                 "kind": a.kind,
                 "when": long_date(a.on),
+                "row": min(row, 3),
             }
         )
     return out
@@ -363,7 +377,7 @@ def chart_spec(
             "type": "quantitative",
             "title": y_axis_title,
             "scale": y_scale,
-            "axis": {"format": fmt, "grid": True, "tickCount": 6},
+            "axis": {"format": f",.{meta.decimals}~f", "grid": True, "tickCount": 6},
         }
 
     def line(
@@ -435,28 +449,29 @@ def chart_spec(
                 "encoding": {"x": {"field": "date", "type": "temporal"}},
             }
         )
-        layers.append(
-            {
-                "data": {"values": notes},
-                "mark": {
-                    "type": "text",
-                    "color": "#005EB8",
-                    "fontWeight": "bold",
-                    "fontSize": 11,
-                    "y": -6,
-                    "baseline": "bottom",
-                },
-                "encoding": {
-                    "x": {"field": "date", "type": "temporal"},
-                    "text": {"field": "n"},
-                    "tooltip": [
-                        {"field": "n", "title": "Annotation"},
-                        {"field": "when", "title": "Date"},
-                        {"field": "text", "title": "What happened"},
-                    ],
-                },
-            }
-        )
+        for row in sorted({n["row"] for n in notes}):
+            layers.append(
+                {
+                    "data": {"values": [n for n in notes if n["row"] == row]},
+                    "mark": {
+                        "type": "text",
+                        "color": "#005EB8",
+                        "fontWeight": "bold",
+                        "fontSize": 11,
+                        "y": -4 - 13 * row,
+                        "baseline": "bottom",
+                    },
+                    "encoding": {
+                        "x": {"field": "date", "type": "temporal"},
+                        "text": {"field": "n"},
+                        "tooltip": [
+                            {"field": "n", "title": "Annotation"},
+                            {"field": "when", "title": "Date"},
+                            {"field": "text", "title": "What happened"},
+                        ],
+                    },
+                }
+            )
     # The data line breaks at gaps: each gap starts a new segment.
     segment = 0
     previous_valued = True
@@ -571,7 +586,7 @@ def chart_spec(
             "fontSize": 16,
             "subtitleFontSize": 12,
             "subtitleColor": "#4C6272",
-            "offset": 16 if notes else 10,
+            "offset": 16 + 13 * max((n["row"] for n in notes), default=0) if notes else 10,
         },
         "width": width,
         "height": height,

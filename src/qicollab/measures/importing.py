@@ -702,6 +702,8 @@ def _read_row(
         value = number_cell("value")
     target = number_cell("target")
     note = "" if _blank(cells.get("note")) else str(cells["note"]).strip()
+    if note[:1] == "'" and note[1:2] in ("=", "+", "-", "@"):
+        note = note[1:]  # our exports guard formula-like text with an apostrophe
     if len(note) > MAX_NOTE_LENGTH:
         error("note", f"The note is {len(note)} characters long; the limit is {MAX_NOTE_LENGTH}.")
     flags: dict[str, bool] = {}
