@@ -39,10 +39,18 @@ def test_generated_people_are_the_same_every_time() -> None:
     assert len(emails) == len(set(emails))
 
 
-def test_seed_demo_refuses_with_debug_off() -> None:
-    with pytest.raises(CommandError, match="DEBUG off"):
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["qicollab.example.org", "127.0.0.1"])
+def test_seed_demo_refuses_on_a_server_reachable_from_other_machines() -> None:
+    with pytest.raises(CommandError, match="reachable from other machines"):
         run("seed_demo")
     assert not Person.objects.exists()
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["127.0.0.1", "localhost"])
+def test_seed_demo_runs_for_the_local_production_like_demo() -> None:
+    """``make run`` serves with DEBUG off on the loopback address only."""
+    run("seed_demo")
+    assert Person.objects.filter(email__endswith=".example").count() > 50
 
 
 @override_settings(DEBUG=True)

@@ -44,11 +44,12 @@ class Command(BaseCommand):
             for step in STEPS:
                 self.stdout.write(f"{step.key:<16} {step.title}")
             return
-        if not settings.DEBUG and not options["force"]:
+        if not (settings.DEBUG or _serves_loopback_only()) and not options["force"]:
             raise CommandError(
-                "Refusing to load demo data with DEBUG off: every demo account shares a "
-                "published password. Use a development database (make run sets DEBUG), or "
-                "pass --force if this database is a throwaway."
+                "Refusing to load demo data on a server reachable from other machines: every "
+                "demo account shares a published password. Use a development database "
+                "(make run serves 127.0.0.1 only), or pass --force if this database is a "
+                "throwaway."
             )
         verbose = options["verbosity"] >= 1
         if verbose:
@@ -79,3 +80,12 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write("Log in as one of the demo people: manage.py demo_logins")
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _serves_loopback_only() -> bool:
+    """True for the local demo (``make run``): every allowed host is this machine."""
+    hosts = set(settings.ALLOWED_HOSTS)
+    return bool(hosts) and hosts <= _LOOPBACK
