@@ -1,6 +1,8 @@
 """``batch()``: many series at once, in long format, vectorised across series.
 
-Series are grouped by chart type and length; each group is one set of ``(M, L)`` numpy
+Series are grouped by chart type and length (rounded up to a multiple of 8: shorter
+series are padded with missing points, which change nothing, so that many different
+lengths still make few groups); each group is one set of ``(M, L)`` numpy
 arrays pushed through :func:`qicollab.spc.engine.compute_group`, so 10,000 series cost a
 few dozen numpy calls rather than 10,000 Python loops. Results are bit-identical to
 calling :func:`qicollab.spc.chart` on each series.
@@ -37,7 +39,7 @@ class BatchResult(Mapping[Hashable, ChartResult]):
     Results are materialised on access from the group arrays (cheap views).
     """
 
-    __slots__ = ("_groups", "_ids", "_index", "_starts", "_x")
+    __slots__ = ("_groups", "_ids", "_index", "_lengths", "_starts", "_x")
 
     def __init__(
         self,
@@ -46,21 +48,23 @@ class BatchResult(Mapping[Hashable, ChartResult]):
         groups: list[GroupResult],
         x: Sequence[Any] | None,
         starts: list[int],
+        lengths: list[int],
     ) -> None:
         self._ids = ids
         self._index = index
         self._groups = groups
         self._x = x
         self._starts = starts
+        self._lengths = lengths
 
     def __getitem__(self, key: Hashable) -> ChartResult:
         group, row, series = self._index[key]
+        length = self._lengths[series]
         xs = None
         if self._x is not None:
-            length = self._groups[group].lay.n
             start = self._starts[series]
             xs = tuple(self._x[start : start + length])
-        return self._groups[group].result(row, xs)
+        return self._groups[group].result(row, xs, length)
 
     def __iter__(self) -> Iterator[Hashable]:
         return iter(self._ids)
@@ -187,7 +191,7 @@ def batch(
     n_all = None if n is None or subgroup else as_floats(n, "n", "")
     groups: dict[tuple[ChartType, int], list[int]] = {}
     for s, (o, length) in enumerate(zip(per_series, lengths, strict=True)):
-        groups.setdefault((o.chart, length), []).append(s)
+        groups.setdefault((o.chart, -(-length // 8) * 8), []).append(s)
     results: list[GroupResult] = []
     index: dict[Hashable, tuple[int, int, int]] = {}
     for (kind, length), members in groups.items():
@@ -197,7 +201,7 @@ def batch(
         for s, o in zip(members, opts, strict=True):
             if id(o) not in checked:
                 checked.add(id(o))
-                check_positions(o, length, f"Series {ids[s]!r}: ")
+                check_positions(o, lengths[s], f"Series {ids[s]!r}: ")
         group_opts = opts[:1] if len(checked) == 1 else opts
 
         def where(row: int, pos: int, members: list[int] = members) -> str:
@@ -205,7 +209,8 @@ def batch(
             label = f" ({x[int(starts[s]) + pos]})" if x is not None else ""
             return f"Series {ids[s]!r}, point {pos}{label}"
 
-        values, denom, sub_sd = _stack(kind, rows, starts, length, y, n, y_all, n_all, ids)
+        real = np.asarray([lengths[s] for s in members], dtype=np.int64)
+        values, denom, sub_sd = _stack(kind, rows, starts, real, length, y, n, y_all, n_all, ids)
         validate_group(kind, values, denom, where)
         res = compute_group(
             kind,
@@ -218,7 +223,7 @@ def batch(
         for row, s in enumerate(members):
             index[ids[s]] = (len(results), row, s)
         results.append(res)
-    return BatchResult(ids, index, results, x, starts.tolist())
+    return BatchResult(ids, index, results, x, starts.tolist(), lengths)
 
 
 class _Labels(Sequence[str]):
@@ -245,17 +250,19 @@ def _stack(
     kind: str,
     rows: npt.NDArray[np.int64],
     starts: npt.NDArray[np.int64],
-    length: int,
+    real: npt.NDArray[np.int64],
+    width: int,
     y: Any,
     n: Any,
     y_all: FloatArray | None,
     n_all: FloatArray | None,
     ids: list[Hashable],
 ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
-    """Stack the group's series into ``(M, L)`` arrays (vectorised unless subgroups)."""
+    """Stack the group's series into ``(M, width)`` arrays, padding with missing points
+    (vectorised, except for subgroup charts whose subgroups are summarised one by one)."""
     if y_all is None:
         parts = []
-        for s in rows.tolist():
+        for s, length in zip(rows.tolist(), real.tolist(), strict=True):
             lo = int(starts[s])
             prefix = f"Series {ids[s]!r}: "
             ys = y[lo : lo + length]
@@ -267,21 +274,24 @@ def _stack(
             if ns is not None and kind in RATIO_CHARTS and all(v is None for v in ns):
                 ns = None
             check_lengths(kind, length, ns, None, prefix)
-            parts.append(prepare_values(kind, ys, ns, prefix))
-        values = np.stack([p[0] for p in parts])
-        denom = None if parts[0][1] is None else np.stack([p[1] for p in parts])  # type: ignore[misc]
-        sub_sd = None if parts[0][2] is None else np.stack([p[2] for p in parts])  # type: ignore[misc]
+            prepared = prepare_values(kind, ys, ns, prefix)
+            fills = (np.nan, 0.0 if kind in SUBGROUP_CHARTS else np.nan, np.nan)
+            parts.append([_pad(a, width, f) for a, f in zip(prepared, fills, strict=True)])
+        values, denom, sub_sd = (_stack_column(parts, i) for i in range(3))
+        assert values is not None
         return values, denom, sub_sd
-    pos = starts[rows][:, None] + np.arange(length)
-    values = y_all[pos]
+    span = np.arange(width)
+    inside = span < real[:, None]
+    pos = np.where(inside, starts[rows][:, None] + span, 0)
+    values = np.where(inside, y_all.take(pos), np.nan)
     if kind in DENOMINATOR_CHARTS:
         if n_all is None:
             raise OptionError(
                 f"Series {ids[int(rows[0])]!r}: a {kind} chart needs denominators 'n'."
             )
-        return values, n_all[pos], None
+        return values, np.where(inside, n_all.take(pos), np.nan), None
     if kind in RATIO_CHARTS and n_all is not None:
-        den = n_all[pos]
+        den = np.where(inside, n_all.take(pos), np.nan)
         uses = ~np.isnan(den).all(axis=1, keepdims=True)
         if uses.any():
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -294,3 +304,15 @@ def _stack(
             )
             values = np.where(uses, ratio, values)
     return values, None, None
+
+
+def _stack_column(parts: list[list[FloatArray | None]], i: int) -> FloatArray | None:
+    column = [p[i] for p in parts if p[i] is not None]
+    return np.stack(column) if column else None  # type: ignore[arg-type]
+
+
+def _pad(arr: FloatArray | None, width: int, fill: float) -> FloatArray | None:
+    """Pad a series with missing values (size 0 for subgroup sizes) up to ``width``."""
+    if arr is None or len(arr) == width:
+        return arr
+    return np.concatenate([arr, np.full(width - len(arr), fill)])

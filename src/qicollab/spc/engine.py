@@ -43,9 +43,13 @@ class GroupResult:
     variation: IntArray
     assurance: IntArray
 
-    def result(self, row: int, x: tuple[Any, ...] | None = None) -> ChartResult:
-        """Materialise the :class:`ChartResult` of one row (views, no copies)."""
+    def result(
+        self, row: int, x: tuple[Any, ...] | None = None, length: int | None = None
+    ) -> ChartResult:
+        """Materialise the :class:`ChartResult` of one row (views, no copies); ``length``
+        drops the missing points that pad a series to the group's width."""
         lim, lay = self.lim, self.lay
+        end = lay.n if length is None else length
         n_phases = int(lay.phase[row, -1]) + 1
         base = row * lay.p
         cols = [arr[base : base + n_phases].tolist() for arr in self.runs]
@@ -72,17 +76,17 @@ class GroupResult:
             chart=self.chart,
             options=options,
             x=x,
-            y=lim.y[row],
-            cl=lim.cl[row],
-            lcl=lim.lcl[row],
-            ucl=lim.ucl[row],
-            lcl_2s=lim.lcl2[row],
-            ucl_2s=lim.ucl2[row],
-            phase=lay.phase[row],
-            excluded=self.excluded[row],
-            rule_bits=self.bits[row],
-            point_class=self.point_class[row],
-            side=self.side[row],
+            y=lim.y[row, :end],
+            cl=lim.cl[row, :end],
+            lcl=lim.lcl[row, :end],
+            ucl=lim.ucl[row, :end],
+            lcl_2s=lim.lcl2[row, :end],
+            ucl_2s=lim.ucl2[row, :end],
+            phase=lay.phase[row, :end],
+            excluded=self.excluded[row, :end],
+            rule_bits=self.bits[row, :end],
+            point_class=self.point_class[row, :end],
+            side=self.side[row, :end],
             runs=runs,
             variation_icon=VARIATION_ICONS[int(self.variation[row])],
             assurance_icon=ASSURANCE_ICONS[code] if code >= 0 else None,
