@@ -155,37 +155,7 @@ def batch(
     y, n, x = _reorder(y, order), _reorder(n, order), _reorder(x, order)
     ends = np.append(starts[1:], total)
     lengths = (ends - starts).tolist()
-    base = dict(options or {})
-    base_chart = base.pop("chart", None)
-    shared: dict[str, ChartOptions] = {}
-    per_series: list[ChartOptions] = []
-    if not options_by_series:
-        if isinstance(chart, Mapping):
-            kinds = [chart.get(key, base_chart) for key in ids]
-        else:
-            kinds = [chart or base_chart] * len(ids)
-        for key, kind in zip(ids, kinds, strict=True):
-            if kind not in shared:
-                if kind is None:
-                    raise OptionError(f"Series {key!r}: no chart type given.")
-                shared[kind] = _opts(kind, base, key)
-        per_series = [shared[kind] for kind in kinds]
-    for key in ids if options_by_series else ():
-        own = options_by_series.get(key) if options_by_series else None
-        kind = (
-            (own or {}).get("chart")
-            or (chart.get(key) if isinstance(chart, Mapping) else chart)
-            or base_chart
-        )
-        if kind is None:
-            raise OptionError(f"Series {key!r}: no chart type given.")
-        if own:
-            merged = {**base, **{k: v for k, v in own.items() if k != "chart"}}
-            per_series.append(_opts(kind, merged, key))
-        else:
-            if kind not in shared:
-                shared[kind] = _opts(kind, base, key)
-            per_series.append(shared[kind])
+    per_series = _resolve_options(ids, chart, options, options_by_series)
     subgroup = any(o.chart in SUBGROUP_CHARTS for o in per_series)
     y_all = None if subgroup else as_floats(y, "y", "")
     n_all = None if n is None or subgroup else as_floats(n, "n", "")
@@ -224,6 +194,38 @@ def batch(
             index[ids[s]] = (len(results), row, s)
         results.append(res)
     return BatchResult(ids, index, results, x, starts.tolist(), lengths)
+
+
+def _resolve_options(
+    ids: list[Hashable],
+    chart: str | Mapping[Hashable, str],
+    options: Mapping[str, Any] | None,
+    options_by_series: Mapping[Hashable, Mapping[str, Any]] | None,
+) -> list[ChartOptions]:
+    """Validated options of every series; series without their own options share one
+    ``ChartOptions`` object per chart type (so a whole group passes scalars)."""
+    base = dict(options or {})
+    base_chart = base.pop("chart", None)
+    shared: dict[str, ChartOptions] = {}
+    out: list[ChartOptions] = []
+    for key in ids:
+        own = options_by_series.get(key) if options_by_series else None
+        kind = (
+            (own or {}).get("chart")
+            or (chart.get(key) if isinstance(chart, Mapping) else chart)
+            or base_chart
+        )
+        if kind is None:
+            raise OptionError(f"Series {key!r}: no chart type given.")
+        if own:
+            merged = {**base, **{k: v for k, v in own.items() if k != "chart"}}
+            out.append(_opts(kind, merged, key))
+            continue
+        opts = shared.get(kind)
+        if opts is None:
+            opts = shared[kind] = _opts(kind, base, key)
+        out.append(opts)
+    return out
 
 
 class _Labels(Sequence[str]):
