@@ -26,9 +26,13 @@ def teams(world: Any) -> Any:
     f.AffiliationFactory(person=lead_a, organisation=world.trust_a, role="staff")
     reviewer_b = f.PersonFactory(email="reviewer_b@example.nhs.uk", full_name="Reviewer B")
     f.AffiliationFactory(person=reviewer_b, organisation=world.trust_b, role="staff")
-    MortalityTeamMember.objects.create(organisation=world.trust_a, person=p["staff_a"], role="reviewer")
+    MortalityTeamMember.objects.create(
+        organisation=world.trust_a, person=p["staff_a"], role="reviewer"
+    )
     MortalityTeamMember.objects.create(organisation=world.trust_a, person=lead_a, role="lead")
-    MortalityTeamMember.objects.create(organisation=world.trust_b, person=reviewer_b, role="reviewer")
+    MortalityTeamMember.objects.create(
+        organisation=world.trust_b, person=reviewer_b, role="reviewer"
+    )
     DeathsSettings.objects.create(organisation=world.trust_a, nhs_number_enabled=True)
     p["lead_a"] = lead_a
     p["reviewer_b"] = reviewer_b
@@ -49,7 +53,10 @@ def make_case(world: Any, *, org: Any = None, actor: Any = None, **overrides: An
     org = org or world.trust_a
     actor = actor or world.people["staff_a"]
     data = {**CASE_DEFAULTS, **overrides}
-    data.setdefault("case_reference", f"LfD-{org.ods_code}-{MortalityTeamMember.objects.count()}-{id(data) % 100000}")
+    data.setdefault(
+        "case_reference",
+        f"LfD-{org.ods_code}-{MortalityTeamMember.objects.count()}-{id(data) % 100000}",
+    )
     return services.case_create(actor=actor, organisation=org, data=data)
 
 

@@ -9,14 +9,35 @@ from django.urls import reverse
 
 from qicollab.deaths.models import CaseAccess
 
-CASE_PAGES = ("case_detail", "case_edit", "screening_edit", "family_edit", "candour_edit", "case_names",
-              "summary_edit", "case_delete", "action_create")
-NOT_ON_TEAM_A = ("reviewer_b", "staff_b", "faculty", "collab_lead", "national_admin", "pm_a", "viewer_a",
-                 "partner_a", "pm_o", "outsider")
+CASE_PAGES = (
+    "case_detail",
+    "case_edit",
+    "screening_edit",
+    "family_edit",
+    "candour_edit",
+    "case_names",
+    "summary_edit",
+    "case_delete",
+    "action_create",
+)
+NOT_ON_TEAM_A = (
+    "reviewer_b",
+    "staff_b",
+    "faculty",
+    "collab_lead",
+    "national_admin",
+    "pm_a",
+    "viewer_a",
+    "partner_a",
+    "pm_o",
+    "outsider",
+)
 
 
 @pytest.mark.parametrize("persona", NOT_ON_TEAM_A)
-def test_people_off_the_team_get_404_everywhere(case_a: Any, teams: Any, login: Any, persona: str) -> None:
+def test_people_off_the_team_get_404_everywhere(
+    case_a: Any, teams: Any, login: Any, persona: str
+) -> None:
     client = login(teams.people[persona])
     slug, pk = teams.trust_a.slug, case_a.pk
     for name in CASE_PAGES:
@@ -31,7 +52,9 @@ def test_people_off_the_team_get_404_everywhere(case_a: Any, teams: Any, login: 
     assert not CaseAccess.objects.filter(person=teams.people[persona]).exists()
 
 
-def test_other_trust_cannot_reach_a_case_through_its_own_organisation(case_a: Any, teams: Any, login: Any) -> None:
+def test_other_trust_cannot_reach_a_case_through_its_own_organisation(
+    case_a: Any, teams: Any, login: Any
+) -> None:
     """A case id from trust A under trust B's address is not found, even for B's team."""
     client = login(teams.people["reviewer_b"])
     b = teams.trust_b.slug
@@ -45,10 +68,15 @@ def test_other_trust_cannot_reach_a_case_through_its_own_organisation(case_a: An
 def test_anonymous_is_sent_to_log_in(case_a: Any, teams: Any, client: Any) -> None:
     r = client.get(reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk]))
     assert r.status_code == 302 and "/accounts/login" in r["Location"]
-    assert client.get(f"/api/deaths/organisations/{teams.trust_a.slug}/cases/{case_a.pk}").status_code == 401
+    assert (
+        client.get(f"/api/deaths/organisations/{teams.trust_a.slug}/cases/{case_a.pk}").status_code
+        == 401
+    )
 
 
-def test_team_member_reads_case_and_every_read_is_logged(case_a: Any, teams: Any, login: Any) -> None:
+def test_team_member_reads_case_and_every_read_is_logged(
+    case_a: Any, teams: Any, login: Any
+) -> None:
     staff = teams.people["staff_a"]
     client = login(staff)
     slug = teams.trust_a.slug
@@ -60,20 +88,33 @@ def test_team_member_reads_case_and_every_read_is_logged(case_a: Any, teams: Any
     client.get(f"/api/deaths/organisations/{slug}/cases/{case_a.pk}")
     client.get(reverse("deaths:cases_export", args=[slug]))
     log = list(CaseAccess.objects.order_by("pk").values_list("person_id", "death_id", "action"))
-    assert log == [(staff.pk, case_a.pk, "view"), (staff.pk, case_a.pk, "edit"),
-                   (staff.pk, case_a.pk, "api"), (staff.pk, case_a.pk, "export")]
+    assert log == [
+        (staff.pk, case_a.pk, "view"),
+        (staff.pk, case_a.pk, "edit"),
+        (staff.pk, case_a.pk, "api"),
+        (staff.pk, case_a.pk, "export"),
+    ]
 
 
 def test_programme_manager_inspects_the_access_log(case_a: Any, teams: Any, login: Any) -> None:
-    login(teams.people["staff_a"]).get(reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk]))
+    login(teams.people["staff_a"]).get(
+        reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk])
+    )
     page = login(teams.people["pm_a"]).get(reverse("deaths:access_log", args=[teams.trust_a.slug]))
     assert page.status_code == 200
     assert b"Staff A" in page.content and b"LfD-A-001" in page.content
     for persona in ("staff_a", "lead_a", "faculty", "pm_o"):
-        assert login(teams.people[persona]).get(reverse("deaths:access_log", args=[teams.trust_a.slug])).status_code == 404
+        assert (
+            login(teams.people[persona])
+            .get(reverse("deaths:access_log", args=[teams.trust_a.slug]))
+            .status_code
+            == 404
+        )
 
 
-def test_dashboard_is_aggregates_for_faculty_and_pm_but_not_other_trusts(case_a: Any, teams: Any, login: Any) -> None:
+def test_dashboard_is_aggregates_for_faculty_and_pm_but_not_other_trusts(
+    case_a: Any, teams: Any, login: Any
+) -> None:
     url = reverse("deaths:dashboard", args=[teams.trust_a.slug])
     for persona in ("staff_a", "pm_a", "faculty", "collab_lead", "national_admin"):
         r = login(teams.people[persona]).get(url)
@@ -107,7 +148,9 @@ def test_team_managed_by_programme_manager(teams: Any, login: Any) -> None:
     pm = login(teams.people["pm_a"])
     r = pm.post(url, {"person": teams.people["viewer_a"].pk, "role": "reviewer"})
     assert r.status_code == 302
-    assert MortalityTeamMember.objects.filter(person=teams.people["viewer_a"], organisation=teams.trust_a).exists()
+    assert MortalityTeamMember.objects.filter(
+        person=teams.people["viewer_a"], organisation=teams.trust_a
+    ).exists()
     # Someone from another trust cannot be added.
     r = pm.post(url, {"person": teams.people["staff_b"].pk, "role": "reviewer"})
     assert r.status_code == 200 and b"There is a problem" in r.content
@@ -118,4 +161,9 @@ def test_leaving_the_trust_ends_access(case_a: Any, teams: Any, login: Any) -> N
 
     staff = teams.people["staff_a"]
     staff.affiliations.update(ended_on=timezone.localdate())
-    assert login(staff).get(reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk])).status_code == 404
+    assert (
+        login(staff)
+        .get(reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk]))
+        .status_code
+        == 404
+    )

@@ -17,11 +17,25 @@ from tests.deaths.conftest import make_case
 Q1, Q2 = FinancialQuarter(2025, 1), FinancialQuarter(2025, 2)
 
 
-def _review(death: Any, actor: Any, *, stage: int = 1, avoid: str = "", done: bool = True, method: str = "sjr") -> None:
+def _review(
+    death: Any,
+    actor: Any,
+    *,
+    stage: int = 1,
+    avoid: str = "",
+    done: bool = True,
+    method: str = "sjr",
+) -> None:
     CaseReview.objects.create(
-        death=death, stage=stage, method=method, reviewer=actor, started_on=death.date_of_death,
-        status="completed" if done else "draft", completed_on=death.date_of_death if done else None,
-        overall_rating=3, avoidability=avoid,
+        death=death,
+        stage=stage,
+        method=method,
+        reviewer=actor,
+        started_on=death.date_of_death,
+        status="completed" if done else "draft",
+        completed_on=death.date_of_death if done else None,
+        overall_rating=3,
+        avoidability=avoid,
     )
 
 
@@ -35,31 +49,72 @@ def fixture_cases(teams: Any) -> Any:
     d = lambda m, day=10: date(2025, m, day)  # noqa: E731
     # Q1 2025/26 (April to June 2025)
     c1 = make_case(teams, case_reference="C1", date_of_death=d(4), age_band="45-54")
-    _screen(c1, s, "sjr"); _review(c1, s, avoid="probably")  # noqa: E702
-    FamilyInvolvement.objects.create(death=c1, contacted=True, contacted_on=d(5), involved_in_review=True)
+    _screen(c1, s, "sjr")
+    _review(c1, s, avoid="probably")
+    FamilyInvolvement.objects.create(
+        death=c1, contacted=True, contacted_on=d(5), involved_in_review=True
+    )
     c2 = make_case(teams, case_reference="C2", date_of_death=d(5), age_band="75-84")
-    _screen(c2, s, "sjr"); _review(c2, s, avoid="slight")  # noqa: E702
-    c3 = make_case(teams, case_reference="C3", date_of_death=d(6), age_band="65-74", learning_disability=True,
-                   leder_status="referred", leder_referred_on=d(6, 12))
+    _screen(c2, s, "sjr")
+    _review(c2, s, avoid="slight")
+    c3 = make_case(
+        teams,
+        case_reference="C3",
+        date_of_death=d(6),
+        age_band="65-74",
+        learning_disability=True,
+        leder_status="referred",
+        leder_referred_on=d(6, 12),
+    )
     _screen(c3, s, "psii")
     make_case(teams, case_reference="C4", date_of_death=d(6, 30), age_band="25-34")
-    c5 = make_case(teams, case_reference="C5", date_of_death=d(5), in_scope=False, out_of_scope_reason="Died abroad")
+    c5 = make_case(
+        teams,
+        case_reference="C5",
+        date_of_death=d(5),
+        in_scope=False,
+        out_of_scope_reason="Died abroad",
+    )
     _review(c5, s, avoid="definitely")
     c6 = make_case(teams, case_reference="C6", date_of_death=d(5))
     _review(c6, s, avoid="definitely")
     services.case_delete(actor=lead, death=c6, reason="Entered for the wrong trust")
-    c7 = make_case(teams, case_reference="C7", date_of_death=d(4, 1), age_band="55-64", learning_disability=True,
-                   leder_status="pending")
-    _screen(c7, s, "sjr"); _review(c7, s, avoid="definitely"); _review(c7, lead, stage=2, avoid="possibly")  # noqa: E702
+    c7 = make_case(
+        teams,
+        case_reference="C7",
+        date_of_death=d(4, 1),
+        age_band="55-64",
+        learning_disability=True,
+        leder_status="pending",
+    )
+    _screen(c7, s, "sjr")
+    _review(c7, s, avoid="definitely")
+    _review(c7, lead, stage=2, avoid="possibly")
     # Q2 2025/26 (July to September 2025)
     c8 = make_case(teams, case_reference="C8", date_of_death=d(7), age_band="85+")
     _review(c8, s, avoid="definitely", done=False)
-    c9 = make_case(teams, case_reference="C9", date_of_death=d(9, 30), age_band="18-24", autism=True,
-                   leder_status="referred", leder_referred_on=d(10))
-    _screen(c9, s, "case_record_review"); _review(c9, s, method="case_record")  # noqa: E702
-    FamilyInvolvement.objects.create(death=c9, contacted=True, contacted_on=d(10), involved_in_review=False)
+    c9 = make_case(
+        teams,
+        case_reference="C9",
+        date_of_death=d(9, 30),
+        age_band="18-24",
+        autism=True,
+        leder_status="referred",
+        leder_referred_on=d(10),
+    )
+    _screen(c9, s, "case_record_review")
+    _review(c9, s, method="case_record")
+    FamilyInvolvement.objects.create(
+        death=c9, contacted=True, contacted_on=d(10), involved_in_review=False
+    )
     # Another trust's death in the same quarter is not counted.
-    b = make_case(teams, org=teams.trust_b, actor=teams.people["reviewer_b"], case_reference="B1", date_of_death=d(5))
+    b = make_case(
+        teams,
+        org=teams.trust_b,
+        actor=teams.people["reviewer_b"],
+        case_reference="B1",
+        date_of_death=d(5),
+    )
     _review(b, teams.people["reviewer_b"], avoid="definitely")
     return teams
 
@@ -86,31 +141,44 @@ def test_counts_equal_the_hand_count(fixture_cases: Any) -> None:
 def test_dashboard_page_and_exports_show_the_same_figures(fixture_cases: Any, login: Any) -> None:
     client = login(fixture_cases.people["faculty"])
     slug = fixture_cases.trust_a.slug
-    page = client.get(reverse("deaths:dashboard", args=[slug]), {"start": "2025-Q1", "end": "2025-Q2"})
+    page = client.get(
+        reverse("deaths:dashboard", args=[slug]), {"start": "2025-Q1", "end": "2025-Q2"}
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "2025/26 Q1" in html and "60%" in html and "<svg" in html and ">C1<" not in html
-    csv = client.get(reverse("deaths:dashboard_export", args=[slug, "csv"]) + "?start=2025-Q1&end=2025-Q2")
+    csv = client.get(
+        reverse("deaths:dashboard_export", args=[slug, "csv"]) + "?start=2025-Q1&end=2025-Q2"
+    )
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Group,Measure,2025/26 Q1,2025/26 Q2,Total"
     assert "All deaths,Deaths in scope,5,2,7" in lines
     assert "All deaths,Percentage reviewed,60%,50%,57%" in lines
     assert "All deaths,Judged more likely than not due to problems in care,1,0,1" in lines
-    assert "People with a learning disability,Referred to LeDeR (learning disability or autism),1,1,2" in lines
-    xlsx = client.get(reverse("deaths:dashboard_export", args=[slug, "xlsx"]) + "?start=2025-Q1&end=2025-Q2")
+    assert (
+        "People with a learning disability,Referred to LeDeR (learning disability or autism),1,1,2"
+        in lines
+    )
+    xlsx = client.get(
+        reverse("deaths:dashboard_export", args=[slug, "xlsx"]) + "?start=2025-Q1&end=2025-Q2"
+    )
     from openpyxl import load_workbook
 
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     rows = {(r[0], r[1]): r[2:] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert rows[("All deaths", "Deaths in scope")] == (5, 2, 7)
     assert rows[("All deaths", "Percentage reviewed")][0] == pytest.approx(0.6)
-    pdf = client.get(reverse("deaths:dashboard_export", args=[slug, "pdf"]) + "?start=2025-Q1&end=2025-Q2")
+    pdf = client.get(
+        reverse("deaths:dashboard_export", args=[slug, "pdf"]) + "?start=2025-Q1&end=2025-Q2"
+    )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_collaborative_figures_are_aggregates(fixture_cases: Any, login: Any) -> None:
     url = reverse("deaths:collaborative_figures", args=[fixture_cases.collab.slug])
-    r = login(fixture_cases.people["faculty"]).get(url, {"start": "2025-04-01", "end": "2025-09-30"})
+    r = login(fixture_cases.people["faculty"]).get(
+        url, {"start": "2025-04-01", "end": "2025-09-30"}
+    )
     assert r.status_code == 200
     assert b">C1<" not in r.content and b"Avon Test" in r.content
     for persona in ("staff_a", "pm_a", "staff_b", "outsider"):
@@ -123,7 +191,11 @@ def test_api_dashboard_matches(fixture_cases: Any, login: Any) -> None:
     )
     assert r.status_code == 200
     (q1,) = r.json()
-    assert q1["all"]["in_scope"] == 5 and q1["all"]["more_likely_than_not"] == 1 and q1["leder_referred"] == 1
+    assert (
+        q1["all"]["in_scope"] == 5
+        and q1["all"]["more_likely_than_not"] == 1
+        and q1["leder_referred"] == 1
+    )
 
 
 def test_empty_dashboard_renders(teams: Any, login: Any) -> None:

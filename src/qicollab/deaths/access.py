@@ -26,7 +26,7 @@ def team_roles(user: Any) -> dict[int, str]:
 
     teams = {
         org_id: role
-        for org_id, role in MortalityTeamMember.objects.filter(person_id=r.person_id).values_list(
+        for org_id, role in MortalityTeamMember.objects.filter(person_id=user.pk).values_list(
             "organisation_id", "role"
         )
         if org_id in r.own_org_ids

@@ -16,6 +16,7 @@ from qicollab.core.http import found
 from qicollab.deaths import choices as c
 from qicollab.deaths import selectors, services
 from qicollab.deaths.models import Death
+from qicollab.deaths.views.common import me
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.organisations.selectors import collaborative_get
 
@@ -41,10 +42,18 @@ class CaseOut(Schema):
     def from_death(d: Death) -> dict[str, Any]:
         screening = getattr(d, "screening", None)
         return {
-            "id": d.pk, "case_reference": d.case_reference, "date_of_death": d.date_of_death,
-            "quarter": d.quarter.slug, "age_band": d.age_band, "setting": d.setting, "service": d.service,
-            "category": d.category, "learning_disability": d.learning_disability, "autism": d.autism,
-            "leder_status": d.leder_status, "in_scope": d.in_scope,
+            "id": d.pk,
+            "case_reference": d.case_reference,
+            "date_of_death": d.date_of_death,
+            "quarter": d.quarter.slug,
+            "age_band": d.age_band,
+            "setting": d.setting,
+            "service": d.service,
+            "category": d.category,
+            "learning_disability": d.learning_disability,
+            "autism": d.autism,
+            "leder_status": d.leder_status,
+            "in_scope": d.in_scope,
             "screening_outcome": screening.outcome if screening else None,
         }
 
@@ -54,8 +63,12 @@ class ReviewOut(Schema):
     method: str
     status: str
     overall_rating: int | None
-    avoidability: str = Field(description="By meaning: definitely_not, slight, possibly, probably, strong, definitely")
-    avoidability_number: int | None = Field(description="In the organisation's numbering of the scale")
+    avoidability: str = Field(
+        description="By meaning: definitely_not, slight, possibly, probably, strong, definitely"
+    )
+    avoidability_number: int | None = Field(
+        description="In the organisation's numbering of the scale"
+    )
     more_likely_than_not: bool
 
 
@@ -148,8 +161,11 @@ def list_cases(request: HttpRequest, slug: str, quarter: str = "") -> list[dict[
     from qicollab.deaths.identifiers import FinancialQuarter
 
     org = _org(request, slug, "deaths.view_case")
-    qs = selectors.case_list(viewer=request.user, organisation=org,
-                             filters=selectors.CaseFilters(quarter=FinancialQuarter.parse(quarter)))
+    qs = selectors.case_list(
+        viewer=request.user,
+        organisation=org,
+        filters=selectors.CaseFilters(quarter=FinancialQuarter.parse(quarter)),
+    )
     return [CaseOut.from_death(d) for d in qs[:500]]
 
 
@@ -162,9 +178,16 @@ def _detail(request: HttpRequest, org: Organisation, death: Death) -> dict[str, 
         "nhs_number": death.nhs_number or None,
         "reviews": [
             {
-                "stage": r.stage, "method": r.method, "status": r.status, "overall_rating": r.overall_rating,
+                "stage": r.stage,
+                "method": r.method,
+                "status": r.status,
+                "overall_rating": r.overall_rating,
                 "avoidability": r.avoidability,
-                "avoidability_number": c.avoidability_number(r.avoidability, settings.scale_orientation) if r.avoidability else None,
+                "avoidability_number": c.avoidability_number(
+                    r.avoidability, settings.scale_orientation
+                )
+                if r.avoidability
+                else None,
                 "more_likely_than_not": r.more_likely_than_not,
             }
             for r in reviews
@@ -178,7 +201,9 @@ def get_case(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     """One case record. The read is written to the organisation's access log."""
     org = _org(request, slug, "deaths.view_case")
     death = found(selectors.case_get(viewer=request.user, organisation=org, pk=pk))
-    services.case_access_record(actor=request.user, death=death, action=c.AccessAction.API, what="Case record (API)")  # type: ignore[arg-type]
+    services.case_access_record(
+        actor=me(request), death=death, action=c.AccessAction.API, what="Case record (API)"
+    )
     return _detail(request, org, death)
 
 
@@ -190,35 +215,51 @@ def create_case(request: HttpRequest, slug: str, payload: CaseIn) -> tuple[int, 
     org = _org(request, slug, "deaths.change_case")
     data = payload.dict()
     errors: dict[str, list[str]] = {}
-    for name, allowed in (("age_band", c.AgeBand.values), ("setting", c.Setting.values),
-                          ("category", c.Category.values), ("notified_by", c.NotifiedBy.values),
-                          ("leder_status", ["", *c.LederStatus.values])):
+    for name, allowed in (
+        ("age_band", c.AgeBand.values),
+        ("setting", c.Setting.values),
+        ("category", c.Category.values),
+        ("notified_by", c.NotifiedBy.values),
+        ("leder_status", ["", *c.LederStatus.values]),
+    ):
         if data[name] not in allowed:
             errors[name] = [f"Use one of: {', '.join(v for v in allowed if v)}."]
     if errors:
         raise ValidationError(errors)
-    death = services.case_create(actor=request.user, organisation=org, data=data)  # type: ignore[arg-type]
+    death = services.case_create(actor=me(request), organisation=org, data=data)
     return 201, CaseOut.from_death(death)
 
 
 def _counts(k: selectors.Counts) -> dict[str, Any]:
     return {
-        "in_scope": k.in_scope, "reviewed": k.reviewed, "percent_reviewed": k.percent_reviewed,
-        "investigated": k.investigated, "more_likely_than_not": k.more_likely_than_not,
+        "in_scope": k.in_scope,
+        "reviewed": k.reviewed,
+        "percent_reviewed": k.percent_reviewed,
+        "investigated": k.investigated,
+        "more_likely_than_not": k.more_likely_than_not,
         "family_involved": k.family_involved,
     }
 
 
 @router.get("/organisations/{slug}/dashboard", response=list[QuarterOut])
-def dashboard(request: HttpRequest, slug: str, start: str = "", end: str = "") -> list[dict[str, Any]]:
+def dashboard(
+    request: HttpRequest, slug: str, start: str = "", end: str = ""
+) -> list[dict[str, Any]]:
     """Quarterly figures (``start``/``end`` like ``2024-Q1``; default: the last eight quarters)."""
     org = _org(request, slug, "deaths.view_dashboard")
-    rows = selectors.quarterly_figures(organisations=[org], quarters=selectors.quarters_between(start, end))
+    rows = selectors.quarterly_figures(
+        organisations=[org], quarters=selectors.quarters_between(start, end)
+    )
     return [
         {
-            "quarter": r.quarter.slug, "label": r.quarter.label, "start": r.quarter.start, "end": r.quarter.end,
-            "all": _counts(r.all), "learning_disability": _counts(r.learning_disability),
-            "leder_referred": r.leder_referred, "adults_18_64": _counts(r.adults_18_64),
+            "quarter": r.quarter.slug,
+            "label": r.quarter.label,
+            "start": r.quarter.start,
+            "end": r.quarter.end,
+            "all": _counts(r.all),
+            "learning_disability": _counts(r.learning_disability),
+            "leder_referred": r.leder_referred,
+            "adults_18_64": _counts(r.adults_18_64),
             "adults_65_plus": _counts(r.adults_65_plus),
         }
         for r in rows
@@ -226,15 +267,23 @@ def dashboard(request: HttpRequest, slug: str, start: str = "", end: str = "") -
 
 
 @router.get("/collaboratives/{slug}/learning", response=list[SummaryOut])
-def learning(request: HttpRequest, slug: str, theme: str = "", phase: str = "", q: str = "") -> list[dict[str, Any]]:
+def learning(
+    request: HttpRequest, slug: str, theme: str = "", phase: str = "", q: str = ""
+) -> list[dict[str, Any]]:
     """Approved, de-identified learning summaries shared with the collaborative."""
     collab = _collab(request, slug, "deaths.view_library")
     qs = selectors.library(viewer=request.user, collaborative=collab, theme=theme, phase=phase, q=q)
     return [
         {
-            "id": s.pk, "organisation": s.organisation.name, "title": s.title, "what_happened": s.what_happened,
-            "what_learned": s.what_learned, "what_changed": s.what_changed, "phase_of_care": s.phase_of_care,
-            "themes": [t.slug for t in s.themes.all()], "shared_on": s.shared_at.date() if s.shared_at else None,
+            "id": s.pk,
+            "organisation": s.organisation.name,
+            "title": s.title,
+            "what_happened": s.what_happened,
+            "what_learned": s.what_learned,
+            "what_changed": s.what_changed,
+            "phase_of_care": s.phase_of_care,
+            "themes": [t.slug for t in s.themes.all()],
+            "shared_on": s.shared_at.date() if s.shared_at else None,
         }
         for s in qs[:500]
     ]
@@ -250,7 +299,11 @@ def sharing(request: HttpRequest, slug: str, start: date, end: date) -> dict[str
         raise ValidationError({"end": ["The end of the period must be after its start."]})
     s = selectors.sharing_figures(collaborative=collab, start=start, end=end)
     return {
-        "start": start, "end": end, "members": s.members, "sharing": s.sharing, "percentage": s.percentage,
+        "start": start,
+        "end": end,
+        "members": s.members,
+        "sharing": s.sharing,
+        "percentage": s.percentage,
         "organisations_sharing": [o.name for o in s.organisations_sharing],
         "organisations_not_sharing": [o.name for o in s.organisations_not_sharing],
     }

@@ -61,9 +61,9 @@ def avoidability_from_number(number: int, orientation: str) -> Avoidability:
 
 
 def avoidability_choices(orientation: str) -> list[tuple[str, str]]:
-    """Radio choices ``(number, "number – meaning")`` in the organisation's numbering."""
+    """Radio choices ``(number, "number \u2013 meaning")`` in the organisation's numbering."""
     items = [(avoidability_number(a, orientation), a.label) for a in Avoidability]
-    return [(str(n), f"{n} – {label}") for n, label in sorted(items)]
+    return [(str(n), f"{n} \u2013 {label}") for n, label in sorted(items)]
 
 
 class AgeBand(models.TextChoices):
@@ -125,9 +125,15 @@ class RedFlag(models.TextChoices):
     """The Royal College of Psychiatrists care review tool's stage 1 red flags."""
 
     CONCERN = "concern", "Family, carers or staff raised concerns about care"
-    PSYCHOSIS_OR_ED = "psychosis_or_ed", "Psychosis or an eating disorder during the last episode of care"
+    PSYCHOSIS_OR_ED = (
+        "psychosis_or_ed",
+        "Psychosis or an eating disorder during the last episode of care",
+    )
     INPATIENT = "inpatient", "Psychiatric inpatient at the time of death, or recently discharged"
-    CRISIS_TEAM = "crisis_team", "Under a crisis resolution or home treatment team at the time of death"
+    CRISIS_TEAM = (
+        "crisis_team",
+        "Under a crisis resolution or home treatment team at the time of death",
+    )
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -170,11 +176,11 @@ def phases_for(tool: str) -> list[tuple[str, str]]:
 
 
 class CareRating(models.IntegerChoices):
-    VERY_POOR = 1, "1 – Very poor"
-    POOR = 2, "2 – Poor"
-    ADEQUATE = 3, "3 – Adequate"
-    GOOD = 4, "4 – Good"
-    EXCELLENT = 5, "5 – Excellent"
+    VERY_POOR = 1, "1 \u2013 Very poor"
+    POOR = 2, "2 \u2013 Poor"
+    ADEQUATE = 3, "3 \u2013 Adequate"
+    GOOD = 4, "4 \u2013 Good"
+    EXCELLENT = 5, "5 \u2013 Excellent"
 
 
 class ProblemType(models.TextChoices):
@@ -183,7 +189,10 @@ class ProblemType(models.TextChoices):
     TREATMENT = "treatment", "Treatment and management plan"
     INFECTION = "infection", "Infection management"
     PROCEDURE = "procedure", "Operation or invasive procedure"
-    MONITORING = "monitoring", "Clinical monitoring, including recognising and responding to deterioration"
+    MONITORING = (
+        "monitoring",
+        "Clinical monitoring, including recognising and responding to deterioration",
+    )
     RESUSCITATION = "resuscitation", "Resuscitation following a cardiac or respiratory arrest"
     COMMUNICATION = "communication", "Communication, including with family and between teams"
     OTHER = "other", "Other"

@@ -38,9 +38,9 @@ class DecryptionError(Exception):
 
 
 def _derive(secret: str, info: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"qicollab.deaths", info=info
-    ).derive(secret.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"qicollab.deaths", info=info).derive(
+        secret.encode()
+    )
 
 
 @lru_cache(maxsize=4)
@@ -85,7 +85,9 @@ def digest(value: str) -> str:
     """A keyed, non-reversible fingerprint of ``value`` for equality checks."""
     if not value:
         return ""
-    key = _derive(settings.SECRET_KEY + "|" + (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""), b"digest")
+    key = _derive(
+        settings.SECRET_KEY + "|" + (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""), b"digest"
+    )
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

@@ -10,7 +10,8 @@ It is deliberately precise: months with years ("March 2024"), financial quarters
 times, scores, ratios, ward numbers, partial postcodes ("BS8") and 10-digit numbers that
 fail the NHS number check are not flagged, so people are not trained to ignore it.
 
->>> [f.kind for f in check_text("Seen on 3 March 2024 by Dr Ash; call 07700 900123.", names=["Ash"])]
+>>> [f.kind for f in check_text("Seen on 3 March 2024 by Dr Ash; call 07700 900123.", "
+    "names=["Ash"])]
 ['date', 'name', 'phone']
 >>> check_text("In March 2024 the ward (bed 12) changed its NEWS2 escalation.")
 []
@@ -38,7 +39,8 @@ KIND_LABELS = {
 ADVICE = {
     "nhs_number": "Remove it.",
     "dob": "Remove it; give the age band if it matters.",
-    "date": "Give the month and year, or the time relative to events, like 'two days after admission'.",
+    "date": "Give the month and year, or the time relative to events, like 'two days after "
+    "admission'.",
     "postcode": "Remove it; name the kind of place instead, like 'at home'.",
     "phone": "Remove it.",
     "email": "Remove it.",
@@ -68,7 +70,9 @@ _MONTH = (
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ORD = r"(?:st|nd|rd|th)?"
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.\-]|\.\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.\-]|\.\d)"
+)
 _ISO_DATE = re.compile(r"(?<![\d\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d\-])")
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(\d{{1,2}}){_ORD}(?:\s+of)?\s+{_MONTH},?\s+(\d{{4}}|'\d{{2}})\b", re.IGNORECASE
@@ -90,9 +94,7 @@ _POSTCODE = re.compile(
     r"\s?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
-_PHONE = re.compile(
-    r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?\d|\(0\d{2,4}\)|0\d)[\d \-]{7,13}\d(?![\d])"
-)
+_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?\d|\(0\d{2,4}\)|0\d)[\d \-]{7,13}\d(?![\d])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "nurse"}
 
@@ -186,8 +188,12 @@ def check_text(text: str, *, names: Iterable[str] = (), field: str = "") -> list
     """Every identifier found in ``text``, in order, overlapping finds reported once."""
     text = text or ""
     found = [
-        *_nhs_numbers(text), *_dates(text), *_postcodes(text), *_phones(text),
-        *_emails(text), *_names(text, list(names)),
+        *_nhs_numbers(text),
+        *_dates(text),
+        *_postcodes(text),
+        *_phones(text),
+        *_emails(text),
+        *_names(text, list(names)),
     ]
     # Longest first at each position; drop finds inside one already kept (a date inside a
     # date of birth, a surname inside the full name).

@@ -38,7 +38,9 @@ def dashboard_csv(rows: list[QuarterFigures], *, split_ages: bool) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode()  # BOM so Excel reads the en dash correctly
 
 
-def dashboard_xlsx(rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool) -> bytes:
+def dashboard_xlsx(
+    rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -48,16 +50,21 @@ def dashboard_xlsx(rows: list[QuarterFigures], *, organisation: Organisation, sp
     ws.title = "Learning from deaths"
     ws.append([f"{organisation.name}: learning from deaths dashboard"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"Produced {timezone.localtime():%d %B %Y %H:%M}. Quarters of the date of death (NHS financial year)."])
+    ws.append(
+        [
+            f"Produced {timezone.localtime():%d %B %Y %H:%M}. Quarters of the date of death "
+            f"(NHS financial year)."
+        ]
+    )
     ws.append([])
     data = dashboard_rows(rows, split_ages=split_ages)
     for i, row in enumerate(data):
         out: list[Any] = []
         for j, v in enumerate(row):
-            if i > 0 and j >= 2 and v not in ("–", ""):
+            if i > 0 and j >= 2 and v not in ("\u2013", ""):
                 out.append(float(v.rstrip("%")) / 100 if v.endswith("%") else int(v))
             else:
-                out.append(None if v == "–" else v)
+                out.append(None if v == "\u2013" else v)
         ws.append(out)
         if i > 0:
             for j, v in enumerate(row):
@@ -75,7 +82,9 @@ def dashboard_xlsx(rows: list[QuarterFigures], *, organisation: Organisation, sp
     return buf.getvalue()
 
 
-def dashboard_pdf(rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool, request: Any = None) -> bytes:
+def dashboard_pdf(
+    rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool, request: Any = None
+) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
@@ -91,9 +100,21 @@ def dashboard_pdf(rows: list[QuarterFigures], *, organisation: Organisation, spl
 
 
 CASE_COLUMNS = (
-    "Case reference", "Date of death", "Quarter", "Age band", "Setting", "Service or team", "Type of death",
-    "Learning disability", "Autism", "LeDeR referral", "In scope", "Screening response", "Reviewed",
-    "Overall care (final review)", "Avoidability (final review)",
+    "Case reference",
+    "Date of death",
+    "Quarter",
+    "Age band",
+    "Setting",
+    "Service or team",
+    "Type of death",
+    "Learning disability",
+    "Autism",
+    "LeDeR referral",
+    "In scope",
+    "Screening response",
+    "Reviewed",
+    "Overall care (final review)",
+    "Avoidability (final review)",
 )
 
 
@@ -106,17 +127,28 @@ def cases_csv(deaths: list[Death], *, orientation: str) -> bytes:
     for d in deaths:
         final = final_review(list(d.reviews.all()))
         screening = getattr(d, "screening", None)
-        writer.writerow([_guard(str(v)) for v in (
-            d.case_reference, d.date_of_death.isoformat(), d.quarter.label, d.get_age_band_display(),
-            d.get_setting_display(), d.service, d.get_category_display(),
-            "Yes" if d.learning_disability else "No", "Yes" if d.autism else "No",
-            d.get_leder_status_display() if d.needs_leder else "",
-            "Yes" if d.in_scope else "No",
-            screening.get_outcome_display() if screening else "Not screened",
-            "Yes" if final else "No",
-            final.get_overall_rating_display() if final and final.overall_rating else "",
-            presenters.avoidability_display(final, orientation) if final else "",
-        )])
+        writer.writerow(
+            [
+                _guard(str(v))
+                for v in (
+                    d.case_reference,
+                    d.date_of_death.isoformat(),
+                    d.quarter.label,
+                    d.get_age_band_display(),
+                    d.get_setting_display(),
+                    d.service,
+                    d.get_category_display(),
+                    "Yes" if d.learning_disability else "No",
+                    "Yes" if d.autism else "No",
+                    d.get_leder_status_display() if d.needs_leder else "",
+                    "Yes" if d.in_scope else "No",
+                    screening.get_outcome_display() if screening else "Not screened",
+                    "Yes" if final else "No",
+                    final.get_overall_rating_display() if final and final.overall_rating else "",
+                    presenters.avoidability_display(final, orientation) if final else "",
+                )
+            ]
+        )
     return ("\ufeff" + buf.getvalue()).encode()
 
 

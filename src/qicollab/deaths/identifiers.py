@@ -100,10 +100,18 @@ class FinancialQuarter:
         ]
 
     def next(self) -> FinancialQuarter:
-        return FinancialQuarter(self.year + 1, 1) if self.quarter == 4 else FinancialQuarter(self.year, self.quarter + 1)
+        return (
+            FinancialQuarter(self.year + 1, 1)
+            if self.quarter == 4
+            else FinancialQuarter(self.year, self.quarter + 1)
+        )
 
     def previous(self) -> FinancialQuarter:
-        return FinancialQuarter(self.year - 1, 4) if self.quarter == 1 else FinancialQuarter(self.year, self.quarter - 1)
+        return (
+            FinancialQuarter(self.year - 1, 4)
+            if self.quarter == 1
+            else FinancialQuarter(self.year, self.quarter - 1)
+        )
 
     def __str__(self) -> str:
         return self.label

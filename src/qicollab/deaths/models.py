@@ -114,7 +114,9 @@ class Death(TimeStampedModel):
     nhs_number_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     date_of_death = models.DateField()
     age_band = models.CharField("Age at death", max_length=6, choices=c.AgeBand.choices)
-    setting = models.CharField("Where the person was in care", max_length=24, choices=c.Setting.choices)
+    setting = models.CharField(
+        "Where the person was in care", max_length=24, choices=c.Setting.choices
+    )
     service = models.CharField("Service or team", max_length=150)
     category = models.CharField("Type of death", max_length=24, choices=c.Category.choices)
     learning_disability = models.BooleanField("The person had a learning disability", default=False)
@@ -135,7 +137,9 @@ class Death(TimeStampedModel):
     out_of_scope_reason = models.CharField("Why it is out of scope", max_length=300, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    deleted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     deletion_reason = models.CharField(max_length=500, blank=True)
 
     # The audit history keeps everything but the NHS number, so deleting a case leaves a
@@ -220,10 +224,14 @@ class CaseReview(TimeStampedModel):
     """A structured judgement review (stage 1) or an independent second review (stage 2)."""
 
     death = models.ForeignKey(Death, on_delete=models.CASCADE, related_name="reviews")
-    stage = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(2)])
+    stage = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
     method = models.CharField(max_length=12, choices=c.ReviewMethod.choices)
     reviewer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=c.ReviewStatus.choices, default=c.ReviewStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=c.ReviewStatus.choices, default=c.ReviewStatus.DRAFT
+    )
     started_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     overall_rating = models.PositiveSmallIntegerField(
@@ -232,11 +240,15 @@ class CaseReview(TimeStampedModel):
     overall_narrative = models.TextField("Overall judgement", blank=True)
     problems_found = models.BooleanField("Problems in care were found", null=True, blank=True)
     avoidability = models.CharField(
-        max_length=16, choices=c.Avoidability.choices, blank=True,
+        max_length=16,
+        choices=c.Avoidability.choices,
+        blank=True,
         help_text="Stored by meaning; shown in the organisation's numbering.",
     )
     avoidability_number_entered = models.PositiveSmallIntegerField(null=True, blank=True)
-    avoidability_scale_entered = models.CharField(max_length=10, choices=c.ScaleOrientation.choices, blank=True)
+    avoidability_scale_entered = models.CharField(
+        max_length=10, choices=c.ScaleOrientation.choices, blank=True
+    )
     good_practice = models.TextField("Good practice", blank=True)
     learning = models.TextField("Learning points", blank=True)
     disagrees_with_first = models.BooleanField("Disagrees with the first review", default=False)
@@ -295,7 +307,9 @@ class CareProblem(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "problem_type"], name="problem_type_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "problem_type"], name="problem_type_once")
+        ]
 
     def __str__(self) -> str:
         return self.get_problem_type_display()
@@ -309,8 +323,10 @@ class FamilyInvolvement(TimeStampedModel):
     contacted_on = models.DateField("Date first contacted", null=True, blank=True)
     not_contacted_reason = models.CharField("Why not", max_length=300, blank=True)
     wanted_involvement = models.CharField(
-        "They wanted to be involved in the review", max_length=3,
-        choices=c.WantedInvolvement.choices, blank=True,
+        "They wanted to be involved in the review",
+        max_length=3,
+        choices=c.WantedInvolvement.choices,
+        blank=True,
     )
     questions = models.TextField("Their questions and concerns", blank=True)
     involved_in_review = models.BooleanField("They were involved in the review", default=False)
@@ -334,7 +350,9 @@ class CandourRecord(TimeStampedModel):
     notified_in_person_on = models.DateField("Told in person on", null=True, blank=True)
     notified_by = models.CharField("Told by (role)", max_length=150, blank=True)
     apology_given = models.BooleanField("An apology was given", default=False)
-    written_notification_on = models.DateField("Written notification sent on", null=True, blank=True)
+    written_notification_on = models.DateField(
+        "Written notification sent on", null=True, blank=True
+    )
     findings_shared_on = models.DateField("Findings of enquiries shared on", null=True, blank=True)
     notes = models.TextField("Support offered and where the record is kept", blank=True)
 
@@ -351,7 +369,9 @@ class CaseAction(TimeStampedModel):
     description = models.TextField("Action")
     owner = models.CharField("Owner (name or role)", max_length=150)
     due_on = models.DateField("Due date")
-    status = models.CharField(max_length=12, choices=c.ActionStatus.choices, default=c.ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=12, choices=c.ActionStatus.choices, default=c.ActionStatus.OPEN
+    )
     completed_on = models.DateField(null=True, blank=True)
     impact = models.TextField("Impact of the action", blank=True)
     # A plain id until the projects app has migrations to depend on (see deaths/README).
@@ -397,19 +417,27 @@ class LearningSummary(TimeStampedModel):
     """What happened (de-identified), what was learned and what changed, for sharing."""
 
     death = models.OneToOneField(Death, on_delete=models.CASCADE, related_name="learning_summary")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="learning_summaries")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="learning_summaries"
+    )
     title = models.CharField(max_length=150)
     what_happened = models.TextField("What happened")
     what_learned = models.TextField("What was learned")
     what_changed = models.TextField("What changed as a result")
     phase_of_care = models.CharField(max_length=20, choices=list(c.ALL_PHASES.items()))
     themes = models.ManyToManyField(LearningTheme, related_name="summaries")
-    status = models.CharField(max_length=20, choices=c.SummaryStatus.choices, default=c.SummaryStatus.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=c.SummaryStatus.choices, default=c.SummaryStatus.DRAFT
+    )
     author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
-    approver = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    approver = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     shared_at = models.DateTimeField(null=True, blank=True)
-    collaboratives = models.ManyToManyField(Collaborative, blank=True, related_name="shared_learning")
+    collaboratives = models.ManyToManyField(
+        Collaborative, blank=True, related_name="shared_learning"
+    )
     withdrawn_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords(m2m_fields=[themes, collaboratives])

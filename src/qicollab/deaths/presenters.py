@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -21,11 +21,16 @@ from qicollab.deaths.models import CaseReview, Death
 from qicollab.deaths.selectors import Counts, QuarterFigures
 
 # Making Data Count colours: grey common cause, blue improvement, orange concern.
-COLOURS = {"common": "#768692", "improvement": "#005eb8", "concern": "#ed8b00", "neutral": "#330072"}
+COLOURS = {
+    "common": "#768692",
+    "improvement": "#005eb8",
+    "concern": "#ed8b00",
+    "neutral": "#330072",
+}
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    return "\u2013" if value is None else f"{value:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Metric:
         v = self.value(row)
         if self.is_percent:
             return pct(v)
-        return "–" if v is None else str(v)
+        return "\u2013" if v is None else str(v)
 
 
 def _c(part: str, attr: str) -> Callable[[QuarterFigures], int | float | None]:
@@ -56,21 +61,58 @@ def metrics(*, split_ages: bool) -> list[Metric]:
     out = [
         Metric("in_scope", "Deaths in scope", _c("all", "in_scope")),
         Metric("reviewed", "Deaths reviewed", _c("all", "reviewed")),
-        Metric("percent_reviewed", "Percentage reviewed", _c("all", "percent_reviewed"), is_percent=True),
+        Metric(
+            "percent_reviewed",
+            "Percentage reviewed",
+            _c("all", "percent_reviewed"),
+            is_percent=True,
+        ),
         Metric("investigated", "Deaths investigated (PSII)", _c("all", "investigated")),
-        Metric("more_likely_than_not", "Judged more likely than not due to problems in care", _c("all", "more_likely_than_not")),
+        Metric(
+            "more_likely_than_not",
+            "Judged more likely than not due to problems in care",
+            _c("all", "more_likely_than_not"),
+        ),
         Metric("family_involved", "Reviews with family involvement", _c("all", "family_involved")),
-        Metric("ld_in_scope", "Deaths in scope", _c("learning_disability", "in_scope"), group="People with a learning disability"),
-        Metric("ld_reviewed", "Deaths reviewed", _c("learning_disability", "reviewed"), group="People with a learning disability"),
-        Metric("ld_more_likely_than_not", "Judged more likely than not due to problems in care", _c("learning_disability", "more_likely_than_not"), group="People with a learning disability"),
-        Metric("leder_referred", "Referred to LeDeR (learning disability or autism)", lambda r: r.leder_referred, group="People with a learning disability"),
+        Metric(
+            "ld_in_scope",
+            "Deaths in scope",
+            _c("learning_disability", "in_scope"),
+            group="People with a learning disability",
+        ),
+        Metric(
+            "ld_reviewed",
+            "Deaths reviewed",
+            _c("learning_disability", "reviewed"),
+            group="People with a learning disability",
+        ),
+        Metric(
+            "ld_more_likely_than_not",
+            "Judged more likely than not due to problems in care",
+            _c("learning_disability", "more_likely_than_not"),
+            group="People with a learning disability",
+        ),
+        Metric(
+            "leder_referred",
+            "Referred to LeDeR (learning disability or autism)",
+            lambda r: r.leder_referred,
+            group="People with a learning disability",
+        ),
     ]
     if split_ages:
-        for part, group in (("adults_18_64", "Adults aged 18 to 64"), ("adults_65_plus", "Adults aged 65 and over")):
+        for part, group in (
+            ("adults_18_64", "Adults aged 18 to 64"),
+            ("adults_65_plus", "Adults aged 65 and over"),
+        ):
             out += [
                 Metric(f"{part}_in_scope", "Deaths in scope", _c(part, "in_scope"), group=group),
                 Metric(f"{part}_reviewed", "Deaths reviewed", _c(part, "reviewed"), group=group),
-                Metric(f"{part}_more_likely_than_not", "Judged more likely than not due to problems in care", _c(part, "more_likely_than_not"), group=group),
+                Metric(
+                    f"{part}_more_likely_than_not",
+                    "Judged more likely than not due to problems in care",
+                    _c(part, "more_likely_than_not"),
+                    group=group,
+                ),
             ]
     return out
 
@@ -84,7 +126,13 @@ def totals(rows: list[QuarterFigures]) -> QuarterFigures | None:
         for part in ("all", "learning_disability", "adults_18_64", "adults_65_plus"):
             a: Counts = getattr(total, part)
             b: Counts = getattr(row, part)
-            for f in ("in_scope", "reviewed", "investigated", "more_likely_than_not", "family_involved"):
+            for f in (
+                "in_scope",
+                "reviewed",
+                "investigated",
+                "more_likely_than_not",
+                "family_involved",
+            ):
                 setattr(a, f, getattr(a, f) + getattr(b, f))
         total.leder_referred += row.leder_referred
     return total
@@ -106,8 +154,11 @@ def dashboard_table(rows: list[QuarterFigures], *, split_ages: bool) -> list[Tab
     for m in metrics(split_ages=split_ages):
         out.append(
             TableRow(
-                m.group, m.label, [m.display(r) for r in rows],
-                m.display(total) if total else "–", m.group != previous,
+                m.group,
+                m.label,
+                [m.display(r) for r in rows],
+                m.display(total) if total else "\u2013",
+                m.group != previous,
             )
         )
         previous = m.group
@@ -115,6 +166,7 @@ def dashboard_table(rows: list[QuarterFigures], *, split_ages: bool) -> list[Tab
 
 
 # --- SPC charts -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -141,17 +193,31 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def svg_chart(
-    *, title: str, labels: list[str], y: list[float | None], cl: list[float | None] | None = None,
-    ucl: list[float | None] | None = None, lcl: list[float | None] | None = None,
-    classes: list[str] | None = None, percent: bool = False, chart_id: str = "chart",
-    width: int = 640, height: int = 260,
+    *,
+    title: str,
+    labels: list[str],
+    y: list[float | None],
+    cl: list[float | None] | None = None,
+    ucl: list[float | None] | None = None,
+    lcl: list[float | None] | None = None,
+    classes: list[str] | None = None,
+    percent: bool = False,
+    chart_id: str = "chart",
+    width: int = 640,
+    height: int = 260,
 ) -> Markup:
     """A line chart with centre line and limits as accessible SVG (no scripts, no styles)."""
     left, right, top, bottom = 48, 16, 16, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     scale = 100.0 if percent else 1.0
     values = [v * scale for v in y if v is not None]
-    extras = [v * scale for series in (cl, ucl, lcl) if series for v in series if v is not None and math.isfinite(v)]
+    extras = [
+        v * scale
+        for series in (cl, ucl, lcl)
+        if series
+        for v in series
+        if v is not None and math.isfinite(v)
+    ]
     lo = min([0.0, *values, *extras])
     hi = max([1.0, *values, *extras])
     if percent:
@@ -166,20 +232,35 @@ def svg_chart(
     def py(v: float) -> float:
         return top + plot_h - (v - lo) / (hi - lo) * plot_h
 
-    fmt = (lambda v: f"{v:.0f}%") if percent else (lambda v: f"{v:g}")
+    def fmt(v: float) -> str:
+        return f"{v:.0f}%" if percent else f"{v:g}"
+
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="app-chart" font-family="Arial, sans-serif" font-size="12">',
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="app-chart" '
+        f'font-family="Arial, sans-serif" font-size="12">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(title)} by quarter: '
-        + "; ".join(f"{escape(lab)} {fmt(v * scale) if v is not None else 'no data'}" for lab, v in zip(labels, y, strict=False))
+        + "; ".join(
+            f"{escape(lab)} {fmt(v * scale) if v is not None else 'no data'}"
+            for lab, v in zip(labels, y, strict=False)
+        )
         + ".</desc>",
     ]
     for t in ticks:
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#d8dde0" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end" fill="#4c6272">{fmt(t)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
+            f'stroke="#d8dde0" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end" '
+            f'fill="#4c6272">{fmt(t)}</text>'
+        )
     for i, lab in enumerate(labels):
-        parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" fill="#4c6272">{escape(lab)}</text>')
+        parts.append(
+            f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'fill="#4c6272">{escape(lab)}</text>'
+        )
 
     def line(series: list[float | None] | None, colour: str, dash: str = "") -> None:
         if not series:
@@ -188,12 +269,18 @@ def svg_chart(
         for i, v in enumerate(series):
             if v is None or not math.isfinite(v):
                 if len(seg) > 1:
-                    parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} points="{" ".join(seg)}"/>')
+                    parts.append(
+                        f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} '
+                        f'points="{" ".join(seg)}"/>'
+                    )
                 seg = []
                 continue
             seg.append(f"{px(i):.1f},{py(v * scale):.1f}")
         if len(seg) > 1:
-            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} points="{" ".join(seg)}"/>')
+            parts.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} '
+                f'points="{" ".join(seg)}"/>'
+            )
 
     line(ucl, "#8c99a5", 'stroke-dasharray="6 4"')
     line(lcl, "#8c99a5", 'stroke-dasharray="6 4"')
@@ -202,10 +289,18 @@ def svg_chart(
     for i, v in enumerate(y):
         if v is None:
             continue
-        colour = COLOURS.get((classes or [])[i] if classes and i < len(classes) else "common", COLOURS["common"])
-        parts.append(f'<circle cx="{px(i):.1f}" cy="{py(v * scale):.1f}" r="5" fill="{colour}" stroke="#ffffff" stroke-width="1"/>')
+        colour = COLOURS.get(
+            (classes or [])[i] if classes and i < len(classes) else "common", COLOURS["common"]
+        )
+        parts.append(
+            f'<circle cx="{px(i):.1f}" cy="{py(v * scale):.1f}" r="5" fill="{colour}" '
+            f'stroke="#ffffff" stroke-width="1"/>'
+        )
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#4c6272"/>')
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#4c6272"/>')
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        f'stroke="#4c6272"/>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - built from numbers and escaped labels only
 
@@ -227,58 +322,105 @@ _VARIATION_TEXT = {
 
 
 def _spc_chart(
-    key: str, title: str, labels: list[str], y: list[float | None], n: list[int] | None,
-    *, kind: str, direction: str, percent: bool,
+    key: str,
+    title: str,
+    labels: list[str],
+    y: list[float | None],
+    n: list[int] | None,
+    *,
+    kind: str,
+    direction: str,
+    percent: bool,
 ) -> ChartSpec:
     short = [_short(lab) for lab in labels]
     try:
         result = spc.chart(
-            [v if v is not None else None for v in y], n,  # type: ignore[arg-type]
-            chart=kind,  # type: ignore[arg-type]
-            x=labels, direction=direction,  # type: ignore[arg-type]
+            [v if v is not None else None for v in y],
+            n,
+            chart=cast(Any, kind),
+            x=labels,
+            direction=cast(Any, direction),
         )
     except spc.SpcInputError:
-        plotted = [(None if (n and not n[i]) else (v / n[i] if n else v)) for i, v in enumerate(y)]  # type: ignore[operator]
+        plotted: list[float | None] = [
+            None if v is None or (n is not None and not n[i]) else (v / n[i] if n else v)
+            for i, v in enumerate(y)
+        ]
         return ChartSpec(
-            key, title, "Run chart (too few quarters with data for control limits).",
-            svg_chart(title=title, labels=short, y=plotted, percent=percent, chart_id=key),  # type: ignore[arg-type]
+            key,
+            title,
+            "Run chart (too few quarters with data for control limits).",
+            svg_chart(title=title, labels=short, y=plotted, percent=percent, chart_id=key),
             "Not enough quarters with data to calculate control limits yet.",
         )
     pts = [p.to_dict() for p in result.points]
     kind_name = {"p": "P chart", "i": "XmR (individuals) chart", "c": "C chart"}.get(kind, kind)
     return ChartSpec(
-        key, title, f"{kind_name}: centre line (solid), control limits (dashed).",
+        key,
+        title,
+        f"{kind_name}: centre line (solid), control limits (dashed).",
         svg_chart(
-            title=title, labels=short, y=[p["y"] for p in pts], cl=[p["cl"] for p in pts],
-            ucl=[p["ucl"] for p in pts], lcl=[p["lcl"] for p in pts],
-            classes=[p["class"] for p in pts], percent=percent, chart_id=key,
+            title=title,
+            labels=short,
+            y=[p["y"] for p in pts],
+            cl=[p["cl"] for p in pts],
+            ucl=[p["ucl"] for p in pts],
+            lcl=[p["lcl"] for p in pts],
+            classes=[p["class"] for p in pts],
+            percent=percent,
+            chart_id=key,
         ),
-        "Latest quarter: " + _VARIATION_TEXT.get(result.variation_icon, result.variation_icon) + ".",
+        "Latest quarter: "
+        + _VARIATION_TEXT.get(result.variation_icon, result.variation_icon)
+        + ".",
     )
 
 
 def dashboard_charts(rows: list[QuarterFigures]) -> list[ChartSpec]:
     labels = [r.quarter.label for r in rows]
     return [
-        _spc_chart("deaths-in-scope", "Deaths in scope", labels, [float(r.all.in_scope) for r in rows], None,
-                   kind="i", direction="neutral", percent=False),
-        _spc_chart("percent-reviewed", "Percentage of deaths reviewed", labels,
-                   [float(r.all.reviewed) for r in rows], [r.all.in_scope for r in rows],
-                   kind="p", direction="increase", percent=True),
-        _spc_chart("more-likely-than-not", "Reviewed deaths judged more likely than not due to problems in care",
-                   labels, [float(r.all.more_likely_than_not) for r in rows], [r.all.reviewed for r in rows],
-                   kind="p", direction="decrease", percent=True),
+        _spc_chart(
+            "deaths-in-scope",
+            "Deaths in scope",
+            labels,
+            [float(r.all.in_scope) for r in rows],
+            None,
+            kind="i",
+            direction="neutral",
+            percent=False,
+        ),
+        _spc_chart(
+            "percent-reviewed",
+            "Percentage of deaths reviewed",
+            labels,
+            [float(r.all.reviewed) for r in rows],
+            [r.all.in_scope for r in rows],
+            kind="p",
+            direction="increase",
+            percent=True,
+        ),
+        _spc_chart(
+            "more-likely-than-not",
+            "Reviewed deaths judged more likely than not due to problems in care",
+            labels,
+            [float(r.all.more_likely_than_not) for r in rows],
+            [r.all.reviewed for r in rows],
+            kind="p",
+            direction="decrease",
+            percent=True,
+        ),
     ]
 
 
 # --- case presentation ------------------------------------------------------------------
 
+
 def avoidability_display(review: CaseReview, orientation: str) -> str:
-    """'4 – Probably avoidable (more than 50:50)' in the organisation's numbering."""
+    """'4 \u2013 Probably avoidable (more than 50:50)' in the organisation's numbering."""
     if not review.avoidability:
         return "Not judged"
     n = c.avoidability_number(review.avoidability, orientation)
-    return f"{n} – {c.Avoidability(review.avoidability).label}"
+    return f"{n} \u2013 {c.Avoidability(review.avoidability).label}"
 
 
 def case_status(death: Death) -> tuple[str, str]:
@@ -286,7 +428,9 @@ def case_status(death: Death) -> tuple[str, str]:
     screening = getattr(death, "screening", None)
     reviews = list(death.reviews.all())
     done = [r for r in reviews if r.is_completed]
-    if any(r.triggers_second_review for r in done) and not any(r.stage == 2 and r.is_completed for r in done):
+    if any(r.triggers_second_review for r in done) and not any(
+        r.stage == 2 and r.is_completed for r in done
+    ):
         return "Needs second review", "nhsuk-tag--orange"
     if screening is None:
         return "Not screened", "nhsuk-tag--grey"
@@ -298,7 +442,7 @@ def case_status(death: Death) -> tuple[str, str]:
 
 
 def summary_tag(status: str) -> tuple[str, str]:
-    colours = {
+    colours: dict[str, str] = {
         c.SummaryStatus.DRAFT: "nhsuk-tag--grey",
         c.SummaryStatus.AWAITING_APPROVAL: "nhsuk-tag--yellow",
         c.SummaryStatus.SHARED: "nhsuk-tag--green",

@@ -39,8 +39,8 @@ from qicollab.deaths.models import (
 )
 from qicollab.organisations.models import Collaborative, CollaborativeMembership, Organisation
 
-
 # --- organisations and settings ---------------------------------------------------------
+
 
 def settings_for(*, organisation: Organisation) -> DeathsSettings:
     """The organisation's settings, or the defaults (unsaved) if it has not chosen any."""
@@ -70,18 +70,25 @@ def managed_organisations(*, viewer: Any) -> QuerySet[Organisation]:
 
 
 def library_collaboratives(*, viewer: Any) -> QuerySet[Collaborative]:
-    return Collaborative.objects.filter(pk__in=roles_for(viewer).visible_collab_ids).order_by("name")
+    return Collaborative.objects.filter(pk__in=roles_for(viewer).visible_collab_ids).order_by(
+        "name"
+    )
 
 
 def figures_collaboratives(*, viewer: Any) -> QuerySet[Collaborative]:
-    return Collaborative.objects.filter(pk__in=roles_for(viewer).coordinator_collab_ids).order_by("name")
+    return Collaborative.objects.filter(pk__in=roles_for(viewer).coordinator_collab_ids).order_by(
+        "name"
+    )
 
 
 def team_members(*, organisation: Organisation) -> QuerySet[MortalityTeamMember]:
-    return organisation.mortality_team.select_related("person").order_by("role", "person__full_name")
+    return organisation.mortality_team.select_related("person").order_by(
+        "role", "person__full_name"
+    )
 
 
 # --- case records -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CaseFilters:
@@ -91,7 +98,9 @@ class CaseFilters:
     category: str = ""
 
 
-def case_list(*, viewer: Any, organisation: Organisation, filters: CaseFilters | None = None) -> QuerySet[Death]:
+def case_list(
+    *, viewer: Any, organisation: Organisation, filters: CaseFilters | None = None
+) -> QuerySet[Death]:
     """The organisation's live cases if the viewer is on its team; otherwise none."""
     if organisation.pk not in team_org_ids(viewer):
         return Death.objects.none()
@@ -116,7 +125,9 @@ def case_list(*, viewer: Any, organisation: Organisation, filters: CaseFilters |
         )
     elif f.status == "second_review":
         qs = qs.filter(
-            reviews__stage=1, reviews__status=c.ReviewStatus.COMPLETED, reviews__overall_rating__lte=2
+            reviews__stage=1,
+            reviews__status=c.ReviewStatus.COMPLETED,
+            reviews__overall_rating__lte=2,
         ).exclude(reviews__stage=2, reviews__status=c.ReviewStatus.COMPLETED)
     return qs.order_by("-date_of_death", "-pk").distinct()
 
@@ -133,7 +144,9 @@ def case_get(*, viewer: Any, organisation: Organisation, pk: int) -> Death | Non
 
 def case_reviews(*, death: Death) -> list[CaseReview]:
     return list(
-        death.reviews.select_related("reviewer").prefetch_related("phases", "problems").order_by("stage")
+        death.reviews.select_related("reviewer")
+        .prefetch_related("phases", "problems")
+        .order_by("stage")
     )
 
 
@@ -157,6 +170,7 @@ def tombstones(*, organisation: Organisation) -> QuerySet[Death]:
 
 
 # --- the quarterly dashboard -------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -206,7 +220,9 @@ def _add(counts: Counts, death: Death, reviews: list[CaseReview]) -> None:
             counts.family_involved += 1
 
 
-def quarterly_figures(*, organisations: Iterable[Organisation], quarters: list[FinancialQuarter]) -> list[QuarterFigures]:
+def quarterly_figures(
+    *, organisations: Iterable[Organisation], quarters: list[FinancialQuarter]
+) -> list[QuarterFigures]:
     """The dashboard figures for the given organisations (summed), one row per quarter."""
     if not quarters:
         return []
@@ -216,9 +232,14 @@ def quarterly_figures(*, organisations: Iterable[Organisation], quarters: list[F
         .filter(organisation__in=list(organisations), in_scope=True)
         .in_period(quarters[0].start, quarters[-1].end)
         .select_related("screening", "family")
-        .prefetch_related(Prefetch("reviews", queryset=CaseReview.objects.only(
-            "id", "death_id", "stage", "status", "avoidability"
-        )))
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=CaseReview.objects.only(
+                    "id", "death_id", "stage", "status", "avoidability"
+                ),
+            )
+        )
     )
     for death in deaths:
         row = rows.get(death.quarter)
@@ -247,15 +268,23 @@ def quarters_between(first: str, last: str, *, today: date | None = None) -> lis
 
 # --- sharing the learning ---------------------------------------------------------------
 
-def members_during(*, collaborative: Collaborative, start: date, end: date) -> QuerySet[Organisation]:
-    """Organisations that were members of ``collaborative`` at any time from ``start`` to ``end``."""
+
+def members_during(
+    *, collaborative: Collaborative, start: date, end: date
+) -> QuerySet[Organisation]:
+    """Organisations that were members of ``collaborative`` at any time from ``start`` to "
+    "``end``."""
     ids = CollaborativeMembership.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=start), collaborative=collaborative, joined_on__lte=end
+        Q(left_on__isnull=True) | Q(left_on__gt=start),
+        collaborative=collaborative,
+        joined_on__lte=end,
     ).values("organisation_id")
     return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
-def organisations_sharing(*, collaborative: Collaborative, start: date, end: date) -> QuerySet[Organisation]:
+def organisations_sharing(
+    *, collaborative: Collaborative, start: date, end: date
+) -> QuerySet[Organisation]:
     """Member organisations that shared at least one approved learning summary with
     ``collaborative`` between ``start`` and ``end`` (inclusive, local dates).
 
@@ -287,7 +316,9 @@ class SharingFigures:
 def sharing_figures(*, collaborative: Collaborative, start: date, end: date) -> SharingFigures:
     members = list(members_during(collaborative=collaborative, start=start, end=end))
     sharing_ids = set(
-        organisations_sharing(collaborative=collaborative, start=start, end=end).values_list("pk", flat=True)
+        organisations_sharing(collaborative=collaborative, start=start, end=end).values_list(
+            "pk", flat=True
+        )
     )
     return SharingFigures(
         members=len(members),
@@ -303,16 +334,24 @@ def library(
     """Approved summaries shared with the collaborative, for anyone who may see its library."""
     if collaborative.pk not in roles_for(viewer).visible_collab_ids:
         return LearningSummary.objects.none()
-    qs = LearningSummary.objects.filter(
-        status=c.SummaryStatus.SHARED, collaboratives=collaborative, death__deleted_at__isnull=True
-    ).select_related("organisation").prefetch_related("themes")
+    qs = (
+        LearningSummary.objects.filter(
+            status=c.SummaryStatus.SHARED,
+            collaboratives=collaborative,
+            death__deleted_at__isnull=True,
+        )
+        .select_related("organisation")
+        .prefetch_related("themes")
+    )
     if theme:
         qs = qs.filter(themes__slug=theme)
     if phase:
         qs = qs.filter(phase_of_care=phase)
     if q:
         qs = qs.filter(
-            Q(title__icontains=q) | Q(what_happened__icontains=q) | Q(what_learned__icontains=q)
+            Q(title__icontains=q)
+            | Q(what_happened__icontains=q)
+            | Q(what_learned__icontains=q)
             | Q(what_changed__icontains=q)
         )
     return qs.order_by("-shared_at", "-pk").distinct()
@@ -344,14 +383,16 @@ def theme_counts(*, collaborative: Collaborative) -> list[ThemeCount]:
         orgs=Count("summaries__organisation", filter=base, distinct=True),
         n=Count("summaries", filter=base, distinct=True),
     ).filter(n__gt=0)
-    out = [ThemeCount(t, t.orgs, t.n) for t in themes]  # type: ignore[attr-defined]
+    out = [ThemeCount(t, t.orgs, t.n) for t in themes]
     return sorted(out, key=lambda t: (-t.organisations, -t.summaries, t.theme.name))
 
 
 def phase_counts(*, collaborative: Collaborative) -> list[tuple[str, str, int]]:
     rows = Counter(
         LearningSummary.objects.filter(
-            status=c.SummaryStatus.SHARED, collaboratives=collaborative, death__deleted_at__isnull=True
+            status=c.SummaryStatus.SHARED,
+            collaboratives=collaborative,
+            death__deleted_at__isnull=True,
         ).values_list("phase_of_care", flat=True)
     )
     return sorted(((p, c.ALL_PHASES.get(p, p), n) for p, n in rows.items()), key=lambda r: -r[2])

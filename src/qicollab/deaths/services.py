@@ -51,8 +51,11 @@ class DeidentificationError(Exception):
 
 # --- settings and team ------------------------------------------------------------------
 
+
 @transaction.atomic
-def settings_update(*, actor: Person, organisation: Organisation, data: dict[str, Any]) -> DeathsSettings:
+def settings_update(
+    *, actor: Person, organisation: Organisation, data: dict[str, Any]
+) -> DeathsSettings:
     obj, _ = DeathsSettings.objects.get_or_create(organisation=organisation)
     apply_fields(obj, data)
     save_as(obj, actor)
@@ -60,11 +63,16 @@ def settings_update(*, actor: Person, organisation: Organisation, data: dict[str
 
 
 @transaction.atomic
-def team_member_set(*, actor: Person, organisation: Organisation, person: Person, role: str) -> MortalityTeamMember:
+def team_member_set(
+    *, actor: Person, organisation: Organisation, person: Person, role: str
+) -> MortalityTeamMember:
     """Add ``person`` to the team (or change their role). They must belong to the organisation."""
     if organisation.pk not in roles_for(person).own_org_ids:
         raise ValidationError(
-            {"person": f"{person} does not belong to {organisation.display_name}. Invite them to the organisation first."}
+            {
+                "person": f"{person} does not belong to {organisation.display_name}. Invite "
+                "them to the organisation first."
+            }
         )
     member = MortalityTeamMember.objects.filter(organisation=organisation, person=person).first()
     member = member or MortalityTeamMember(organisation=organisation, person=person)
@@ -83,6 +91,7 @@ def team_member_remove(*, actor: Person, member: MortalityTeamMember) -> None:
 
 # --- case records -----------------------------------------------------------------------
 
+
 def _nhs_number(organisation: Organisation, raw: str, *, exclude_pk: int | None = None) -> str:
     digits = normalise_nhs_number(raw)
     if not digits:
@@ -96,29 +105,42 @@ def _nhs_number(organisation: Organisation, raw: str, *, exclude_pk: int | None 
         raise ValidationError({"nhs_number": "Enter a 10-digit NHS number, like 943 476 5919."})
     if not is_valid_nhs_number(digits):
         raise ValidationError(
-            {"nhs_number": "This is not a valid NHS number: check each digit (the last is a check digit)."}
+            {
+                "nhs_number": "This is not a valid NHS number: check each digit (the last is a "
+                "check digit)."
+            }
         )
     duplicate = (
         Death.objects.live()
         .filter(organisation=organisation, nhs_number_digest=crypto.digest(digits))
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk or 0)
         .first()
     )
     if duplicate is not None:
         raise ValidationError(
-            {"nhs_number": f"This NHS number is already recorded as case {duplicate.case_reference}."}
+            {
+                "nhs_number": "This NHS number is already recorded as case "
+                f"{duplicate.case_reference}."
+            }
         )
     return digits
 
 
-def _check_reference(organisation: Organisation, reference: str, exclude_pk: int | None = None) -> None:
+def _check_reference(
+    organisation: Organisation, reference: str, exclude_pk: int | None = None
+) -> None:
     if deid.check_text(reference, names=()):
         raise ValidationError(
-            {"case_reference": "A case reference must not contain an NHS number, date, phone number or postcode."}
+            {
+                "case_reference": "A case reference must not contain an NHS number, date, "
+                "phone number or postcode."
+            }
         )
     clash = Death.objects.live().filter(organisation=organisation, case_reference__iexact=reference)
-    if clash.exclude(pk=exclude_pk).exists():
-        raise ValidationError({"case_reference": f"Case {reference} already exists. Use a different reference."})
+    if clash.exclude(pk=exclude_pk or 0).exists():
+        raise ValidationError(
+            {"case_reference": f"Case {reference} already exists. Use a different reference."}
+        )
 
 
 def _clean_leder(death: Death) -> None:
@@ -150,7 +172,9 @@ def case_create(*, actor: Person, organisation: Organisation, data: dict[str, An
 
 
 @transaction.atomic
-def case_update(*, actor: Person, death: Death, data: dict[str, Any], loaded_version: str = "") -> Death:
+def case_update(
+    *, actor: Person, death: Death, data: dict[str, Any], loaded_version: str = ""
+) -> Death:
     check_version(death, loaded_version)
     data = dict(data)
     reference = data.pop("case_reference", death.case_reference).strip()
@@ -176,7 +200,9 @@ def case_delete(*, actor: Person, death: Death, reason: str) -> None:
     """
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise ValidationError({"reason": "Say why this case is being deleted (at least 10 characters)."})
+        raise ValidationError(
+            {"reason": "Say why this case is being deleted (at least 10 characters)."}
+        )
     death.deleted_at = timezone.now()
     death.deleted_by = actor
     death.deletion_reason = reason
@@ -192,7 +218,11 @@ def case_delete(*, actor: Person, death: Death, reason: str) -> None:
 def case_access_record(*, actor: Person, death: Death, action: str, what: str) -> None:
     """Write one line to the access log: every read of a case record is recorded."""
     CaseAccess.objects.create(
-        death=death, organisation_id=death.organisation_id, person=actor, action=action, what=what[:120]
+        death=death,
+        organisation_id=death.organisation_id,
+        person=actor,
+        action=action,
+        what=what[:120],
     )
 
 
@@ -201,6 +231,7 @@ def nhs_number_display(death: Death) -> str:
 
 
 # --- screening --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def screening_save(*, actor: Person, death: Death, data: dict[str, Any]) -> Screening:
@@ -213,13 +244,18 @@ def screening_save(*, actor: Person, death: Death, data: dict[str, Any]) -> Scre
     if outcome == c.ScreeningOutcome.NO_FURTHER_REVIEW and (red_flags or local_flags or sampled):
         why = "has a red flag" if red_flags or local_flags else "was chosen in the sample"
         raise ValidationError(
-            {"outcome": f"This death {why}, so it needs a review: choose case record review, "
-                        "structured judgement review, LeDeR referral or PSII."}
+            {
+                "outcome": f"This death {why}, so it needs a review: choose case record review, "
+                "structured judgement review, LeDeR referral or PSII."
+            }
         )
     if outcome == c.ScreeningOutcome.LEDER and not death.needs_leder:
         raise ValidationError(
-            {"outcome": "LeDeR reviews the deaths of people with a learning disability and autistic "
-                        "people. Record that on the case first, or choose another response."}
+            {
+                "outcome": "LeDeR reviews the deaths of people with a learning disability and "
+                "autistic "
+                "people. Record that on the case first, or choose another response."
+            }
         )
     if not (data.get("reason") or "").strip():
         raise ValidationError({"reason": "Give the reason for the decision."})
@@ -236,6 +272,7 @@ def screening_save(*, actor: Person, death: Death, data: dict[str, Any]) -> Scre
 
 
 # --- reviews ----------------------------------------------------------------------------
+
 
 def review_method_for(death: Death) -> str:
     settings = DeathsSettings.objects.filter(organisation_id=death.organisation_id).first()
@@ -262,7 +299,10 @@ def review_start(*, actor: Person, death: Death, stage: int) -> CaseReview:
     elif stage != 1:
         raise ValidationError("A review is stage 1 or stage 2.")
     review = CaseReview(
-        death=death, stage=stage, method=review_method_for(death), reviewer=actor,
+        death=death,
+        stage=stage,
+        method=review_method_for(death),
+        reviewer=actor,
         started_on=timezone.localdate(),
     )
     save_as(review, actor)
@@ -270,16 +310,23 @@ def review_start(*, actor: Person, death: Death, stage: int) -> CaseReview:
 
 
 def phase_codes(review: CaseReview) -> list[tuple[str, str]]:
-    tool = c.ReviewTool.MH if review.method == c.ReviewMethod.MH else c.ReviewTool.SJR
+    tool: str = c.ReviewTool.MH if review.method == c.ReviewMethod.MH else c.ReviewTool.SJR
     if review.method == c.ReviewMethod.CASE_RECORD:
-        settings = DeathsSettings.objects.filter(organisation_id=review.death.organisation_id).first()
+        settings = DeathsSettings.objects.filter(
+            organisation_id=review.death.organisation_id
+        ).first()
         tool = settings.review_tool if settings else c.ReviewTool.MH
     return c.phases_for(tool)
 
 
 @transaction.atomic
 def review_save(
-    *, actor: Person, review: CaseReview, data: dict[str, Any], complete: bool, loaded_version: str = ""
+    *,
+    actor: Person,
+    review: CaseReview,
+    data: dict[str, Any],
+    complete: bool,
+    loaded_version: str = "",
 ) -> CaseReview:
     """Save a review (a draft, or ``complete``). Completing checks every judgement is made.
 
@@ -301,7 +348,9 @@ def review_save(
     review.avoidability_scale_entered = orientation if number else ""
     review.overall_rating = data.get("overall_rating") or None
     review.overall_narrative = (data.get("overall_narrative") or "").strip()
-    review.problems_found = bool(problems) if data.get("problems_answered") else review.problems_found
+    review.problems_found = (
+        bool(problems) if data.get("problems_answered") else review.problems_found
+    )
     review.good_practice = (data.get("good_practice") or "").strip()
     review.learning = (data.get("learning") or "").strip()
     review.disagrees_with_first = bool(data.get("disagrees_with_first"))
@@ -326,7 +375,9 @@ def review_save(
         if not review.avoidability and review.method != c.ReviewMethod.CASE_RECORD:
             errors.setdefault("avoidability", []).append("Judge whether the death was avoidable.")
         if review.stage == 2 and review.disagrees_with_first and not review.disagreement:
-            errors.setdefault("disagreement", []).append("Say where and why you disagree with the first review.")
+            errors.setdefault("disagreement", []).append(
+                "Say where and why you disagree with the first review."
+            )
     for ptype, (harm, _desc) in problems.items():
         if harm not in c.Harm.values:
             errors.setdefault(f"problem_{ptype}", []).append("Say whether the problem led to harm.")
@@ -337,14 +388,20 @@ def review_save(
         review.completed_on = timezone.localdate()
     save_as(review, actor)
     for code, (rating, app, narrative) in phases.items():
-        pj = PhaseJudgement.objects.filter(review=review, phase=code).first() or PhaseJudgement(review=review, phase=code)
+        pj = PhaseJudgement.objects.filter(review=review, phase=code).first() or PhaseJudgement(
+            review=review, phase=code
+        )
         pj.applicable, pj.rating, pj.narrative = app, (rating if app else None), narrative.strip()
         save_as(pj, actor)
-    for existing in CareProblem.objects.filter(review=review).exclude(problem_type__in=list(problems)):
+    for existing in CareProblem.objects.filter(review=review).exclude(
+        problem_type__in=list(problems)
+    ):
         existing._history_user = actor  # type: ignore[attr-defined]
         existing.delete()
     for ptype, (harm, desc) in problems.items():
-        cp = CareProblem.objects.filter(review=review, problem_type=ptype).first() or CareProblem(review=review, problem_type=ptype)
+        cp = CareProblem.objects.filter(review=review, problem_type=ptype).first() or CareProblem(
+            review=review, problem_type=ptype
+        )
         cp.harm, cp.description = harm, desc.strip()
         save_as(cp, actor)
     return review
@@ -355,7 +412,9 @@ def review_reopen(*, actor: Person, review: CaseReview) -> CaseReview:
     if review.reviewer_id != actor.pk:
         raise ValidationError("Only the reviewer can reopen their review.")
     if review.stage == 1 and review.death.reviews.filter(stage=2).exists():
-        raise ValidationError("A second review has started, so the first review can no longer change.")
+        raise ValidationError(
+            "A second review has started, so the first review can no longer change."
+        )
     review.status = c.ReviewStatus.DRAFT
     review.completed_on = None
     save_as(review, actor)
@@ -363,6 +422,7 @@ def review_reopen(*, actor: Person, review: CaseReview) -> CaseReview:
 
 
 # --- family, candour, actions, names ----------------------------------------------------
+
 
 @transaction.atomic
 def family_save(*, actor: Person, death: Death, data: dict[str, Any]) -> FamilyInvolvement:
@@ -385,7 +445,9 @@ def candour_save(*, actor: Person, death: Death, data: dict[str, Any]) -> Candou
 
 
 @transaction.atomic
-def action_save(*, actor: Person, death: Death, data: dict[str, Any], action: CaseAction | None = None) -> CaseAction:
+def action_save(
+    *, actor: Person, death: Death, data: dict[str, Any], action: CaseAction | None = None
+) -> CaseAction:
     obj = action or CaseAction(death=death)
     apply_fields(obj, data)
     if obj.status == c.ActionStatus.DONE and obj.completed_on is None:
@@ -413,6 +475,7 @@ def case_name_remove(*, actor: Person, name: CaseName) -> None:
 
 
 # --- learning summaries -----------------------------------------------------------------
+
 
 def summary_findings(summary: LearningSummary) -> list[deid.Finding]:
     names = [n.name for n in CaseName.objects.filter(death_id=summary.death_id)]
@@ -462,11 +525,17 @@ def summary_submit(*, actor: Person, summary: LearningSummary) -> LearningSummar
 
 @transaction.atomic
 def summary_approve(
-    *, actor: Person, summary: LearningSummary, collaboratives: Iterable[Collaborative], today: date | None = None
+    *,
+    actor: Person,
+    summary: LearningSummary,
+    collaboratives: Iterable[Collaborative],
+    today: date | None = None,
 ) -> LearningSummary:
     """A named lead signs the summary off; it is shared with the chosen collaboratives."""
     if summary.status != c.SummaryStatus.AWAITING_APPROVAL:
-        raise ValidationError("Only a summary that has passed the check and is waiting for approval can be approved.")
+        raise ValidationError(
+            "Only a summary that has passed the check and is waiting for approval can be approved."
+        )
     if summary.author_id == actor.pk:
         raise ValidationError("Someone other than the author must approve the summary.")
     findings = summary_findings(summary)  # names may have been added since it was checked
@@ -474,12 +543,21 @@ def summary_approve(
         raise DeidentificationError(findings)
     collabs = list(collaboratives)
     if not collabs:
-        raise ValidationError({"collaboratives": "Choose at least one collaborative to share with."})
+        raise ValidationError(
+            {"collaboratives": "Choose at least one collaborative to share with."}
+        )
     member_of = set(
-        summary.organisation.collaborative_memberships.current().values_list("collaborative_id", flat=True)
+        summary.organisation.collaborative_memberships.current().values_list(
+            "collaborative_id", flat=True
+        )
     )
     if any(col.pk not in member_of for col in collabs):
-        raise ValidationError({"collaboratives": "You can share only with collaboratives your organisation belongs to."})
+        raise ValidationError(
+            {
+                "collaboratives": "You can share only with collaboratives your organisation "
+                "belongs to."
+            }
+        )
     summary.status = c.SummaryStatus.SHARED
     summary.approver = actor
     summary.shared_at = timezone.now()

@@ -15,7 +15,10 @@ DEFAULT_THEMES: tuple[tuple[str, str], ...] = (
     ("substance-use", "Drug and alcohol use"),
     ("deterioration", "Recognising and responding to deterioration"),
     ("end-of-life", "End-of-life care planning"),
-    ("reasonable-adjustments", "Reasonable adjustments for people with a learning disability or autistic people"),
+    (
+        "reasonable-adjustments",
+        "Reasonable adjustments for people with a learning disability or autistic people",
+    ),
     ("staffing", "Staffing and skill mix"),
     ("safeguarding", "Safeguarding"),
 )

@@ -10,9 +10,13 @@ urlpatterns = [
     path("", overview.home, name="home"),
     path("library/<slug:slug>/", learning.library, name="library"),
     path("library/<slug:slug>/<int:pk>/", learning.library_detail, name="library_detail"),
-    path("collaboratives/<slug:slug>/", overview.collaborative_figures, name="collaborative_figures"),
+    path(
+        "collaboratives/<slug:slug>/", overview.collaborative_figures, name="collaborative_figures"
+    ),
     path("<slug:slug>/dashboard/", overview.dashboard, name="dashboard"),
-    path("<slug:slug>/dashboard/export.<str:fmt>", overview.dashboard_export, name="dashboard_export"),
+    path(
+        "<slug:slug>/dashboard/export.<str:fmt>", overview.dashboard_export, name="dashboard_export"
+    ),
     path("<slug:slug>/team/", team.team, name="team"),
     path("<slug:slug>/team/<int:member_pk>/remove/", team.team_remove, name="team_remove"),
     path("<slug:slug>/settings/", team.settings_edit, name="settings"),

@@ -2,648 +2,2340 @@
 
 import django.core.validators
 import django.db.models.deletion
-import qicollab.deaths.crypto
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import qicollab.deaths.crypto
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LearningTheme',
+            name="LearningTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
             ],
             options={
-                'ordering': ('name',),
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='Death',
+            name="Death",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case_reference', models.CharField(help_text='Your own reference, e.g. LfD-2025-041. Never a name or NHS number.', max_length=40, verbose_name='Local case reference')),
-                ('nhs_number', qicollab.deaths.crypto.EncryptedTextField(blank=True, verbose_name='NHS number')),
-                ('nhs_number_digest', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('date_of_death', models.DateField()),
-                ('age_band', models.CharField(choices=[('0-17', 'Under 18'), ('18-24', '18 to 24'), ('25-34', '25 to 34'), ('35-44', '35 to 44'), ('45-54', '45 to 54'), ('55-64', '55 to 64'), ('65-74', '65 to 74'), ('75-84', '75 to 84'), ('85+', '85 and over')], max_length=6, verbose_name='Age at death')),
-                ('setting', models.CharField(choices=[('inpatient', 'Inpatient ward'), ('recently_discharged', 'Recently discharged from inpatient care'), ('crisis', 'Crisis resolution or home treatment team'), ('community', 'Community mental health or community health service'), ('emergency', 'Emergency department or liaison service'), ('care_home', 'Care home'), ('hospice', 'Hospice'), ('other', 'Other')], max_length=24, verbose_name='Where the person was in care')),
-                ('service', models.CharField(max_length=150, verbose_name='Service or team')),
-                ('category', models.CharField(choices=[('expected_natural', 'Expected natural death'), ('unexpected_natural', 'Unexpected natural death'), ('suspected_suicide', 'Suspected suicide'), ('homicide', 'Homicide'), ('accidental', 'Accidental death'), ('unknown', 'Not known yet')], max_length=24, verbose_name='Type of death')),
-                ('learning_disability', models.BooleanField(default=False, verbose_name='The person had a learning disability')),
-                ('autism', models.BooleanField(default=False, verbose_name='The person was autistic')),
-                ('leder_status', models.CharField(blank=True, choices=[('', 'Not applicable'), ('referred', 'Referred to LeDeR'), ('pending', 'Not referred yet'), ('not_referred', 'Not referred (give the reason)')], max_length=14, verbose_name='LeDeR referral')),
-                ('leder_referred_on', models.DateField(blank=True, null=True, verbose_name='Date referred to LeDeR')),
-                ('leder_reference', models.CharField(blank=True, max_length=40, verbose_name='LeDeR reference')),
-                ('leder_reason', models.CharField(blank=True, max_length=300, verbose_name='Why not referred')),
-                ('notified_by', models.CharField(choices=[('ward', 'Ward or team where the person died'), ('incident', 'Incident report'), ('spine', 'NHS Spine or demographic service'), ('coroner', 'Coroner'), ('family', 'Family or carers'), ('gp', 'GP or primary care'), ('police', 'Police'), ('medical_examiner', 'Medical examiner'), ('other', 'Other')], max_length=20, verbose_name='How you were told')),
-                ('notified_on', models.DateField(blank=True, null=True, verbose_name='Date you were told')),
-                ('in_scope', models.BooleanField(default=True, help_text='Counted on the dashboard. Record why if not.', verbose_name='In scope for learning from deaths')),
-                ('out_of_scope_reason', models.CharField(blank=True, max_length=300, verbose_name='Why it is out of scope')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deletion_reason', models.CharField(blank=True, max_length=500)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deaths', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case_reference",
+                    models.CharField(
+                        help_text="Your own reference, e.g. LfD-2025-041. Never a name or NHS number.",
+                        max_length=40,
+                        verbose_name="Local case reference",
+                    ),
+                ),
+                (
+                    "nhs_number",
+                    qicollab.deaths.crypto.EncryptedTextField(
+                        blank=True, verbose_name="NHS number"
+                    ),
+                ),
+                (
+                    "nhs_number_digest",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                ("date_of_death", models.DateField()),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("0-17", "Under 18"),
+                            ("18-24", "18 to 24"),
+                            ("25-34", "25 to 34"),
+                            ("35-44", "35 to 44"),
+                            ("45-54", "45 to 54"),
+                            ("55-64", "55 to 64"),
+                            ("65-74", "65 to 74"),
+                            ("75-84", "75 to 84"),
+                            ("85+", "85 and over"),
+                        ],
+                        max_length=6,
+                        verbose_name="Age at death",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("inpatient", "Inpatient ward"),
+                            ("recently_discharged", "Recently discharged from inpatient care"),
+                            ("crisis", "Crisis resolution or home treatment team"),
+                            ("community", "Community mental health or community health service"),
+                            ("emergency", "Emergency department or liaison service"),
+                            ("care_home", "Care home"),
+                            ("hospice", "Hospice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="Where the person was in care",
+                    ),
+                ),
+                ("service", models.CharField(max_length=150, verbose_name="Service or team")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("expected_natural", "Expected natural death"),
+                            ("unexpected_natural", "Unexpected natural death"),
+                            ("suspected_suicide", "Suspected suicide"),
+                            ("homicide", "Homicide"),
+                            ("accidental", "Accidental death"),
+                            ("unknown", "Not known yet"),
+                        ],
+                        max_length=24,
+                        verbose_name="Type of death",
+                    ),
+                ),
+                (
+                    "learning_disability",
+                    models.BooleanField(
+                        default=False, verbose_name="The person had a learning disability"
+                    ),
+                ),
+                (
+                    "autism",
+                    models.BooleanField(default=False, verbose_name="The person was autistic"),
+                ),
+                (
+                    "leder_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not applicable"),
+                            ("referred", "Referred to LeDeR"),
+                            ("pending", "Not referred yet"),
+                            ("not_referred", "Not referred (give the reason)"),
+                        ],
+                        max_length=14,
+                        verbose_name="LeDeR referral",
+                    ),
+                ),
+                (
+                    "leder_referred_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date referred to LeDeR"),
+                ),
+                (
+                    "leder_reference",
+                    models.CharField(blank=True, max_length=40, verbose_name="LeDeR reference"),
+                ),
+                (
+                    "leder_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="Why not referred"),
+                ),
+                (
+                    "notified_by",
+                    models.CharField(
+                        choices=[
+                            ("ward", "Ward or team where the person died"),
+                            ("incident", "Incident report"),
+                            ("spine", "NHS Spine or demographic service"),
+                            ("coroner", "Coroner"),
+                            ("family", "Family or carers"),
+                            ("gp", "GP or primary care"),
+                            ("police", "Police"),
+                            ("medical_examiner", "Medical examiner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="How you were told",
+                    ),
+                ),
+                (
+                    "notified_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date you were told"),
+                ),
+                (
+                    "in_scope",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Counted on the dashboard. Record why if not.",
+                        verbose_name="In scope for learning from deaths",
+                    ),
+                ),
+                (
+                    "out_of_scope_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="Why it is out of scope"
+                    ),
+                ),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deletion_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deaths",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-date_of_death', '-pk'),
+                "ordering": ("-date_of_death", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='CaseReview',
+            name="CaseReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('stage', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(2)])),
-                ('method', models.CharField(choices=[('sjr', 'Structured judgement review (RCP)'), ('mh', 'Care review (RCPsych tool)'), ('case_record', 'Case record review')], max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'In progress'), ('completed', 'Completed')], default='draft', max_length=10)),
-                ('started_on', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('overall_rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very poor'), (2, '2 – Poor'), (3, '3 – Adequate'), (4, '4 – Good'), (5, '5 – Excellent')], null=True, verbose_name='Overall care')),
-                ('overall_narrative', models.TextField(blank=True, verbose_name='Overall judgement')),
-                ('problems_found', models.BooleanField(blank=True, null=True, verbose_name='Problems in care were found')),
-                ('avoidability', models.CharField(blank=True, choices=[('definitely_not', 'Definitely not avoidable'), ('slight', 'Slight evidence of avoidability'), ('possibly', 'Possibly avoidable but not very likely (less than 50:50)'), ('probably', 'Probably avoidable (more than 50:50)'), ('strong', 'Strong evidence of avoidability'), ('definitely', 'Definitely avoidable')], help_text="Stored by meaning; shown in the organisation's numbering.", max_length=16)),
-                ('avoidability_number_entered', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('avoidability_scale_entered', models.CharField(blank=True, choices=[('hogan', 'Hogan: 1 = definitely not avoidable, 6 = definitely avoidable'), ('reverse', 'Reversed: 1 = definitely avoidable, 6 = definitely not avoidable')], max_length=10)),
-                ('good_practice', models.TextField(blank=True, verbose_name='Good practice')),
-                ('learning', models.TextField(blank=True, verbose_name='Learning points')),
-                ('disagrees_with_first', models.BooleanField(default=False, verbose_name='Disagrees with the first review')),
-                ('disagreement', models.TextField(blank=True, verbose_name='Where and why the reviewers disagree')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('death', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stage",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("sjr", "Structured judgement review (RCP)"),
+                            ("mh", "Care review (RCPsych tool)"),
+                            ("case_record", "Case record review"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "In progress"), ("completed", "Completed")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "overall_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – Very poor"),
+                            (2, "2 – Poor"),
+                            (3, "3 – Adequate"),
+                            (4, "4 – Good"),
+                            (5, "5 – Excellent"),
+                        ],
+                        null=True,
+                        verbose_name="Overall care",
+                    ),
+                ),
+                (
+                    "overall_narrative",
+                    models.TextField(blank=True, verbose_name="Overall judgement"),
+                ),
+                (
+                    "problems_found",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Problems in care were found"
+                    ),
+                ),
+                (
+                    "avoidability",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("definitely_not", "Definitely not avoidable"),
+                            ("slight", "Slight evidence of avoidability"),
+                            (
+                                "possibly",
+                                "Possibly avoidable but not very likely (less than 50:50)",
+                            ),
+                            ("probably", "Probably avoidable (more than 50:50)"),
+                            ("strong", "Strong evidence of avoidability"),
+                            ("definitely", "Definitely avoidable"),
+                        ],
+                        help_text="Stored by meaning; shown in the organisation's numbering.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "avoidability_number_entered",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "avoidability_scale_entered",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "hogan",
+                                "Hogan: 1 = definitely not avoidable, 6 = definitely avoidable",
+                            ),
+                            (
+                                "reverse",
+                                "Reversed: 1 = definitely avoidable, 6 = definitely not avoidable",
+                            ),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("good_practice", models.TextField(blank=True, verbose_name="Good practice")),
+                ("learning", models.TextField(blank=True, verbose_name="Learning points")),
+                (
+                    "disagrees_with_first",
+                    models.BooleanField(
+                        default=False, verbose_name="Disagrees with the first review"
+                    ),
+                ),
+                (
+                    "disagreement",
+                    models.TextField(
+                        blank=True, verbose_name="Where and why the reviewers disagree"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('stage', 'pk'),
+                "ordering": ("stage", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='CaseName',
+            name="CaseName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', qicollab.deaths.crypto.EncryptedTextField()),
-                ('role', models.CharField(choices=[('patient', 'The person who died'), ('family', 'Family member or carer'), ('staff', 'Member of staff'), ('other', 'Someone else')], max_length=10)),
-                ('death', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", qicollab.deaths.crypto.EncryptedTextField()),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("patient", "The person who died"),
+                            ("family", "Family member or carer"),
+                            ("staff", "Member of staff"),
+                            ("other", "Someone else"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseAction',
+            name="CaseAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField(verbose_name='Action')),
-                ('owner', models.CharField(max_length=150, verbose_name='Owner (name or role)')),
-                ('due_on', models.DateField(verbose_name='Due date')),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('impact', models.TextField(blank=True, verbose_name='Impact of the action')),
-                ('project_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='Linked QI project')),
-                ('death', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField(verbose_name="Action")),
+                ("owner", models.CharField(max_length=150, verbose_name="Owner (name or role)")),
+                ("due_on", models.DateField(verbose_name="Due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("impact", models.TextField(blank=True, verbose_name="Impact of the action")),
+                (
+                    "project_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="Linked QI project"
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('due_on', 'pk'),
+                "ordering": ("due_on", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='CaseAccess',
+            name="CaseAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('edit', 'Opened to edit'), ('export', 'Exported'), ('api', 'Read through the API')], max_length=10)),
-                ('what', models.CharField(max_length=120)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('death', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_log', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("edit", "Opened to edit"),
+                            ("export", "Exported"),
+                            ("api", "Read through the API"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("what", models.CharField(max_length=120)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_log",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-at', '-pk'),
+                "ordering": ("-at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='CandourRecord',
+            name="CandourRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('applies', models.BooleanField(default=False, verbose_name='Duty of candour applies')),
-                ('harm_level', models.CharField(blank=True, choices=[('death', 'Death'), ('severe', 'Severe harm'), ('moderate', 'Moderate harm'), ('psychological', 'Prolonged psychological harm')], max_length=14)),
-                ('notified_in_person_on', models.DateField(blank=True, null=True, verbose_name='Told in person on')),
-                ('notified_by', models.CharField(blank=True, max_length=150, verbose_name='Told by (role)')),
-                ('apology_given', models.BooleanField(default=False, verbose_name='An apology was given')),
-                ('written_notification_on', models.DateField(blank=True, null=True, verbose_name='Written notification sent on')),
-                ('findings_shared_on', models.DateField(blank=True, null=True, verbose_name='Findings of enquiries shared on')),
-                ('notes', models.TextField(blank=True, verbose_name='Support offered and where the record is kept')),
-                ('death', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='candour', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "applies",
+                    models.BooleanField(default=False, verbose_name="Duty of candour applies"),
+                ),
+                (
+                    "harm_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("death", "Death"),
+                            ("severe", "Severe harm"),
+                            ("moderate", "Moderate harm"),
+                            ("psychological", "Prolonged psychological harm"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "notified_in_person_on",
+                    models.DateField(blank=True, null=True, verbose_name="Told in person on"),
+                ),
+                (
+                    "notified_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="Told by (role)"),
+                ),
+                (
+                    "apology_given",
+                    models.BooleanField(default=False, verbose_name="An apology was given"),
+                ),
+                (
+                    "written_notification_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Written notification sent on"
+                    ),
+                ),
+                (
+                    "findings_shared_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Findings of enquiries shared on"
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, verbose_name="Support offered and where the record is kept"
+                    ),
+                ),
+                (
+                    "death",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candour",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DeathsSettings',
+            name="DeathsSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('nhs_number_enabled', models.BooleanField(default=False, help_text='Only if your information governance lead has agreed. Stored encrypted.', verbose_name='Record NHS numbers')),
-                ('scale_orientation', models.CharField(choices=[('hogan', 'Hogan: 1 = definitely not avoidable, 6 = definitely avoidable'), ('reverse', 'Reversed: 1 = definitely avoidable, 6 = definitely not avoidable')], default='hogan', max_length=10, verbose_name='Avoidability scale numbering')),
-                ('review_tool', models.CharField(choices=[('sjr', 'Royal College of Physicians Structured Judgement Review'), ('mh', 'Royal College of Psychiatrists care review tool (mental health)')], default='mh', max_length=5, verbose_name='Review tool')),
-                ('sample_rate', models.PositiveSmallIntegerField(default=10, help_text='The share of deaths without a red flag that you also review.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='Sample of other deaths to review (%)')),
-                ('local_red_flags', models.TextField(blank=True, help_text="One per line, e.g. 'Death within 7 days of a change of medication'.", verbose_name='Local red flags')),
-                ('split_adult_ages', models.BooleanField(default=True, verbose_name='Split adults 18 to 64 and 65 and over on the dashboard')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='deaths_settings', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "nhs_number_enabled",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only if your information governance lead has agreed. Stored encrypted.",
+                        verbose_name="Record NHS numbers",
+                    ),
+                ),
+                (
+                    "scale_orientation",
+                    models.CharField(
+                        choices=[
+                            (
+                                "hogan",
+                                "Hogan: 1 = definitely not avoidable, 6 = definitely avoidable",
+                            ),
+                            (
+                                "reverse",
+                                "Reversed: 1 = definitely avoidable, 6 = definitely not avoidable",
+                            ),
+                        ],
+                        default="hogan",
+                        max_length=10,
+                        verbose_name="Avoidability scale numbering",
+                    ),
+                ),
+                (
+                    "review_tool",
+                    models.CharField(
+                        choices=[
+                            ("sjr", "Royal College of Physicians Structured Judgement Review"),
+                            (
+                                "mh",
+                                "Royal College of Psychiatrists care review tool (mental health)",
+                            ),
+                        ],
+                        default="mh",
+                        max_length=5,
+                        verbose_name="Review tool",
+                    ),
+                ),
+                (
+                    "sample_rate",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="The share of deaths without a red flag that you also review.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="Sample of other deaths to review (%)",
+                    ),
+                ),
+                (
+                    "local_red_flags",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line, e.g. 'Death within 7 days of a change of medication'.",
+                        verbose_name="Local red flags",
+                    ),
+                ),
+                (
+                    "split_adult_ages",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="Split adults 18 to 64 and 65 and over on the dashboard",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deaths_settings",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'learning from deaths settings',
-                'verbose_name_plural': 'learning from deaths settings',
+                "verbose_name": "learning from deaths settings",
+                "verbose_name_plural": "learning from deaths settings",
             },
         ),
         migrations.CreateModel(
-            name='FamilyInvolvement',
+            name="FamilyInvolvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('contacted', models.BooleanField(default=False, verbose_name='The family or carers were contacted')),
-                ('contacted_on', models.DateField(blank=True, null=True, verbose_name='Date first contacted')),
-                ('not_contacted_reason', models.CharField(blank=True, max_length=300, verbose_name='Why not')),
-                ('wanted_involvement', models.CharField(blank=True, choices=[('', 'Not asked yet'), ('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='They wanted to be involved in the review')),
-                ('questions', models.TextField(blank=True, verbose_name='Their questions and concerns')),
-                ('involved_in_review', models.BooleanField(default=False, verbose_name='They were involved in the review')),
-                ('findings_shared_on', models.DateField(blank=True, null=True, verbose_name='Date findings shared')),
-                ('findings_shared_how', models.CharField(blank=True, choices=[('', 'Not shared yet'), ('meeting', 'In a meeting'), ('phone', 'By phone'), ('letter', 'By letter or email'), ('declined', 'Family did not want the findings')], max_length=10, verbose_name='How findings were shared')),
-                ('death', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='family', to='deaths.death')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "contacted",
+                    models.BooleanField(
+                        default=False, verbose_name="The family or carers were contacted"
+                    ),
+                ),
+                (
+                    "contacted_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date first contacted"),
+                ),
+                (
+                    "not_contacted_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="Why not"),
+                ),
+                (
+                    "wanted_involvement",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not asked yet"), ("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="They wanted to be involved in the review",
+                    ),
+                ),
+                (
+                    "questions",
+                    models.TextField(blank=True, verbose_name="Their questions and concerns"),
+                ),
+                (
+                    "involved_in_review",
+                    models.BooleanField(
+                        default=False, verbose_name="They were involved in the review"
+                    ),
+                ),
+                (
+                    "findings_shared_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date findings shared"),
+                ),
+                (
+                    "findings_shared_how",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not shared yet"),
+                            ("meeting", "In a meeting"),
+                            ("phone", "By phone"),
+                            ("letter", "By letter or email"),
+                            ("declined", "Family did not want the findings"),
+                        ],
+                        max_length=10,
+                        verbose_name="How findings were shared",
+                    ),
+                ),
+                (
+                    "death",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family",
+                        to="deaths.death",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCandourRecord',
+            name="HistoricalCandourRecord",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('applies', models.BooleanField(default=False, verbose_name='Duty of candour applies')),
-                ('harm_level', models.CharField(blank=True, choices=[('death', 'Death'), ('severe', 'Severe harm'), ('moderate', 'Moderate harm'), ('psychological', 'Prolonged psychological harm')], max_length=14)),
-                ('notified_in_person_on', models.DateField(blank=True, null=True, verbose_name='Told in person on')),
-                ('notified_by', models.CharField(blank=True, max_length=150, verbose_name='Told by (role)')),
-                ('apology_given', models.BooleanField(default=False, verbose_name='An apology was given')),
-                ('written_notification_on', models.DateField(blank=True, null=True, verbose_name='Written notification sent on')),
-                ('findings_shared_on', models.DateField(blank=True, null=True, verbose_name='Findings of enquiries shared on')),
-                ('notes', models.TextField(blank=True, verbose_name='Support offered and where the record is kept')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "applies",
+                    models.BooleanField(default=False, verbose_name="Duty of candour applies"),
+                ),
+                (
+                    "harm_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("death", "Death"),
+                            ("severe", "Severe harm"),
+                            ("moderate", "Moderate harm"),
+                            ("psychological", "Prolonged psychological harm"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "notified_in_person_on",
+                    models.DateField(blank=True, null=True, verbose_name="Told in person on"),
+                ),
+                (
+                    "notified_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="Told by (role)"),
+                ),
+                (
+                    "apology_given",
+                    models.BooleanField(default=False, verbose_name="An apology was given"),
+                ),
+                (
+                    "written_notification_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Written notification sent on"
+                    ),
+                ),
+                (
+                    "findings_shared_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Findings of enquiries shared on"
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, verbose_name="Support offered and where the record is kept"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical candour record',
-                'verbose_name_plural': 'historical candour records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical candour record",
+                "verbose_name_plural": "historical candour records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCareProblem',
+            name="HistoricalCareProblem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('problem_type', models.CharField(choices=[('assessment', 'Assessment, investigation or diagnosis'), ('medication', 'Medication, IV fluids, electrolytes or oxygen'), ('treatment', 'Treatment and management plan'), ('infection', 'Infection management'), ('procedure', 'Operation or invasive procedure'), ('monitoring', 'Clinical monitoring, including recognising and responding to deterioration'), ('resuscitation', 'Resuscitation following a cardiac or respiratory arrest'), ('communication', 'Communication, including with family and between teams'), ('other', 'Other')], max_length=16)),
-                ('harm', models.CharField(choices=[('no', 'Did not lead to harm'), ('probably', 'Probably led to harm'), ('yes', 'Led to harm')], max_length=10)),
-                ('description', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.casereview')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "problem_type",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Assessment, investigation or diagnosis"),
+                            ("medication", "Medication, IV fluids, electrolytes or oxygen"),
+                            ("treatment", "Treatment and management plan"),
+                            ("infection", "Infection management"),
+                            ("procedure", "Operation or invasive procedure"),
+                            (
+                                "monitoring",
+                                "Clinical monitoring, including recognising and responding to deterioration",
+                            ),
+                            (
+                                "resuscitation",
+                                "Resuscitation following a cardiac or respiratory arrest",
+                            ),
+                            (
+                                "communication",
+                                "Communication, including with family and between teams",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "harm",
+                    models.CharField(
+                        choices=[
+                            ("no", "Did not lead to harm"),
+                            ("probably", "Probably led to harm"),
+                            ("yes", "Led to harm"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.casereview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical care problem',
-                'verbose_name_plural': 'historical care problems',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical care problem",
+                "verbose_name_plural": "historical care problems",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCaseAction',
+            name="HistoricalCaseAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('description', models.TextField(verbose_name='Action')),
-                ('owner', models.CharField(max_length=150, verbose_name='Owner (name or role)')),
-                ('due_on', models.DateField(verbose_name='Due date')),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('impact', models.TextField(blank=True, verbose_name='Impact of the action')),
-                ('project_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='Linked QI project')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("description", models.TextField(verbose_name="Action")),
+                ("owner", models.CharField(max_length=150, verbose_name="Owner (name or role)")),
+                ("due_on", models.DateField(verbose_name="Due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("impact", models.TextField(blank=True, verbose_name="Impact of the action")),
+                (
+                    "project_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="Linked QI project"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical case action',
-                'verbose_name_plural': 'historical case actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical case action",
+                "verbose_name_plural": "historical case actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCaseReview',
+            name="HistoricalCaseReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('stage', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(2)])),
-                ('method', models.CharField(choices=[('sjr', 'Structured judgement review (RCP)'), ('mh', 'Care review (RCPsych tool)'), ('case_record', 'Case record review')], max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'In progress'), ('completed', 'Completed')], default='draft', max_length=10)),
-                ('started_on', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('overall_rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very poor'), (2, '2 – Poor'), (3, '3 – Adequate'), (4, '4 – Good'), (5, '5 – Excellent')], null=True, verbose_name='Overall care')),
-                ('overall_narrative', models.TextField(blank=True, verbose_name='Overall judgement')),
-                ('problems_found', models.BooleanField(blank=True, null=True, verbose_name='Problems in care were found')),
-                ('avoidability', models.CharField(blank=True, choices=[('definitely_not', 'Definitely not avoidable'), ('slight', 'Slight evidence of avoidability'), ('possibly', 'Possibly avoidable but not very likely (less than 50:50)'), ('probably', 'Probably avoidable (more than 50:50)'), ('strong', 'Strong evidence of avoidability'), ('definitely', 'Definitely avoidable')], help_text="Stored by meaning; shown in the organisation's numbering.", max_length=16)),
-                ('avoidability_number_entered', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('avoidability_scale_entered', models.CharField(blank=True, choices=[('hogan', 'Hogan: 1 = definitely not avoidable, 6 = definitely avoidable'), ('reverse', 'Reversed: 1 = definitely avoidable, 6 = definitely not avoidable')], max_length=10)),
-                ('good_practice', models.TextField(blank=True, verbose_name='Good practice')),
-                ('learning', models.TextField(blank=True, verbose_name='Learning points')),
-                ('disagrees_with_first', models.BooleanField(default=False, verbose_name='Disagrees with the first review')),
-                ('disagreement', models.TextField(blank=True, verbose_name='Where and why the reviewers disagree')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "stage",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("sjr", "Structured judgement review (RCP)"),
+                            ("mh", "Care review (RCPsych tool)"),
+                            ("case_record", "Case record review"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "In progress"), ("completed", "Completed")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "overall_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – Very poor"),
+                            (2, "2 – Poor"),
+                            (3, "3 – Adequate"),
+                            (4, "4 – Good"),
+                            (5, "5 – Excellent"),
+                        ],
+                        null=True,
+                        verbose_name="Overall care",
+                    ),
+                ),
+                (
+                    "overall_narrative",
+                    models.TextField(blank=True, verbose_name="Overall judgement"),
+                ),
+                (
+                    "problems_found",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Problems in care were found"
+                    ),
+                ),
+                (
+                    "avoidability",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("definitely_not", "Definitely not avoidable"),
+                            ("slight", "Slight evidence of avoidability"),
+                            (
+                                "possibly",
+                                "Possibly avoidable but not very likely (less than 50:50)",
+                            ),
+                            ("probably", "Probably avoidable (more than 50:50)"),
+                            ("strong", "Strong evidence of avoidability"),
+                            ("definitely", "Definitely avoidable"),
+                        ],
+                        help_text="Stored by meaning; shown in the organisation's numbering.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "avoidability_number_entered",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "avoidability_scale_entered",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "hogan",
+                                "Hogan: 1 = definitely not avoidable, 6 = definitely avoidable",
+                            ),
+                            (
+                                "reverse",
+                                "Reversed: 1 = definitely avoidable, 6 = definitely not avoidable",
+                            ),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("good_practice", models.TextField(blank=True, verbose_name="Good practice")),
+                ("learning", models.TextField(blank=True, verbose_name="Learning points")),
+                (
+                    "disagrees_with_first",
+                    models.BooleanField(
+                        default=False, verbose_name="Disagrees with the first review"
+                    ),
+                ),
+                (
+                    "disagreement",
+                    models.TextField(
+                        blank=True, verbose_name="Where and why the reviewers disagree"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical case review',
-                'verbose_name_plural': 'historical case reviews',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical case review",
+                "verbose_name_plural": "historical case reviews",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDeath',
+            name="HistoricalDeath",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('case_reference', models.CharField(help_text='Your own reference, e.g. LfD-2025-041. Never a name or NHS number.', max_length=40, verbose_name='Local case reference')),
-                ('date_of_death', models.DateField()),
-                ('age_band', models.CharField(choices=[('0-17', 'Under 18'), ('18-24', '18 to 24'), ('25-34', '25 to 34'), ('35-44', '35 to 44'), ('45-54', '45 to 54'), ('55-64', '55 to 64'), ('65-74', '65 to 74'), ('75-84', '75 to 84'), ('85+', '85 and over')], max_length=6, verbose_name='Age at death')),
-                ('setting', models.CharField(choices=[('inpatient', 'Inpatient ward'), ('recently_discharged', 'Recently discharged from inpatient care'), ('crisis', 'Crisis resolution or home treatment team'), ('community', 'Community mental health or community health service'), ('emergency', 'Emergency department or liaison service'), ('care_home', 'Care home'), ('hospice', 'Hospice'), ('other', 'Other')], max_length=24, verbose_name='Where the person was in care')),
-                ('service', models.CharField(max_length=150, verbose_name='Service or team')),
-                ('category', models.CharField(choices=[('expected_natural', 'Expected natural death'), ('unexpected_natural', 'Unexpected natural death'), ('suspected_suicide', 'Suspected suicide'), ('homicide', 'Homicide'), ('accidental', 'Accidental death'), ('unknown', 'Not known yet')], max_length=24, verbose_name='Type of death')),
-                ('learning_disability', models.BooleanField(default=False, verbose_name='The person had a learning disability')),
-                ('autism', models.BooleanField(default=False, verbose_name='The person was autistic')),
-                ('leder_status', models.CharField(blank=True, choices=[('', 'Not applicable'), ('referred', 'Referred to LeDeR'), ('pending', 'Not referred yet'), ('not_referred', 'Not referred (give the reason)')], max_length=14, verbose_name='LeDeR referral')),
-                ('leder_referred_on', models.DateField(blank=True, null=True, verbose_name='Date referred to LeDeR')),
-                ('leder_reference', models.CharField(blank=True, max_length=40, verbose_name='LeDeR reference')),
-                ('leder_reason', models.CharField(blank=True, max_length=300, verbose_name='Why not referred')),
-                ('notified_by', models.CharField(choices=[('ward', 'Ward or team where the person died'), ('incident', 'Incident report'), ('spine', 'NHS Spine or demographic service'), ('coroner', 'Coroner'), ('family', 'Family or carers'), ('gp', 'GP or primary care'), ('police', 'Police'), ('medical_examiner', 'Medical examiner'), ('other', 'Other')], max_length=20, verbose_name='How you were told')),
-                ('notified_on', models.DateField(blank=True, null=True, verbose_name='Date you were told')),
-                ('in_scope', models.BooleanField(default=True, help_text='Counted on the dashboard. Record why if not.', verbose_name='In scope for learning from deaths')),
-                ('out_of_scope_reason', models.CharField(blank=True, max_length=300, verbose_name='Why it is out of scope')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deletion_reason', models.CharField(blank=True, max_length=500)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deleted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "case_reference",
+                    models.CharField(
+                        help_text="Your own reference, e.g. LfD-2025-041. Never a name or NHS number.",
+                        max_length=40,
+                        verbose_name="Local case reference",
+                    ),
+                ),
+                ("date_of_death", models.DateField()),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("0-17", "Under 18"),
+                            ("18-24", "18 to 24"),
+                            ("25-34", "25 to 34"),
+                            ("35-44", "35 to 44"),
+                            ("45-54", "45 to 54"),
+                            ("55-64", "55 to 64"),
+                            ("65-74", "65 to 74"),
+                            ("75-84", "75 to 84"),
+                            ("85+", "85 and over"),
+                        ],
+                        max_length=6,
+                        verbose_name="Age at death",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("inpatient", "Inpatient ward"),
+                            ("recently_discharged", "Recently discharged from inpatient care"),
+                            ("crisis", "Crisis resolution or home treatment team"),
+                            ("community", "Community mental health or community health service"),
+                            ("emergency", "Emergency department or liaison service"),
+                            ("care_home", "Care home"),
+                            ("hospice", "Hospice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="Where the person was in care",
+                    ),
+                ),
+                ("service", models.CharField(max_length=150, verbose_name="Service or team")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("expected_natural", "Expected natural death"),
+                            ("unexpected_natural", "Unexpected natural death"),
+                            ("suspected_suicide", "Suspected suicide"),
+                            ("homicide", "Homicide"),
+                            ("accidental", "Accidental death"),
+                            ("unknown", "Not known yet"),
+                        ],
+                        max_length=24,
+                        verbose_name="Type of death",
+                    ),
+                ),
+                (
+                    "learning_disability",
+                    models.BooleanField(
+                        default=False, verbose_name="The person had a learning disability"
+                    ),
+                ),
+                (
+                    "autism",
+                    models.BooleanField(default=False, verbose_name="The person was autistic"),
+                ),
+                (
+                    "leder_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not applicable"),
+                            ("referred", "Referred to LeDeR"),
+                            ("pending", "Not referred yet"),
+                            ("not_referred", "Not referred (give the reason)"),
+                        ],
+                        max_length=14,
+                        verbose_name="LeDeR referral",
+                    ),
+                ),
+                (
+                    "leder_referred_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date referred to LeDeR"),
+                ),
+                (
+                    "leder_reference",
+                    models.CharField(blank=True, max_length=40, verbose_name="LeDeR reference"),
+                ),
+                (
+                    "leder_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="Why not referred"),
+                ),
+                (
+                    "notified_by",
+                    models.CharField(
+                        choices=[
+                            ("ward", "Ward or team where the person died"),
+                            ("incident", "Incident report"),
+                            ("spine", "NHS Spine or demographic service"),
+                            ("coroner", "Coroner"),
+                            ("family", "Family or carers"),
+                            ("gp", "GP or primary care"),
+                            ("police", "Police"),
+                            ("medical_examiner", "Medical examiner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="How you were told",
+                    ),
+                ),
+                (
+                    "notified_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date you were told"),
+                ),
+                (
+                    "in_scope",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Counted on the dashboard. Record why if not.",
+                        verbose_name="In scope for learning from deaths",
+                    ),
+                ),
+                (
+                    "out_of_scope_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="Why it is out of scope"
+                    ),
+                ),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deletion_reason", models.CharField(blank=True, max_length=500)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical death',
-                'verbose_name_plural': 'historical deaths',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical death",
+                "verbose_name_plural": "historical deaths",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDeathsSettings',
+            name="HistoricalDeathsSettings",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('nhs_number_enabled', models.BooleanField(default=False, help_text='Only if your information governance lead has agreed. Stored encrypted.', verbose_name='Record NHS numbers')),
-                ('scale_orientation', models.CharField(choices=[('hogan', 'Hogan: 1 = definitely not avoidable, 6 = definitely avoidable'), ('reverse', 'Reversed: 1 = definitely avoidable, 6 = definitely not avoidable')], default='hogan', max_length=10, verbose_name='Avoidability scale numbering')),
-                ('review_tool', models.CharField(choices=[('sjr', 'Royal College of Physicians Structured Judgement Review'), ('mh', 'Royal College of Psychiatrists care review tool (mental health)')], default='mh', max_length=5, verbose_name='Review tool')),
-                ('sample_rate', models.PositiveSmallIntegerField(default=10, help_text='The share of deaths without a red flag that you also review.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='Sample of other deaths to review (%)')),
-                ('local_red_flags', models.TextField(blank=True, help_text="One per line, e.g. 'Death within 7 days of a change of medication'.", verbose_name='Local red flags')),
-                ('split_adult_ages', models.BooleanField(default=True, verbose_name='Split adults 18 to 64 and 65 and over on the dashboard')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "nhs_number_enabled",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only if your information governance lead has agreed. Stored encrypted.",
+                        verbose_name="Record NHS numbers",
+                    ),
+                ),
+                (
+                    "scale_orientation",
+                    models.CharField(
+                        choices=[
+                            (
+                                "hogan",
+                                "Hogan: 1 = definitely not avoidable, 6 = definitely avoidable",
+                            ),
+                            (
+                                "reverse",
+                                "Reversed: 1 = definitely avoidable, 6 = definitely not avoidable",
+                            ),
+                        ],
+                        default="hogan",
+                        max_length=10,
+                        verbose_name="Avoidability scale numbering",
+                    ),
+                ),
+                (
+                    "review_tool",
+                    models.CharField(
+                        choices=[
+                            ("sjr", "Royal College of Physicians Structured Judgement Review"),
+                            (
+                                "mh",
+                                "Royal College of Psychiatrists care review tool (mental health)",
+                            ),
+                        ],
+                        default="mh",
+                        max_length=5,
+                        verbose_name="Review tool",
+                    ),
+                ),
+                (
+                    "sample_rate",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="The share of deaths without a red flag that you also review.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="Sample of other deaths to review (%)",
+                    ),
+                ),
+                (
+                    "local_red_flags",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line, e.g. 'Death within 7 days of a change of medication'.",
+                        verbose_name="Local red flags",
+                    ),
+                ),
+                (
+                    "split_adult_ages",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="Split adults 18 to 64 and 65 and over on the dashboard",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical learning from deaths settings',
-                'verbose_name_plural': 'historical learning from deaths settings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical learning from deaths settings",
+                "verbose_name_plural": "historical learning from deaths settings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFamilyInvolvement',
+            name="HistoricalFamilyInvolvement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('contacted', models.BooleanField(default=False, verbose_name='The family or carers were contacted')),
-                ('contacted_on', models.DateField(blank=True, null=True, verbose_name='Date first contacted')),
-                ('not_contacted_reason', models.CharField(blank=True, max_length=300, verbose_name='Why not')),
-                ('wanted_involvement', models.CharField(blank=True, choices=[('', 'Not asked yet'), ('yes', 'Yes'), ('no', 'No')], max_length=3, verbose_name='They wanted to be involved in the review')),
-                ('questions', models.TextField(blank=True, verbose_name='Their questions and concerns')),
-                ('involved_in_review', models.BooleanField(default=False, verbose_name='They were involved in the review')),
-                ('findings_shared_on', models.DateField(blank=True, null=True, verbose_name='Date findings shared')),
-                ('findings_shared_how', models.CharField(blank=True, choices=[('', 'Not shared yet'), ('meeting', 'In a meeting'), ('phone', 'By phone'), ('letter', 'By letter or email'), ('declined', 'Family did not want the findings')], max_length=10, verbose_name='How findings were shared')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "contacted",
+                    models.BooleanField(
+                        default=False, verbose_name="The family or carers were contacted"
+                    ),
+                ),
+                (
+                    "contacted_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date first contacted"),
+                ),
+                (
+                    "not_contacted_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="Why not"),
+                ),
+                (
+                    "wanted_involvement",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not asked yet"), ("yes", "Yes"), ("no", "No")],
+                        max_length=3,
+                        verbose_name="They wanted to be involved in the review",
+                    ),
+                ),
+                (
+                    "questions",
+                    models.TextField(blank=True, verbose_name="Their questions and concerns"),
+                ),
+                (
+                    "involved_in_review",
+                    models.BooleanField(
+                        default=False, verbose_name="They were involved in the review"
+                    ),
+                ),
+                (
+                    "findings_shared_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date findings shared"),
+                ),
+                (
+                    "findings_shared_how",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not shared yet"),
+                            ("meeting", "In a meeting"),
+                            ("phone", "By phone"),
+                            ("letter", "By letter or email"),
+                            ("declined", "Family did not want the findings"),
+                        ],
+                        max_length=10,
+                        verbose_name="How findings were shared",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical family involvement',
-                'verbose_name_plural': 'historical family involvements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical family involvement",
+                "verbose_name_plural": "historical family involvements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLearningSummary',
+            name="HistoricalLearningSummary",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('title', models.CharField(max_length=150)),
-                ('what_happened', models.TextField(verbose_name='What happened')),
-                ('what_learned', models.TextField(verbose_name='What was learned')),
-                ('what_changed', models.TextField(verbose_name='What changed as a result')),
-                ('phase_of_care', models.CharField(choices=[('admission', 'Admission and initial care (first 24 hours)'), ('ongoing', 'Ongoing care'), ('procedure', 'Care during a procedure'), ('perioperative', 'Perioperative care'), ('end_of_life', 'End-of-life care (or discharge care)'), ('overall', 'Assessment of care overall'), ('mh_assessment', 'Assessment and initial care'), ('mh_care_planning', 'Care planning, risk assessment and treatment'), ('mh_ongoing', 'Ongoing care and engagement'), ('mh_transitions', 'Transitions: admission, discharge and transfers'), ('mh_physical_health', 'Physical health care'), ('mh_family', 'Involvement of family and carers'), ('mh_overall', 'Assessment of care overall')], max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Waiting for approval'), ('shared', 'Approved and shared'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('shared_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approver', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("title", models.CharField(max_length=150)),
+                ("what_happened", models.TextField(verbose_name="What happened")),
+                ("what_learned", models.TextField(verbose_name="What was learned")),
+                ("what_changed", models.TextField(verbose_name="What changed as a result")),
+                (
+                    "phase_of_care",
+                    models.CharField(
+                        choices=[
+                            ("admission", "Admission and initial care (first 24 hours)"),
+                            ("ongoing", "Ongoing care"),
+                            ("procedure", "Care during a procedure"),
+                            ("perioperative", "Perioperative care"),
+                            ("end_of_life", "End-of-life care (or discharge care)"),
+                            ("overall", "Assessment of care overall"),
+                            ("mh_assessment", "Assessment and initial care"),
+                            ("mh_care_planning", "Care planning, risk assessment and treatment"),
+                            ("mh_ongoing", "Ongoing care and engagement"),
+                            ("mh_transitions", "Transitions: admission, discharge and transfers"),
+                            ("mh_physical_health", "Physical health care"),
+                            ("mh_family", "Involvement of family and carers"),
+                            ("mh_overall", "Assessment of care overall"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_approval", "Waiting for approval"),
+                            ("shared", "Approved and shared"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("shared_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical learning summary',
-                'verbose_name_plural': 'historical learning summaries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical learning summary",
+                "verbose_name_plural": "historical learning summaries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMortalityTeamMember',
+            name="HistoricalMortalityTeamMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('role', models.CharField(choices=[('reviewer', 'Reviewer'), ('lead', 'Mortality review lead')], default='reviewer', max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("reviewer", "Reviewer"), ("lead", "Mortality review lead")],
+                        default="reviewer",
+                        max_length=10,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical mortality team member',
-                'verbose_name_plural': 'historical mortality team members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical mortality team member",
+                "verbose_name_plural": "historical mortality team members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPhaseJudgement',
+            name="HistoricalPhaseJudgement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('phase', models.CharField(max_length=20)),
-                ('applicable', models.BooleanField(default=True)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very poor'), (2, '2 – Poor'), (3, '3 – Adequate'), (4, '4 – Good'), (5, '5 – Excellent')], null=True)),
-                ('narrative', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.casereview')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("phase", models.CharField(max_length=20)),
+                ("applicable", models.BooleanField(default=True)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – Very poor"),
+                            (2, "2 – Poor"),
+                            (3, "3 – Adequate"),
+                            (4, "4 – Good"),
+                            (5, "5 – Excellent"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("narrative", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.casereview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical phase judgement',
-                'verbose_name_plural': 'historical phase judgements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical phase judgement",
+                "verbose_name_plural": "historical phase judgements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScreening',
+            name="HistoricalScreening",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('screened_on', models.DateField()),
-                ('red_flags', models.JSONField(blank=True, default=list)),
-                ('local_flags', models.JSONField(blank=True, default=list)),
-                ('sampled', models.BooleanField(default=False, verbose_name='Chosen in the sample of other deaths')),
-                ('outcome', models.CharField(choices=[('none', 'No further review'), ('case_record_review', 'Case record review'), ('sjr', 'Structured judgement review'), ('leder', 'Referral to LeDeR'), ('psii', 'Patient safety incident investigation (PSII)')], max_length=20)),
-                ('reason', models.TextField(verbose_name='Reason for the decision')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('death', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.death')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('screened_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("screened_on", models.DateField()),
+                ("red_flags", models.JSONField(blank=True, default=list)),
+                ("local_flags", models.JSONField(blank=True, default=list)),
+                (
+                    "sampled",
+                    models.BooleanField(
+                        default=False, verbose_name="Chosen in the sample of other deaths"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("none", "No further review"),
+                            ("case_record_review", "Case record review"),
+                            ("sjr", "Structured judgement review"),
+                            ("leder", "Referral to LeDeR"),
+                            ("psii", "Patient safety incident investigation (PSII)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="Reason for the decision")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "death",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "screened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical screening',
-                'verbose_name_plural': 'historical screenings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical screening",
+                "verbose_name_plural": "historical screenings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='LearningSummary',
+            name="LearningSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=150)),
-                ('what_happened', models.TextField(verbose_name='What happened')),
-                ('what_learned', models.TextField(verbose_name='What was learned')),
-                ('what_changed', models.TextField(verbose_name='What changed as a result')),
-                ('phase_of_care', models.CharField(choices=[('admission', 'Admission and initial care (first 24 hours)'), ('ongoing', 'Ongoing care'), ('procedure', 'Care during a procedure'), ('perioperative', 'Perioperative care'), ('end_of_life', 'End-of-life care (or discharge care)'), ('overall', 'Assessment of care overall'), ('mh_assessment', 'Assessment and initial care'), ('mh_care_planning', 'Care planning, risk assessment and treatment'), ('mh_ongoing', 'Ongoing care and engagement'), ('mh_transitions', 'Transitions: admission, discharge and transfers'), ('mh_physical_health', 'Physical health care'), ('mh_family', 'Involvement of family and carers'), ('mh_overall', 'Assessment of care overall')], max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Waiting for approval'), ('shared', 'Approved and shared'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('shared_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('collaboratives', models.ManyToManyField(blank=True, related_name='shared_learning', to='organisations.collaborative')),
-                ('death', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='learning_summary', to='deaths.death')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='learning_summaries', to='organisations.organisation')),
-                ('themes', models.ManyToManyField(related_name='summaries', to='deaths.learningtheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=150)),
+                ("what_happened", models.TextField(verbose_name="What happened")),
+                ("what_learned", models.TextField(verbose_name="What was learned")),
+                ("what_changed", models.TextField(verbose_name="What changed as a result")),
+                (
+                    "phase_of_care",
+                    models.CharField(
+                        choices=[
+                            ("admission", "Admission and initial care (first 24 hours)"),
+                            ("ongoing", "Ongoing care"),
+                            ("procedure", "Care during a procedure"),
+                            ("perioperative", "Perioperative care"),
+                            ("end_of_life", "End-of-life care (or discharge care)"),
+                            ("overall", "Assessment of care overall"),
+                            ("mh_assessment", "Assessment and initial care"),
+                            ("mh_care_planning", "Care planning, risk assessment and treatment"),
+                            ("mh_ongoing", "Ongoing care and engagement"),
+                            ("mh_transitions", "Transitions: admission, discharge and transfers"),
+                            ("mh_physical_health", "Physical health care"),
+                            ("mh_family", "Involvement of family and carers"),
+                            ("mh_overall", "Assessment of care overall"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_approval", "Waiting for approval"),
+                            ("shared", "Approved and shared"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("shared_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "collaboratives",
+                    models.ManyToManyField(
+                        blank=True, related_name="shared_learning", to="organisations.collaborative"
+                    ),
+                ),
+                (
+                    "death",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_summary",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="learning_summaries",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(related_name="summaries", to="deaths.learningtheme"),
+                ),
             ],
             options={
-                'verbose_name_plural': 'learning summaries',
-                'ordering': ('-shared_at', '-pk'),
+                "verbose_name_plural": "learning summaries",
+                "ordering": ("-shared_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalLearningSummary_collaboratives',
+            name="HistoricalLearningSummary_collaboratives",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('collaborative', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.collaborative')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='deaths.historicallearningsummary')),
-                ('learningsummary', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.learningsummary')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "collaborative",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.collaborative",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="deaths.historicallearningsummary",
+                    ),
+                ),
+                (
+                    "learningsummary",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.learningsummary",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLearningSummary_collaboratives',
+                "verbose_name": "HistoricalLearningSummary_collaboratives",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLearningSummary_themes',
+            name="HistoricalLearningSummary_themes",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='deaths.historicallearningsummary')),
-                ('learningsummary', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.learningsummary')),
-                ('learningtheme', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deaths.learningtheme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="deaths.historicallearningsummary",
+                    ),
+                ),
+                (
+                    "learningsummary",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.learningsummary",
+                    ),
+                ),
+                (
+                    "learningtheme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="deaths.learningtheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLearningSummary_themes',
+                "verbose_name": "HistoricalLearningSummary_themes",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MortalityTeamMember',
+            name="MortalityTeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('reviewer', 'Reviewer'), ('lead', 'Mortality review lead')], default='reviewer', max_length=10)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mortality_team', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mortality_teams', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("reviewer", "Reviewer"), ("lead", "Mortality review lead")],
+                        default="reviewer",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mortality_team",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mortality_teams",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('organisation__name', 'person__full_name'),
+                "ordering": ("organisation__name", "person__full_name"),
             },
         ),
         migrations.CreateModel(
-            name='PhaseJudgement',
+            name="PhaseJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(max_length=20)),
-                ('applicable', models.BooleanField(default=True)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Very poor'), (2, '2 – Poor'), (3, '3 – Adequate'), (4, '4 – Good'), (5, '5 – Excellent')], null=True)),
-                ('narrative', models.TextField(blank=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='deaths.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phase", models.CharField(max_length=20)),
+                ("applicable", models.BooleanField(default=True)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – Very poor"),
+                            (2, "2 – Poor"),
+                            (3, "3 – Adequate"),
+                            (4, "4 – Good"),
+                            (5, "5 – Excellent"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("narrative", models.TextField(blank=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="deaths.casereview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Screening',
+            name="Screening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('screened_on', models.DateField()),
-                ('red_flags', models.JSONField(blank=True, default=list)),
-                ('local_flags', models.JSONField(blank=True, default=list)),
-                ('sampled', models.BooleanField(default=False, verbose_name='Chosen in the sample of other deaths')),
-                ('outcome', models.CharField(choices=[('none', 'No further review'), ('case_record_review', 'Case record review'), ('sjr', 'Structured judgement review'), ('leder', 'Referral to LeDeR'), ('psii', 'Patient safety incident investigation (PSII)')], max_length=20)),
-                ('reason', models.TextField(verbose_name='Reason for the decision')),
-                ('death', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='screening', to='deaths.death')),
-                ('screened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("screened_on", models.DateField()),
+                ("red_flags", models.JSONField(blank=True, default=list)),
+                ("local_flags", models.JSONField(blank=True, default=list)),
+                (
+                    "sampled",
+                    models.BooleanField(
+                        default=False, verbose_name="Chosen in the sample of other deaths"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("none", "No further review"),
+                            ("case_record_review", "Case record review"),
+                            ("sjr", "Structured judgement review"),
+                            ("leder", "Referral to LeDeR"),
+                            ("psii", "Patient safety incident investigation (PSII)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="Reason for the decision")),
+                (
+                    "death",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening",
+                        to="deaths.death",
+                    ),
+                ),
+                (
+                    "screened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CareProblem',
+            name="CareProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('problem_type', models.CharField(choices=[('assessment', 'Assessment, investigation or diagnosis'), ('medication', 'Medication, IV fluids, electrolytes or oxygen'), ('treatment', 'Treatment and management plan'), ('infection', 'Infection management'), ('procedure', 'Operation or invasive procedure'), ('monitoring', 'Clinical monitoring, including recognising and responding to deterioration'), ('resuscitation', 'Resuscitation following a cardiac or respiratory arrest'), ('communication', 'Communication, including with family and between teams'), ('other', 'Other')], max_length=16)),
-                ('harm', models.CharField(choices=[('no', 'Did not lead to harm'), ('probably', 'Probably led to harm'), ('yes', 'Led to harm')], max_length=10)),
-                ('description', models.TextField(blank=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='deaths.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "problem_type",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Assessment, investigation or diagnosis"),
+                            ("medication", "Medication, IV fluids, electrolytes or oxygen"),
+                            ("treatment", "Treatment and management plan"),
+                            ("infection", "Infection management"),
+                            ("procedure", "Operation or invasive procedure"),
+                            (
+                                "monitoring",
+                                "Clinical monitoring, including recognising and responding to deterioration",
+                            ),
+                            (
+                                "resuscitation",
+                                "Resuscitation following a cardiac or respiratory arrest",
+                            ),
+                            (
+                                "communication",
+                                "Communication, including with family and between teams",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "harm",
+                    models.CharField(
+                        choices=[
+                            ("no", "Did not lead to harm"),
+                            ("probably", "Probably led to harm"),
+                            ("yes", "Led to harm"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="deaths.casereview",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('review', 'problem_type'), name='problem_type_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "problem_type"), name="problem_type_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='death',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('organisation', 'case_reference'), name='death_reference_unique'),
+            model_name="death",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("organisation", "case_reference"),
+                name="death_reference_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casereview',
-            constraint=models.UniqueConstraint(fields=('death', 'stage'), name='review_one_per_stage'),
+            model_name="casereview",
+            constraint=models.UniqueConstraint(
+                fields=("death", "stage"), name="review_one_per_stage"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mortalityteammember',
-            constraint=models.UniqueConstraint(fields=('organisation', 'person'), name='mortality_team_unique'),
+            model_name="mortalityteammember",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "person"), name="mortality_team_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasejudgement',
-            constraint=models.UniqueConstraint(fields=('review', 'phase'), name='phase_once'),
+            model_name="phasejudgement",
+            constraint=models.UniqueConstraint(fields=("review", "phase"), name="phase_once"),
         ),
     ]

@@ -22,6 +22,7 @@ from qicollab.deaths.views.common import (
     case_crumbs,
     crumbs,
     errors_to_form,
+    me,
     open_case,
     org_or_404,
     org_settings,
@@ -36,39 +37,63 @@ def case_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, quarters=quarters)
     f = form.cleaned_data if form.is_valid() else {}
     filters = selectors.CaseFilters(
-        q=f.get("q", ""), quarter=FinancialQuarter.parse(f.get("quarter", "")),
-        status=f.get("status", ""), category=f.get("category", ""),
+        q=f.get("q", ""),
+        quarter=FinancialQuarter.parse(f.get("quarter", "")),
+        status=f.get("status", ""),
+        category=f.get("category", ""),
     )
-    page = paginate(request, selectors.case_list(viewer=request.user, organisation=org, filters=filters))
+    page = paginate(
+        request, selectors.case_list(viewer=request.user, organisation=org, filters=filters)
+    )
     rows = [(d, presenters.case_status(d)) for d in page.object_list]
-    return render(request, "deaths/case_list.jinja", {
-        "page_title": f"Deaths recorded by {org.display_name}",
-        "active_nav": "deaths",
-        "breadcrumbs": [HOME, (f"{org.display_name} cases", "")],
-        "org": org, "form": form, "page": page, "rows": rows,
-        "pagination": pagination_context(request, page),
-        "can_dashboard": request.user.has_perm("deaths.view_dashboard", org),
-    })
+    return render(
+        request,
+        "deaths/case_list.jinja",
+        {
+            "page_title": f"Deaths recorded by {org.display_name}",
+            "active_nav": "deaths",
+            "breadcrumbs": [HOME, (f"{org.display_name} cases", "")],
+            "org": org,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "pagination": pagination_context(request, page),
+            "can_dashboard": request.user.has_perm("deaths.view_dashboard", org),
+        },
+    )
 
 
 @login_required
 def case_create(request: HttpRequest, slug: str) -> HttpResponse:
     org = org_or_404(request, slug, "deaths.change_case")
     settings = org_settings(org)
-    form = CaseForm(post_data(request), instance=Death(organisation=org), nhs_enabled=settings.nhs_number_enabled)
+    form = CaseForm(
+        post_data(request),
+        instance=Death(organisation=org),
+        nhs_enabled=settings.nhs_number_enabled,
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
-            death = services.case_create(actor=request.user, organisation=org, data=data)  # type: ignore[arg-type]
+            death = services.case_create(actor=me(request), organisation=org, data=data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, f"Case {death.case_reference} has been recorded. Screen it next.")
+            messages.success(
+                request, f"Case {death.case_reference} has been recorded. Screen it next."
+            )
             return redirect("deaths:case_detail", org.slug, death.pk)
-    return render(request, "deaths/case_form.jinja", {
-        "page_title": "Record a death", "active_nav": "deaths",
-        "breadcrumbs": crumbs(org, ("Record a death", "")), "org": org, "form": form,
-    })
+    return render(
+        request,
+        "deaths/case_form.jinja",
+        {
+            "page_title": "Record a death",
+            "active_nav": "deaths",
+            "breadcrumbs": crumbs(org, ("Record a death", "")),
+            "org": org,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -80,26 +105,44 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     first = next((r for r in reviews if r.stage == 1), None)
     second = next((r for r in reviews if r.stage == 2), None)
     summary = getattr(death, "learning_summary", None)
-    return render(request, "deaths/case_detail.jinja", {
-        "page_title": f"Case {death.case_reference}", "active_nav": "deaths",
-        "breadcrumbs": case_crumbs(org, death), "org": org, "death": death, "settings": settings,
-        "nhs_number": services.nhs_number_display(death),
-        "screening": getattr(death, "screening", None),
-        "reviews": reviews, "final": final, "first": first, "second": second,
-        "needs_second": bool(first and first.triggers_second_review and not (second and second.is_completed)),
-        "avoidability": {r.pk: presenters.avoidability_display(r, settings.scale_orientation) for r in reviews},
-        "family": getattr(death, "family", None),
-        "candour": getattr(death, "candour", None),
-        "actions": list(death.actions.all()),
-        "project_titles": _project_titles([a.project_id for a in death.actions.all() if a.project_id]),
-        "names": list(death.names.all()),
-        "summary": summary,
-        "summary_tag": presenters.summary_tag(summary.status) if summary else None,
-        "status": presenters.case_status(death),
-        "can_delete": request.user.has_perm("deaths.delete_case", org),
-        "can_approve": request.user.has_perm("deaths.approve_summary", org),
-        "history": death.history.select_related("history_user").order_by("-history_date"),
-    })
+    return render(
+        request,
+        "deaths/case_detail.jinja",
+        {
+            "page_title": f"Case {death.case_reference}",
+            "active_nav": "deaths",
+            "breadcrumbs": case_crumbs(org, death),
+            "org": org,
+            "death": death,
+            "settings": settings,
+            "nhs_number": services.nhs_number_display(death),
+            "screening": getattr(death, "screening", None),
+            "reviews": reviews,
+            "final": final,
+            "first": first,
+            "second": second,
+            "needs_second": bool(
+                first and first.triggers_second_review and not (second and second.is_completed)
+            ),
+            "avoidability": {
+                r.pk: presenters.avoidability_display(r, settings.scale_orientation)
+                for r in reviews
+            },
+            "family": getattr(death, "family", None),
+            "candour": getattr(death, "candour", None),
+            "actions": list(death.actions.all()),
+            "project_titles": _project_titles(
+                [a.project_id for a in death.actions.all() if a.project_id]
+            ),
+            "names": list(death.names.all()),
+            "summary": summary,
+            "summary_tag": presenters.summary_tag(summary.status) if summary else None,
+            "status": presenters.case_status(death),
+            "can_delete": request.user.has_perm("deaths.delete_case", org),
+            "can_approve": request.user.has_perm("deaths.approve_summary", org),
+            "history": death.history.select_related("history_user").order_by("-history_date"),
+        },
+    )
 
 
 def _project_titles(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -117,28 +160,50 @@ def _project_titles(ids: list[int]) -> dict[int, tuple[str, str]]:
 def case_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     org, death = open_case(request, slug, pk, what="Edit case details", action=c.AccessAction.EDIT)
     settings = org_settings(org)
-    form = CaseForm(post_data(request), instance=death, nhs_enabled=settings.nhs_number_enabled,
-                    initial={"loaded_version": version_token(death)})
+    form = CaseForm(
+        post_data(request),
+        instance=death,
+        nhs_enabled=settings.nhs_number_enabled,
+        initial={"loaded_version": version_token(death)},
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         fresh = selectors.case_get(viewer=request.user, organisation=org, pk=pk) or death
         try:
-            services.case_update(actor=request.user, death=fresh, data=data,  # type: ignore[arg-type]
-                                 loaded_version=form.cleaned_data.get("loaded_version", ""))
+            services.case_update(
+                actor=me(request),
+                death=fresh,
+                data=data,
+                loaded_version=form.cleaned_data.get("loaded_version", ""),
+            )
         except EditConflict:
-            form.add_error(None, "Someone else saved changes to this case while you were editing. "
-                                 "Your changes are still in the form: check the case, then save again.")
-            form.data = form.data.copy()
-            form.data["loaded_version"] = version_token(selectors.case_get(viewer=request.user, organisation=org, pk=pk))
+            form.add_error(
+                None,
+                "Someone else saved changes to this case while you were editing. "
+                "Your changes are still in the form: check the case, then save again.",
+            )
+            data = request.POST.copy()
+            data["loaded_version"] = version_token(
+                selectors.case_get(viewer=request.user, organisation=org, pk=pk)
+            )
+            form.data = data
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("deaths:case_detail", org.slug, death.pk)
-    return render(request, "deaths/case_form.jinja", {
-        "page_title": f"Edit case {death.case_reference}", "active_nav": "deaths",
-        "breadcrumbs": case_crumbs(org, death, ("Edit", "")), "org": org, "form": form, "death": death,
-    })
+    return render(
+        request,
+        "deaths/case_form.jinja",
+        {
+            "page_title": f"Edit case {death.case_reference}",
+            "active_nav": "deaths",
+            "breadcrumbs": case_crumbs(org, death, ("Edit", "")),
+            "org": org,
+            "form": form,
+            "death": death,
+        },
+    )
 
 
 @login_required
@@ -148,9 +213,14 @@ def screening_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     existing = getattr(death, "screening", None)
     initial = {}
     if existing:
-        initial = {"screened_on": existing.screened_on, "red_flags": existing.red_flags,
-                   "local_flags": existing.local_flags, "sampled": existing.sampled,
-                   "outcome": existing.outcome, "reason": existing.reason}
+        initial = {
+            "screened_on": existing.screened_on,
+            "red_flags": existing.red_flags,
+            "local_flags": existing.local_flags,
+            "sampled": existing.sampled,
+            "outcome": existing.outcome,
+            "reason": existing.reason,
+        }
     else:
         from django.utils import timezone
 
@@ -158,17 +228,25 @@ def screening_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ScreeningForm(post_data(request), initial=initial, local_flags=settings.local_flag_list)
     if request.method == "POST" and form.is_valid():
         try:
-            services.screening_save(actor=request.user, death=death, data=form.cleaned_data)  # type: ignore[arg-type]
+            services.screening_save(actor=me(request), death=death, data=form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
             messages.success(request, "The screening has been saved.")
             return redirect("deaths:case_detail", org.slug, death.pk)
-    return render(request, "deaths/screening_form.jinja", {
-        "page_title": f"Screen case {death.case_reference}", "active_nav": "deaths",
-        "breadcrumbs": case_crumbs(org, death, ("Screening", "")), "org": org, "death": death,
-        "form": form, "settings": settings,
-    })
+    return render(
+        request,
+        "deaths/screening_form.jinja",
+        {
+            "page_title": f"Screen case {death.case_reference}",
+            "active_nav": "deaths",
+            "breadcrumbs": case_crumbs(org, death, ("Screening", "")),
+            "org": org,
+            "death": death,
+            "form": form,
+            "settings": settings,
+        },
+    )
 
 
 @login_required
@@ -180,38 +258,62 @@ def case_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ReasonForm(post_data(request))
     form.fields["reason"].label = "Why is this case being deleted?"
-    form.fields["reason"].help_text = "For example 'Recorded twice: see case LfD-2025-041'. The reason stays in the audit history."
+    form.fields["reason"].help_text = (
+        "For example 'Recorded twice: see case LfD-2025-041'. "
+        "The reason stays in the audit history."
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_delete(actor=request.user, death=death, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.case_delete(actor=me(request), death=death, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, f"Case {death.case_reference} has been deleted. A record of the deletion is kept.")
+            messages.success(
+                request,
+                f"Case {death.case_reference} has been deleted. A record of the deletion is kept.",
+            )
             return redirect("deaths:case_list", org.slug)
-    return render(request, "deaths/case_delete.jinja", {
-        "page_title": f"Delete case {death.case_reference}", "active_nav": "deaths",
-        "breadcrumbs": case_crumbs(org, death, ("Delete", "")), "org": org, "death": death, "form": form,
-    })
+    return render(
+        request,
+        "deaths/case_delete.jinja",
+        {
+            "page_title": f"Delete case {death.case_reference}",
+            "active_nav": "deaths",
+            "breadcrumbs": case_crumbs(org, death, ("Delete", "")),
+            "org": org,
+            "death": death,
+            "form": form,
+        },
+    )
 
 
 @login_required
 def case_names(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    org, death = open_case(request, slug, pk, what="Names for the de-identification check", action=c.AccessAction.EDIT)
+    org, death = open_case(
+        request, slug, pk, what="Names for the de-identification check", action=c.AccessAction.EDIT
+    )
     form = CaseNameForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_name_add(actor=request.user, death=death, **form.cleaned_data)  # type: ignore[arg-type]
+            services.case_name_add(actor=me(request), death=death, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
             messages.success(request, "The name has been added to the check.")
             return redirect("deaths:case_names", org.slug, death.pk)
-    return render(request, "deaths/case_names.jinja", {
-        "page_title": f"Names in case {death.case_reference}", "active_nav": "deaths",
-        "breadcrumbs": case_crumbs(org, death, ("Names", "")), "org": org, "death": death,
-        "form": form, "names": list(death.names.all()),
-    })
+    return render(
+        request,
+        "deaths/case_names.jinja",
+        {
+            "page_title": f"Names in case {death.case_reference}",
+            "active_nav": "deaths",
+            "breadcrumbs": case_crumbs(org, death, ("Names", "")),
+            "org": org,
+            "death": death,
+            "form": form,
+            "names": list(death.names.all()),
+        },
+    )
 
 
 @login_required
@@ -220,7 +322,7 @@ def case_name_remove(request: HttpRequest, slug: str, pk: int, name_pk: int) -> 
     org, death = open_case(request, slug, pk, what="Remove a name", action=c.AccessAction.EDIT)
     name = CaseName.objects.filter(death=death, pk=name_pk).first()
     if name is not None:
-        services.case_name_remove(actor=request.user, name=name)  # type: ignore[arg-type]
+        services.case_name_remove(actor=me(request), name=name)
         messages.success(request, "The name has been removed.")
     return redirect("deaths:case_names", org.slug, death.pk)
 
@@ -231,7 +333,9 @@ def cases_export(request: HttpRequest, slug: str) -> HttpResponse:
     org = org_or_404(request, slug, "deaths.view_case")
     deaths = list(selectors.case_list(viewer=request.user, organisation=org))
     for d in deaths:
-        services.case_access_record(actor=request.user, death=d, action=c.AccessAction.EXPORT, what="Case list CSV")  # type: ignore[arg-type]
+        services.case_access_record(
+            actor=me(request), death=d, action=c.AccessAction.EXPORT, what="Case list CSV"
+        )
     body = exports.cases_csv(deaths, orientation=org_settings(org).scale_orientation)
     resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{exports.filename(org, "cases", "csv")}"'

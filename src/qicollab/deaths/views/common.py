@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 
+from qicollab.accounts.models import Person
 from qicollab.core.http import found
 from qicollab.deaths import choices as c
 from qicollab.deaths import selectors, services
@@ -13,6 +14,11 @@ from qicollab.deaths.models import Death, DeathsSettings
 from qicollab.organisations.models import Organisation
 
 HOME = ("Learning from deaths", "/deaths/")
+
+
+def me(request: HttpRequest) -> Person:
+    """The signed-in person (every view here is behind ``login_required``)."""
+    return cast(Person, request.user)
 
 
 def org_or_404(request: HttpRequest, slug: str, perm: str) -> Organisation:
@@ -33,7 +39,7 @@ def open_case(
     """The case record, after checking the viewer is on the team; the read is logged."""
     org = org_or_404(request, slug, "deaths.view_case")
     death = found(selectors.case_get(viewer=request.user, organisation=org, pk=pk))
-    services.case_access_record(actor=request.user, death=death, action=action, what=what)  # type: ignore[arg-type]
+    services.case_access_record(actor=me(request), death=death, action=action, what=what)
     return org, death
 
 
@@ -44,13 +50,21 @@ def org_settings(org: Organisation) -> DeathsSettings:
 def crumbs(org: Organisation, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     from django.urls import reverse
 
-    return [HOME, (f"{org.display_name} cases", reverse("deaths:case_list", args=[org.slug])), *extra]
+    return [
+        HOME,
+        (f"{org.display_name} cases", reverse("deaths:case_list", args=[org.slug])),
+        *extra,
+    ]
 
 
 def case_crumbs(org: Organisation, death: Death, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     from django.urls import reverse
 
-    return crumbs(org, (death.case_reference, reverse("deaths:case_detail", args=[org.slug, death.pk])), *extra)
+    return crumbs(
+        org,
+        (death.case_reference, reverse("deaths:case_detail", args=[org.slug, death.pk])),
+        *extra,
+    )
 
 
 def post_data(request: HttpRequest) -> Any:

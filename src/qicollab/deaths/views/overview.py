@@ -24,14 +24,19 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("deaths.view_any"):
         raise Http404
     viewer = request.user
-    return render(request, "deaths/home.jinja", {
-        "page_title": "Learning from deaths", "active_nav": "deaths",
-        "team_orgs": selectors.team_organisations(viewer=viewer),
-        "dashboard_orgs": selectors.dashboard_organisations(viewer=viewer),
-        "managed_orgs": selectors.managed_organisations(viewer=viewer),
-        "libraries": selectors.library_collaboratives(viewer=viewer),
-        "figures": selectors.figures_collaboratives(viewer=viewer),
-    })
+    return render(
+        request,
+        "deaths/home.jinja",
+        {
+            "page_title": "Learning from deaths",
+            "active_nav": "deaths",
+            "team_orgs": selectors.team_organisations(viewer=viewer),
+            "dashboard_orgs": selectors.dashboard_organisations(viewer=viewer),
+            "managed_orgs": selectors.managed_organisations(viewer=viewer),
+            "libraries": selectors.library_collaboratives(viewer=viewer),
+            "figures": selectors.figures_collaboratives(viewer=viewer),
+        },
+    )
 
 
 def _quarters(request: HttpRequest) -> tuple[list[FinancialQuarter], PeriodForm]:
@@ -53,13 +58,21 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     settings = org_settings(org)
     rows = _figures(org, quarters)
     query = request.GET.urlencode()
-    return render(request, "deaths/dashboard.jinja", {
-        "page_title": f"Learning from deaths dashboard: {org.display_name}", "active_nav": "deaths",
-        "breadcrumbs": [HOME, ("Dashboard", "")], "org": org, "form": form, "rows": rows,
-        "query": ("?" + query) if query else "",
-        "on_team": request.user.has_perm("deaths.view_case", org),
-        **presenters.context_for_chart_page(rows, split_ages=settings.split_adult_ages),
-    })
+    return render(
+        request,
+        "deaths/dashboard.jinja",
+        {
+            "page_title": f"Learning from deaths dashboard: {org.display_name}",
+            "active_nav": "deaths",
+            "breadcrumbs": [HOME, ("Dashboard", "")],
+            "org": org,
+            "form": form,
+            "rows": rows,
+            "query": ("?" + query) if query else "",
+            "on_team": request.user.has_perm("deaths.view_case", org),
+            **presenters.context_for_chart_page(rows, split_ages=settings.split_adult_ages),
+        },
+    )
 
 
 @login_required
@@ -74,11 +87,16 @@ def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         body = exports.dashboard_xlsx(rows, organisation=org, split_ages=split)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "pdf":
-        body, ctype = exports.dashboard_pdf(rows, organisation=org, split_ages=split), "application/pdf"
+        body, ctype = (
+            exports.dashboard_pdf(rows, organisation=org, split_ages=split),
+            "application/pdf",
+        )
     else:
         raise Http404
     resp = HttpResponse(body, content_type=ctype)
-    resp["Content-Disposition"] = f'attachment; filename="{exports.filename(org, "learning-from-deaths", fmt)}"'
+    resp["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(org, "learning-from-deaths", fmt)}"'
+    )
     return resp
 
 
@@ -99,17 +117,27 @@ def collaborative_figures(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("deaths.view_collaborative_figures", collab):
         raise Http404
     start, end, form = _period(request)
-    quarters = [q for q in selectors.default_quarters(count=40) if q.end >= start and q.start <= end] or selectors.default_quarters(count=4)
+    quarters = [
+        q for q in selectors.default_quarters(count=40) if q.end >= start and q.start <= end
+    ] or selectors.default_quarters(count=4)
     per_org = selectors.collaborative_quarterly(collaborative=collab, quarters=quarters)
     combined = selectors.quarterly_figures(organisations=[o for o, _ in per_org], quarters=quarters)
-    return render(request, "deaths/collaborative_figures.jinja", {
-        "page_title": f"Learning from deaths across {collab.display_name}", "active_nav": "deaths",
-        "breadcrumbs": [HOME, (collab.display_name, "")], "collab": collab, "form": form,
-        "start": start, "end": end,
-        "sharing": selectors.sharing_figures(collaborative=collab, start=start, end=end),
-        "per_org": [(o, presenters.totals(rows)) for o, rows in per_org],
-        "combined": combined,
-        **presenters.context_for_chart_page(combined, split_ages=False),
-        "library_url": reverse("deaths:library", args=[collab.slug]),
-        "pct": presenters.pct,
-    })
+    return render(
+        request,
+        "deaths/collaborative_figures.jinja",
+        {
+            "page_title": f"Learning from deaths across {collab.display_name}",
+            "active_nav": "deaths",
+            "breadcrumbs": [HOME, (collab.display_name, "")],
+            "collab": collab,
+            "form": form,
+            "start": start,
+            "end": end,
+            "sharing": selectors.sharing_figures(collaborative=collab, start=start, end=end),
+            "per_org": [(o, presenters.totals(rows)) for o, rows in per_org],
+            "combined": combined,
+            **presenters.context_for_chart_page(combined, split_ages=False),
+            "library_url": reverse("deaths:library", args=[collab.slug]),
+            "pct": presenters.pct,
+        },
+    )
