@@ -16,6 +16,7 @@ from django.db import transaction
 
 from qicollab.core.demo import organisations, people, structure
 from qicollab.core.demo.context import DemoContext, StepStats
+from qicollab.deaths.demo import build_deaths
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ STEPS: tuple[Step, ...] = (
     Step("roles", "Leads and faculty", structure.build_roles),
     Step("workstreams", "Workstreams", structure.build_workstreams),
     Step("themes", "Cross-cutting themes", structure.build_themes),
+    Step("deaths", "Learning from deaths: cases, reviews and shared learning", build_deaths),
 )
 
 
