@@ -53,6 +53,7 @@ def _register_routers() -> None:
 
     api.add_router("/", organisations_router)
     api.add_router("/people", people_router)
+    api.add_router("/deaths", "qicollab.deaths.api.router")
     api.add_router("/projects", "qicollab.projects.api.router")
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("qicollab.organisations.urls")),
     path("projects/", include("qicollab.projects.urls")),
     path("projects/", include("qicollab.measures.urls")),
+    path("deaths/", include("qicollab.deaths.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
