@@ -55,6 +55,7 @@ def _register_routers() -> None:
     api.add_router("/people", people_router)
     api.add_router("/deaths", "qicollab.deaths.api.router")
     api.add_router("/projects", "qicollab.projects.api.router")
+    api.add_router("/", "qicollab.measures.api.router")
 
 
 _register_routers()

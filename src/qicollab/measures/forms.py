@@ -126,7 +126,7 @@ class MeasureForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.fields["is_main_outcome"].label = "This is the project's main outcome measure"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         value_type = data.get("value_type")
         chart = data.get("chart_type")
         if value_type and chart and chart not in ALLOWED_CHARTS.get(ValueType(value_type), ()):
@@ -183,7 +183,7 @@ class ChartEventForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if (
             kind in (EventKind.REBASE, EventKind.EXCLUDE)

@@ -238,7 +238,7 @@ class ImportResult:
     def layout_label(self) -> str:
         return {
             "mdc": "Making Data Count SPC tool layout",
-            "plain": "date and value columns",
+            "plain": "a table with a heading row",
             "headerless": "columns without headings, read by position",
         }.get(self.layout, self.layout)
 
@@ -466,13 +466,15 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    """Rows of a CSV file; the delimiter (comma, semicolon or tab) is read from the first line.
+
+    csv.Sniffer also guesses quoting rules and gets them wrong on notes with quotes in
+    them, so only the delimiter is detected; quoting is always Excel's.
+    """
     text = _decode(data)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _sheet_rows(ws: Any) -> Iterator[Sequence[Any]]:

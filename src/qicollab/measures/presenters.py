@@ -134,6 +134,20 @@ def definition_rows(measure: Measure) -> list[dict[str, Any]]:
     return rows
 
 
+def conflict_rows(measure: Measure) -> list[tuple[str, str]]:
+    """The version someone else saved, shown beside the form that keeps this person's edits."""
+    return [
+        ("Name", measure.name),
+        ("Type", measure.get_measure_type_display()),
+        ("Each value is", measure.get_value_type_display()),
+        ("Collected", measure.get_frequency_display()),
+        ("Chart", measure.get_chart_type_display()),
+        ("Improvement is", measure.get_direction_display()),
+        ("Target", target_text(measure) or "None"),
+        ("Data source", measure.data_source or "Not recorded"),
+    ]
+
+
 def target_text(measure: Measure) -> str:
     if measure.target is None:
         return ""
@@ -152,6 +166,9 @@ class Grid:
     earlier: date | None
     later: date | None
     uses_denominator: bool
+    #: The last period with data when it is before this window (a link takes you there).
+    last_data: date | None = None
+    last_data_before: date | None = None
 
 
 def grid(measure: Measure, points: dict[date, DataPoint], *, before: date | None = None) -> Grid:
@@ -181,7 +198,11 @@ def grid(measure: Measure, points: dict[date, DataPoint], *, before: date | None
     later = None
     if before is not None and end < max(today, last_data):
         later = add_periods(end, measure.frequency, window + 1)
-    return Grid(cells, earlier, later, measure.uses_denominator)
+    out = Grid(cells, earlier, later, measure.uses_denominator)
+    if points and max(points) < start:
+        out.last_data = max(points)
+        out.last_data_before = add_periods(out.last_data, measure.frequency, 1)
+    return out
 
 
 def project_section(project: Any, viewer: Any) -> dict[str, Any]:

@@ -149,6 +149,18 @@ def _numbers(p: DataPoint | PointInput) -> tuple[float | None, float | None, flo
     return (p.value, p.numerator, p.denominator)
 
 
+def _same(a: tuple[float | None, ...], b: tuple[float | None, ...]) -> bool:
+    """Equal numbers, to 12 significant figures.
+
+    Spreadsheets keep 15 significant figures (openpyxl writes 16), so a value that went
+    out to Excel and back may differ in its last binary digit; that is not a change.
+    """
+    return all(
+        x is y or (x is not None and y is not None and math.isclose(x, y, rel_tol=1e-12))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
 @dataclass
 class Change:
     period: date
@@ -195,7 +207,9 @@ def plan_points(*, measure: Measure, points: Sequence[PointInput]) -> ImportPlan
         if old is None:
             plan.changes.append(Change(p.period, "new", p))
             continue
-        differs = _numbers(old) != _numbers(p) or (p.note is not None and p.note != old.note)
+        differs = not _same(_numbers(old), _numbers(p)) or (
+            p.note is not None and p.note != old.note
+        )
         plan.changes.append(Change(p.period, "changed" if differs else "unchanged", p, old))
     events = {(e.kind, e.on) for e in measure.chart_events.filter(on__isnull=False)}
     for p in points:

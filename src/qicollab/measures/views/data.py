@@ -180,7 +180,10 @@ def data_import(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context["filename"] = upload.name
         if result.ok:
             context["token"] = uploads.keep(
-                person_id=request.user.pk, measure_id=measure.pk, filename=upload.name, data=data
+                person_id=int(request.user.pk or 0),
+                measure_id=measure.pk,
+                filename=upload.name,
+                data=data,
             )
         response = render(request, "measures/import_preview.jinja", context)
         if not result.ok:
@@ -198,7 +201,7 @@ def data_import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     project, measure = project_and_measure(request, slug, pk, EDIT)
     token = request.POST.get("token", "")
     filename = request.POST.get("filename", "upload")[:200]
-    kept = uploads.load(token=token, person_id=request.user.pk, measure_id=measure.pk)
+    kept = uploads.load(token=token, person_id=int(request.user.pk or 0), measure_id=measure.pk)
     if kept is None:
         messages.error(
             request,
@@ -236,7 +239,7 @@ def data_import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         response = render(request, "measures/import_preview.jinja", context)
         response.status_code = 409
         return response
-    uploads.discard(token=token, person_id=request.user.pk, measure_id=measure.pk)
+    uploads.discard(token=token, person_id=int(request.user.pk or 0), measure_id=measure.pk)
     parts = [f"{counts['created']} new", f"{counts['updated']} changed"]
     if counts["events"]:
         parts.append(f"{counts['events']} chart decision{'s' if counts['events'] != 1 else ''}")

@@ -63,11 +63,8 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
         try:
-            measure = services.measure_create(
-                actor=request.user,
-                project=project,
-                data=data,  # type: ignore[arg-type]
-            )
+            actor = request.user
+            measure = services.measure_create(actor=actor, project=project, data=data)  # type: ignore[arg-type]
         except (services.MeasureError, ValidationError) as exc:
             add_errors(form, exc)
         else:
@@ -128,6 +125,7 @@ def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "sections": DEFINITION_SECTIONS,
             "conflict": conflict,
+            "conflict_rows": presenters.conflict_rows(conflict) if conflict else [],
         },
     )
 
