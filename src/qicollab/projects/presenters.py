@@ -104,6 +104,11 @@ def level_for(scale: ScaleDefinition, value: Decimal) -> ScaleLevel | None:
     return next((lv for lv in scale.levels.all() if lv.value == value), None)
 
 
+def _gap(value: Decimal) -> str:
+    """Faculty minus team, signed: '+0.5', '-1.0', '0.0'."""
+    return f"{value:+.1f}" if value else "0.0"
+
+
 @dataclass
 class ProgressHistory:
     rows: list[dict[str, Any]]
@@ -135,7 +140,7 @@ def progress_history(project: Project, scale: ScaleDefinition) -> ProgressHistor
                 "month": month,
                 "self": view(team),
                 "faculty": view(fac),
-                "gap": (fac.score - team.score) if team and fac else None,
+                "gap": _gap(fac.score - team.score) if team and fac else None,
             }
         )
     levels = [lv.value for lv in scale.levels.all()] or [Decimal("0.5"), Decimal("5.0")]

@@ -51,8 +51,9 @@ def smart_check(
     >>> from types import SimpleNamespace as A
     >>> smart_check(A(statement="Improve falls care", direction="", measure_text="",
     ...     population="", setting="", baseline_value=None, target_value=None, unit="",
-    ...     target_date=None))[0]
-    "Say whether you want to increase or reduce what you measure."
+    ...     target_date=None))[:2]  # doctest: +NORMALIZE_WHITESPACE
+    ["'Improve' on its own is vague: your own words have no number. Say how much, from what
+    to what.", 'Say whether you want to increase or reduce what you measure.']
     """
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date; callers pass localdate
     problems: list[str] = []

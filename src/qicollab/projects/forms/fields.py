@@ -19,6 +19,13 @@ class FriendlyDecimalField(forms.DecimalField):
             value = _NUMBER_NOISE.sub("", value)
         return super().to_python(value)
 
+    def prepare_value(self, value: Any) -> Any:
+        # 12.400 (as stored) shows as 12.4: trailing zeros read as false precision.
+        if isinstance(value, Decimal):
+            text = f"{value:f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        return value
+
 
 YES_NO = [("", "Not recorded yet"), ("yes", "Yes"), ("no", "No")]
 

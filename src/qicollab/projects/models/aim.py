@@ -24,7 +24,7 @@ class Aim(TimeStampedModel):
     statement = models.TextField(
         "Your aim in your own words",
         blank=True,
-        help_text="Optional. If you leave it blank we write the sentence from the parts below.",
+        help_text="Optional. If you leave it blank, the sentence is written from the parts above.",
     )
     direction = models.CharField(
         "Do you want to increase or reduce it?", max_length=8, choices=Direction.choices, blank=True

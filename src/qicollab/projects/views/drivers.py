@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import retarget
+from django_htmx.http import reswap, retarget
 
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
@@ -170,7 +170,9 @@ def node_edit(request: AuthedHttpRequest, slug: str, kind: str, pk: int) -> Http
     }
     if request.htmx:  # type: ignore[attr-defined]
         response = render(request, "projects/_node_form.jinja", ctx)
-        return retarget(response, f"#node-{kind}-{pk}") if request.method == "POST" else response
+        if request.method == "POST":  # errors: show the form again in place of the node
+            return reswap(retarget(response, f"#node-{kind}-{pk}"), "innerHTML")
+        return response
     return render(
         request,
         "projects/node_form.jinja",
