@@ -126,6 +126,14 @@ def review_edit(request: HttpRequest, slug: str, pk: int, stage: int) -> HttpRes
             "can_edit": can_edit,
             "settings": settings,
             "phase_labels": dict(phases),
+            "phase_judgements": sorted(
+                review.phases.all(),
+                key=lambda pj: (
+                    [code for code, _ in phases].index(pj.phase)
+                    if pj.phase in dict(phases)
+                    else len(phases)
+                ),
+            ),
             "first_avoidability": _avoid(first, settings.scale_orientation) if first else "",
         },
     )
