@@ -631,3 +631,11 @@ def test_admin_choices_are_scoped(world: World, admin_objects: dict[str, Any]) -
     assert "Pm O" not in html  # workstream leads: people the lead can see
     assert "Staff A" in html
     assert theme.collaborative == world.collab
+
+
+def test_admin_filters_do_not_list_other_collaboratives(
+    world: World, admin_objects: dict[str, Any]
+) -> None:
+    html = _client(world, "staff_a").get(reverse("admin:collaborative_theme_changelist"))
+    assert world.collab.name in html.content.decode()
+    assert world.other_collab.name not in html.content.decode()

@@ -22,7 +22,8 @@ class _CollaborativePartAdmin(ScopedModelAdmin):
     add_perm = "organisations.change_collaborative"
     delete_perm = "organisations.change_collaborative"
 
-    list_filter = ("collaborative",)
+    # Only collaboratives present in the (scoped) rows: a plain filter would list them all.
+    list_filter = (("collaborative", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("collaborative",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
