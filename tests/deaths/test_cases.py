@@ -291,3 +291,39 @@ def test_family_candour_and_actions(case_a: Any, teams: Any, login: Any) -> None
     assert r.status_code == 302
     page = staff.get(reverse("deaths:case_detail", args=[slug, case_a.pk])).content
     assert b"Why was the visit missed?" in page and b"Audit physical health checks" in page
+
+
+def test_action_links_to_a_qi_project_of_the_organisation(
+    case_a: Any, teams: Any, login: Any
+) -> None:
+    from qicollab.deaths.models import CaseAction
+    from qicollab.projects.models import Project
+
+    mine = Project.objects.create(
+        title="Safer discharge",
+        slug="safer-discharge",
+        collaborative=teams.collab,
+        lead_organisation=teams.trust_a,
+        sharing="public",
+    )
+    theirs = Project.objects.create(
+        title="Brook project",
+        slug="brook-project",
+        collaborative=teams.collab,
+        lead_organisation=teams.trust_b,
+        sharing="public",
+    )
+    staff = login(teams.people["staff_a"])
+    url = reverse("deaths:action_create", args=[teams.trust_a.slug, case_a.pk])
+    data = {
+        "description": "Audit follow-up calls",
+        "owner": "Team manager",
+        "due_on": "2025-09-30",
+        "status": "open",
+    }
+    r = staff.post(url, {**data, "project_id": theirs.pk})
+    assert r.status_code == 200 and b"Select a valid choice" in r.content
+    assert staff.post(url, {**data, "project_id": mine.pk}).status_code == 302
+    assert CaseAction.objects.get(death=case_a).project == mine
+    page = staff.get(reverse("deaths:case_detail", args=[teams.trust_a.slug, case_a.pk]))
+    assert b"QI project:" in page.content and b"Safer discharge" in page.content

@@ -441,7 +441,7 @@ class CandourForm(forms.ModelForm):  # type: ignore[type-arg]
 class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CaseAction
-        fields = ("description", "owner", "due_on", "status", "impact", "project_id")
+        fields = ("description", "owner", "due_on", "status", "impact")
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_on": forms.DateInput(attrs=DATE),
@@ -459,6 +459,8 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
     ) -> None:
         super().__init__(*args, **kwargs)
         if projects:
+            # Only the viewer's own organisation's projects are offered (a plain choice, not a
+            # model field, so the list stays scoped by the projects app's permissions).
             self.fields["project_id"] = forms.TypedChoiceField(
                 label="Linked QI project (optional)",
                 required=False,
@@ -466,8 +468,8 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
                 empty_value=None,
                 choices=[("", "Not linked"), *projects],
             )
-        else:
-            del self.fields["project_id"]
+            if self.instance.pk:
+                self.initial["project_id"] = self.instance.project_id
 
 
 class CaseNameForm(forms.Form):

@@ -374,8 +374,15 @@ class CaseAction(TimeStampedModel):
     )
     completed_on = models.DateField(null=True, blank=True)
     impact = models.TextField("Impact of the action", blank=True)
-    # A plain id until the projects app has migrations to depend on (see deaths/README).
-    project_id = models.PositiveBigIntegerField("Linked QI project", null=True, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="death_actions",
+        verbose_name="Linked QI project",
+        help_text="The QI project carrying out this action, if there is one.",
+    )
 
     history = HistoricalRecords()
 

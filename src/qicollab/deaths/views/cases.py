@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -132,7 +134,7 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "candour": getattr(death, "candour", None),
             "actions": list(death.actions.all()),
             "project_titles": _project_titles(
-                [a.project_id for a in death.actions.all() if a.project_id]
+                request.user, [a.project_id for a in death.actions.all() if a.project_id]
             ),
             "names": list(death.names.all()),
             "summary": summary,
@@ -145,15 +147,14 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _project_titles(ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Titles and links of linked QI projects (the projects app may not be installed)."""
+def _project_titles(viewer: Any, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Titles and links of the linked QI projects that the viewer may open."""
     if not ids:
         return {}
-    try:
-        from qicollab.projects.models import Project
-    except ImportError:  # pragma: no cover - projects app absent
-        return {}
-    return {p.pk: (p.title, p.get_absolute_url()) for p in Project.objects.filter(pk__in=ids)}
+    from qicollab.projects.selectors import project_list
+
+    visible = project_list(viewer=viewer).filter(pk__in=ids)
+    return {p.pk: (p.title, p.get_absolute_url()) for p in visible}
 
 
 @login_required
