@@ -57,7 +57,8 @@ def pdsa_out(c: PdsaCycle) -> dict[str, Any]:
 
 def _form(project: Project, cycle: PdsaCycle | None, body: PdsaIn) -> PdsaForm:
     """The page's form, holding the cycle's current values with the request's changes."""
-    data: dict[str, Any] = {}
+    # A new cycle starts from the model's defaults, as the page's form does.
+    data: dict[str, Any] = {"purpose": "test", "status": "plan"}
     if cycle is not None:
         for name in PdsaForm.Meta.fields:
             value = getattr(cycle, name)
