@@ -639,3 +639,54 @@ def test_admin_filters_do_not_list_other_collaboratives(
     html = _client(world, "staff_a").get(reverse("admin:collaborative_theme_changelist"))
     assert world.collab.name in html.content.decode()
     assert world.other_collab.name not in html.content.decode()
+
+
+def test_national_admin_can_save_a_collaborative_in_admin(
+    world: World, admin_objects: dict[str, Any]
+) -> None:
+    """The lead organisation (an AHSN outside their scope) stays a valid choice."""
+    collab = world.collab
+    url = reverse("admin:organisations_collaborative_change", args=[collab.pk])
+    memberships = list(collab.memberships.order_by("pk"))
+    data = {
+        "name": collab.name,
+        "short_name": "TMHC",
+        "slug": collab.slug,
+        "kind": collab.kind,
+        "lead_organisation": str(world.ahsn.pk),
+        "region": "",
+        "purpose": "",
+        "started_on": "",
+        "ends_on": "",
+        "is_public": "on",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(len(memberships)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "roles-TOTAL_FORMS": "2",
+        "roles-INITIAL_FORMS": "2",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    for i, m in enumerate(memberships):
+        data |= {
+            f"memberships-{i}-id": str(m.pk),
+            f"memberships-{i}-collaborative": str(collab.pk),
+            f"memberships-{i}-organisation": str(m.organisation_id),
+            f"memberships-{i}-programme_manager": str(m.programme_manager_id or ""),
+            f"memberships-{i}-joined_on": str(m.joined_on),
+            f"memberships-{i}-left_on": "",
+        }
+    for i, r in enumerate(collab.roles.order_by("role", "person__full_name")):
+        data |= {
+            f"roles-{i}-id": str(r.pk),
+            f"roles-{i}-collaborative": str(collab.pk),
+            f"roles-{i}-person": str(r.person_id),
+            f"roles-{i}-role": r.role,
+            f"roles-{i}-title": r.title,
+        }
+    response = _client(world, "national_admin").post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    collab.refresh_from_db()
+    assert collab.short_name == "TMHC"
+    assert collab.programme == world.programme  # read-only for them, so unchanged

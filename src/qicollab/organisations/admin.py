@@ -90,6 +90,15 @@ class CollaborativeAdmin(ScopedModelAdmin):
     ) -> QuerySet[Any]:
         return qs.filter(pk__in=roles.visible_collab_ids)
 
+    def scoped_choices(
+        self, request: HttpRequest, db_field: models.Field[Any, Any], qs: QuerySet[Any]
+    ) -> QuerySet[Any]:
+        if db_field.name in ("lead_organisation", "sponsors"):
+            # The hosting AHSN is often not a member, so not among the organisations a
+            # national administrator can open; its name is public on the collaborative's page.
+            return qs
+        return default_choices(request, qs)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not request.user.is_superuser:
