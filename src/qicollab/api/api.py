@@ -56,6 +56,7 @@ def _register_routers() -> None:
     api.add_router("/deaths", "qicollab.deaths.api.router")
     api.add_router("/projects", "qicollab.projects.api.router")
     api.add_router("/", "qicollab.measures.api.router")
+    api.add_router("/", "qicollab.collaborative.api.router")
 
 
 _register_routers()

@@ -80,3 +80,79 @@ class ThemePrinciple(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PrincipleEvidence(TimeStampedModel):
+    """A project's claim that its work evidences one principle of a cross-cutting theme."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="principle_evidence"
+    )
+    principle = models.ForeignKey(ThemePrinciple, on_delete=models.CASCADE, related_name="evidence")
+    note = models.TextField("How the project evidences it", blank=True, max_length=2000)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("principle", "project")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "principle"], name="principle_evidence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} evidences {self.principle}"
+
+
+class Period(models.TextChoices):
+    MONTH = "month", "Monthly"
+    QUARTER = "quarter", "Quarterly"
+
+
+class GoalDirection(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+
+
+class ProgrammeGoal(TimeStampedModel):
+    """A collaborative's goal, measured by a metric the platform computes from its own data.
+
+    ``metric_key`` names a function in :mod:`qicollab.collaborative.metrics`; its parameters
+    (e.g. which capability level counts) are in ``metric_params``.
+    """
+
+    collaborative = models.ForeignKey(
+        Collaborative, on_delete=models.CASCADE, related_name="programme_goals"
+    )
+    workstream = models.ForeignKey(
+        Workstream, null=True, blank=True, on_delete=models.SET_NULL, related_name="goals"
+    )
+    slug = models.SlugField(max_length=80)
+    statement = models.CharField(max_length=300)
+    metric_key = models.CharField(max_length=60)
+    metric_params = models.JSONField(default=dict, blank=True)
+    period = models.CharField(max_length=8, choices=Period.choices, default=Period.QUARTER)
+    baseline_date = models.DateField()
+    target_value = models.DecimalField(max_digits=10, decimal_places=2)
+    deadline = models.DateField()
+    unit = models.CharField(max_length=30, blank=True, help_text="e.g. % or members.")
+    direction = models.CharField(
+        max_length=8, choices=GoalDirection.choices, default=GoalDirection.INCREASE
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("collaborative", "order", "statement")
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "slug"], name="goal_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.statement

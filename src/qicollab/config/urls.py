@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("qicollab.projects.urls")),
     path("projects/", include("qicollab.measures.urls")),
     path("deaths/", include("qicollab.deaths.urls")),
+    path("collaboratives/", include("qicollab.collaborative.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from qicollab.collaborative.demo import build_goals
 from qicollab.core.demo import organisations, people, structure
 from qicollab.core.demo.context import DemoContext, StepStats
 from qicollab.deaths.demo import build_deaths
@@ -36,6 +37,7 @@ STEPS: tuple[Step, ...] = (
     Step("workstreams", "Workstreams", structure.build_workstreams),
     Step("themes", "Cross-cutting themes", structure.build_themes),
     Step("deaths", "Learning from deaths: cases, reviews and shared learning", build_deaths),
+    Step("goals", "Programme goals measured by the platform", build_goals),
 )
 
 

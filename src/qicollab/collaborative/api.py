@@ -1,0 +1,177 @@
+"""API for the collaborative hub: goals with their computed series, themes with evidence
+counts, workstreams with their projects. Same selectors and permissions as the pages: anyone
+who may see the collaborative; projects and counts only those the caller may see."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from qicollab.api.auth import public_auth
+from qicollab.collaborative import goals, selectors
+from qicollab.core.http import found
+from qicollab.organisations.models import Collaborative
+from qicollab.organisations.selectors import collaborative_get
+from qicollab.projects.selectors import project_list
+
+router = Router(tags=["collaborative hub"])
+
+
+class PointOut(Schema):
+    period_start: date
+    period_end: date
+    value: float
+    numerator: float | None
+    denominator: float | None
+    detail: str
+
+
+class GoalOut(Schema):
+    slug: str
+    statement: str
+    metric_key: str
+    metric_label: str | None
+    metric_params: dict[str, Any]
+    period: str
+    baseline_date: date
+    target_value: float
+    deadline: date
+    unit: str
+    direction: str
+    workstream: str | None
+    status: str
+    expected_now: float | None
+    problem: str
+    series: list[PointOut]
+
+
+class PrincipleOut(Schema):
+    id: int
+    text: str
+    projects_evidencing: int
+
+
+class ThemeOut(Schema):
+    slug: str
+    name: str
+    description: str
+    counts_note: str
+    principles: list[PrincipleOut]
+
+
+class ProjectRefOut(Schema):
+    slug: str
+    title: str
+    status: str
+    lead_organisation: str
+    latest_score: float | None
+
+
+class WorkstreamOut(Schema):
+    slug: str
+    name: str
+    description: str
+    goal_statement: str
+    leads: list[str]
+    projects: list[ProjectRefOut]
+
+
+def _collab(request: HttpRequest, slug: str) -> Collaborative:
+    return found(collaborative_get(viewer=request.user, slug=slug))
+
+
+def _goal_out(s: goals.GoalSeries) -> dict[str, Any]:
+    g = s.goal
+    return {
+        "slug": g.slug,
+        "statement": g.statement,
+        "metric_key": g.metric_key,
+        "metric_label": s.metric.label if s.metric else None,
+        "metric_params": g.metric_params or {},
+        "period": g.period,
+        "baseline_date": g.baseline_date,
+        "target_value": float(g.target_value),
+        "deadline": g.deadline,
+        "unit": g.unit,
+        "direction": g.direction,
+        "workstream": g.workstream.slug if g.workstream else None,
+        "status": s.status.value,
+        "expected_now": s.expected,
+        "problem": s.problem,
+        "series": [
+            {
+                "period_start": p.start,
+                "period_end": p.end,
+                "value": p.value.value,
+                "numerator": p.value.numerator,
+                "denominator": p.value.denominator,
+                "detail": p.value.detail,
+            }
+            for p in s.points
+        ],
+    }
+
+
+@router.get("/collaboratives/{slug}/goals", response=list[GoalOut], auth=public_auth)
+def goal_list(request: HttpRequest, slug: str) -> Any:
+    collab = _collab(request, slug)
+    return [_goal_out(goals.goal_series(g)) for g in selectors.goal_list(collaborative=collab)]
+
+
+@router.get("/collaboratives/{slug}/goals/{goal}", response=GoalOut, auth=public_auth)
+def goal_detail(request: HttpRequest, slug: str, goal: str) -> Any:
+    collab = _collab(request, slug)
+    return _goal_out(goals.goal_series(found(selectors.goal_get(collaborative=collab, slug=goal))))
+
+
+@router.get("/collaboratives/{slug}/themes", response=list[ThemeOut], auth=public_auth)
+def theme_list(request: HttpRequest, slug: str) -> Any:
+    collab = _collab(request, slug)
+    counts = selectors.theme_counts(viewer=request.user, collaborative=collab)
+    return [
+        {
+            "slug": t.slug,
+            "name": t.name,
+            "description": t.description,
+            "counts_note": "Counts include only projects the caller may see.",
+            "principles": [
+                {"id": p.pk, "text": p.text, "projects_evidencing": counts[t.pk][p.pk]}
+                for p in t.principles.all()
+            ],
+        }
+        for t in selectors.themes(collaborative=collab)
+    ]
+
+
+@router.get("/collaboratives/{slug}/workstreams", response=list[WorkstreamOut], auth=public_auth)
+def workstream_list(request: HttpRequest, slug: str) -> Any:
+    collab = _collab(request, slug)
+    by_ws: dict[int, list[dict[str, Any]]] = {}
+    for p in project_list(viewer=request.user, collaborative=collab):
+        if p.workstream_id is None:
+            continue
+        by_ws.setdefault(p.workstream_id, []).append(
+            {
+                "slug": p.slug,
+                "title": p.title,
+                "status": p.status,
+                "lead_organisation": p.lead_organisation.name,
+                "latest_score": None
+                if (score := getattr(p, "latest_score", None)) is None
+                else float(score),
+            }
+        )
+    return [
+        {
+            "slug": w.slug,
+            "name": w.name,
+            "description": w.description,
+            "goal_statement": w.goal_statement,
+            "leads": [p.full_name for p in w.leads.all()],
+            "projects": by_ws.get(w.pk, []),
+        }
+        for w in selectors.workstreams(collaborative=collab)
+    ]

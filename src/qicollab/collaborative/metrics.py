@@ -1,0 +1,314 @@
+"""The metric registry: programme goals measured from the platform's own data.
+
+Each metric is a small function ``(collaborative, period_start, period_end, params) ->
+MetricValue`` registered under a key; a :class:`~qicollab.collaborative.models.ProgrammeGoal`
+names its metric by that key. Periods are inclusive local dates.
+
+Honesty rule (issue 5): a metric reads only real rows. Where the data it needs is not yet
+recorded anywhere in the platform (courses and session feedback), the metric queries nothing
+and returns zero with ``detail="no data source yet"`` — never an estimate.
+
+Adding a metric: write the function, decorate it with ``@metric("key", "Label", unit=...)``
+and add a test that checks it against a hand count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, Q, Subquery
+
+from qicollab.organisations.models import (
+    Affiliation,
+    AffiliationRole,
+    Collaborative,
+    CollaborativeMembership,
+    Organisation,
+    OrganisationType,
+)
+
+NO_DATA_SOURCE = "no data source yet"
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One period's value. For a percentage, ``value = 100 * numerator / denominator``."""
+
+    value: float
+    numerator: float | None = None
+    denominator: float | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[Collaborative, date, date, Params], MetricValue]
+    description: str = ""
+    # Parameter name -> allowed values (empty: any value of the default's type).
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, Metric] = {}
+
+
+class UnknownMetric(KeyError):
+    pass
+
+
+def metric(
+    key: str, label: str, *, unit: str = "", params: Mapping[str, Any] | None = None
+) -> Callable[
+    [Callable[[Collaborative, date, date, Params], MetricValue]],
+    Callable[[Collaborative, date, date, Params], MetricValue],
+]:
+    """Register a metric function under ``key``."""
+
+    def register(
+        fn: Callable[[Collaborative, date, date, Params], MetricValue],
+    ) -> Callable[[Collaborative, date, date, Params], MetricValue]:
+        REGISTRY[key] = Metric(
+            key, label, unit, fn, (fn.__doc__ or "").strip().split("\n\n")[0], params or {}
+        )
+        return fn
+
+    return register
+
+
+def get(key: str) -> Metric:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise UnknownMetric(key) from None
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(m.key, m.label) for m in REGISTRY.values()]
+
+
+def _pct(numerator: int, denominator: int, detail: str = "") -> MetricValue:
+    if not denominator:
+        return MetricValue(0.0, numerator, denominator, detail or "nothing to count in this period")
+    return MetricValue(100.0 * numerator / denominator, numerator, denominator, detail)
+
+
+# --- learning from deaths --------------------------------------------------------------
+
+
+@metric("deaths_sharing_pct", "Member organisations sharing learning from deaths", unit="%")
+def deaths_sharing_pct(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Percentage of member organisations (members at any time in the period) that shared at
+    least one approved learning-from-deaths summary with the collaborative in the period."""
+    from qicollab.deaths.selectors import members_during, organisations_sharing
+
+    members = members_during(collaborative=collaborative, start=start, end=end).count()
+    sharing = organisations_sharing(collaborative=collaborative, start=start, end=end).count()
+    return _pct(sharing, members)
+
+
+# --- projects --------------------------------------------------------------------------
+
+
+@metric("projects_started", "QI projects started", unit="projects")
+def projects_started(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Projects in the collaborative whose start date falls in the period."""
+    from qicollab.projects.models import Project
+
+    n = Project.objects.filter(
+        collaborative=collaborative, start_date__gte=start, start_date__lte=end
+    ).count()
+    return MetricValue(float(n), n)
+
+
+@metric("projects_completed", "QI projects completed", unit="projects")
+def projects_completed(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Projects in the collaborative marked completed whose end date falls in the period."""
+    from qicollab.projects.models import Project, Status
+
+    n = Project.objects.filter(
+        collaborative=collaborative, status=Status.COMPLETED, end_date__gte=start, end_date__lte=end
+    ).count()
+    return MetricValue(float(n), n)
+
+
+@metric(
+    "projects_at_score_pct",
+    "Projects at or above a score on the assessment scale",
+    unit="%",
+    params={"threshold": 3.5},
+)
+def projects_at_score_pct(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Percentage of the collaborative's scored projects whose latest score by the end of the
+    period is at or above ``threshold`` (default 3.5).
+
+    The latest score is the newest month's; in a month with both a faculty and a self rating,
+    the faculty's (as on the project list). Projects never scored by then are not counted.
+    """
+    from qicollab.projects.models import ProgressReport, Project
+
+    threshold = Decimal(str(params.get("threshold", 3.5)))
+    latest = Subquery(
+        ProgressReport.objects.filter(project=OuterRef("pk"), month__lte=end)
+        .order_by("-month", "rater_type")
+        .values("score")[:1]
+    )
+    scores = list(
+        Project.objects.filter(collaborative=collaborative)
+        .annotate(latest=latest)
+        .filter(latest__isnull=False)
+        .values_list("latest", flat=True)
+    )
+    at = sum(1 for s in scores if Decimal(s) >= threshold)
+    return _pct(at, len(scores), "" if scores else "no project has a score yet")
+
+
+# --- people and organisations ----------------------------------------------------------
+
+
+def _member_org_ids(collaborative: Collaborative, start: date, end: date) -> Any:
+    return CollaborativeMembership.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=start),
+        collaborative=collaborative,
+        joined_on__lte=end,
+    ).values("organisation_id")
+
+
+@metric("lived_experience_partners", "Lived-experience partners involved", unit="people")
+def lived_experience_partners(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """People with lived experience who, during the period, were on the team of one of the
+    collaborative's projects or were partners affiliated to a member organisation.
+
+    Team membership counts from the day the person was added (the team table keeps no end
+    date; people removed from a team are no longer counted).
+    """
+    from qicollab.accounts.models import Person
+    from qicollab.projects.models import ProjectMember
+
+    on_team = ProjectMember.objects.filter(
+        project__collaborative=collaborative, created_at__date__lte=end
+    ).values("person_id")
+    partner = Affiliation.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        organisation_id__in=_member_org_ids(collaborative, start, end),
+        role=AffiliationRole.PARTNER,
+        started_on__lte=end,
+    ).values("person_id")
+    n = (
+        Person.objects.exclude(lived_experience="")
+        .filter(Q(pk__in=on_team) | Q(pk__in=partner))
+        .distinct()
+        .count()
+    )
+    return MetricValue(float(n), n)
+
+
+@metric(
+    "organisations_engaged",
+    "Organisations engaged",
+    unit="organisations",
+    params={"org_type": ""},
+)
+def organisations_engaged(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Member organisations during the period; ``org_type`` limits it to one type. The detail
+    gives the count of each type."""
+    org_type = str(params.get("org_type", "") or "")
+    types = list(
+        Organisation.objects.filter(pk__in=_member_org_ids(collaborative, start, end)).values_list(
+            "org_type", flat=True
+        )
+    )
+    by_type = Counter(types)
+    labels = dict(OrganisationType.choices)
+    detail = "; ".join(f"{labels.get(t, t)}: {n}" for t, n in sorted(by_type.items()))
+    n = by_type[org_type] if org_type else len(types)
+    return MetricValue(float(n), n, None, detail)
+
+
+# --- capability (the 3 L's) ------------------------------------------------------------
+
+
+def _members_counting(collaborative: Collaborative, on: date) -> int | None:
+    """Members counting under the collaborative's 3 L's definition, or ``None`` when the
+    capability app (built alongside this one) is not installed."""
+    try:
+        from qicollab.capability.selectors import members_counting
+    except ImportError:
+        return None
+    return members_counting(collaborative=collaborative, on=on)
+
+
+@metric(
+    "capability_change_pct",
+    "Change in members who Learn, Live or Lead QI since the baseline",
+    unit="%",
+    params={"baseline": "goal baseline date"},
+)
+def capability_change_pct(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Percentage change in the number of members counting under the collaborative's 3 L's
+    definition, from the baseline date (``params["baseline"]``, ISO date; the goal passes
+    its own) to the end of the period. Numerator: members counting at the end; denominator:
+    members counting at the baseline."""
+    baseline = params.get("baseline")
+    on = date.fromisoformat(str(baseline)) if baseline else start
+    then = _members_counting(collaborative, on)
+    now = _members_counting(collaborative, end)
+    if then is None or now is None:
+        return MetricValue(0.0, None, None, NO_DATA_SOURCE)
+    if not then:
+        return MetricValue(0.0, now, then, "no members counted at the baseline")
+    return MetricValue(100.0 * (now - then) / then, now, then)
+
+
+@metric("capability_members", "Members who Learn, Live or Lead QI", unit="members")
+def capability_members(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Members counting under the collaborative's 3 L's definition at the end of the period."""
+    n = _members_counting(collaborative, end)
+    if n is None:
+        return MetricValue(0.0, None, None, NO_DATA_SOURCE)
+    return MetricValue(float(n), n)
+
+
+# --- not yet recorded anywhere ---------------------------------------------------------
+
+
+@metric("people_trained", "People trained", unit="people")
+def people_trained(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """People who completed a course. Reads zero until courses and their completions are
+    recorded in the platform: it queries nothing rather than guess."""
+    return MetricValue(0.0, None, None, NO_DATA_SOURCE)
+
+
+@metric("session_positive_pct", "Learning-session attendees rating it positive", unit="%")
+def session_positive_pct(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Share of learning-session attendees who rated the session positive. Reads zero until
+    session feedback is recorded in the platform: it queries nothing rather than guess."""
+    return MetricValue(0.0, None, None, NO_DATA_SOURCE)
