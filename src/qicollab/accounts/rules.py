@@ -46,5 +46,20 @@ def can_change_person(user: Any, person: Person | None) -> bool:
     return r.is_superuser or person.pk == r.person_id
 
 
+@rules.predicate
+def can_see_lived_experience(user: Any, person: Person | None) -> bool:
+    """Lived experience is personal: the person, their collaboratives' leads and admins see it.
+
+    Faculty and colleagues do not; the pages and the API both ask this one question.
+    """
+    r = roles_for(user)
+    if person is None or not r.is_authenticated:
+        return False
+    if r.is_superuser or person.pk == r.person_id:
+        return True
+    return bool(roles_for(person).own_org_ids & r.orgs_in(r.managing_collab_ids))
+
+
 rules.add_perm("accounts.view_person", can_view_person)
 rules.add_perm("accounts.change_person", can_change_person)
+rules.add_perm("accounts.view_lived_experience", can_see_lived_experience)

@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from qicollab.accounts import selectors, services
 from qicollab.accounts.forms import LoginForm, PersonFilterForm, ProfileForm
 from qicollab.accounts.roles import roles_for
+from qicollab.accounts.rules import can_see_lived_experience
 from qicollab.core.http import found, paginate, pagination_context, require, safe_next
 
 PEOPLE = ("People", "/accounts/people/")
@@ -104,13 +105,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = found(selectors.person_get(viewer=request.user, pk=pk))
     require(request.user, "accounts.view_person", person)
     viewer = roles_for(request.user)
-    theirs = roles_for(person)
-    # Lived experience is personal: shown to the person, their collaboratives' leads and admins.
-    show_lived = (
-        viewer.is_superuser
-        or person.pk == viewer.person_id
-        or bool(theirs.own_org_ids & viewer.orgs_in(viewer.managing_collab_ids))
-    )
+    show_lived = can_see_lived_experience(request.user, person)
     return render(
         request,
         "accounts/person_detail.jinja",

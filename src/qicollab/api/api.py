@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from qicollab.api.auth import session_auth, token_auth
+from qicollab.core.services import EditConflict, version_token
 
 api = NinjaAPI(
     title="qicollab API",
@@ -25,7 +27,9 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+    return api.create_response(
+        request, {"detail": "You do not have permission to do this."}, status=403
+    )
 
 
 @api.exception_handler(Http404)
@@ -41,16 +45,43 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.headers.get("Authorization"):
+        reason = (
+            "The API token was not accepted: it may be mistyped, revoked, or belong to a "
+            "closed account. Check it on your profile page, or create a new one."
+        )
+    else:
+        reason = "Log in, or send a valid API token as 'Authorization: Bearer qic_…'."
+    response = api.create_response(request, {"detail": reason}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="qicollab"'
+    return response
+
+
+@api.exception_handler(EditConflict)
+def on_edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """Endpoints usually answer a conflict themselves with the current record; this is the net."""
     return api.create_response(
-        request, {"detail": "Log in, or send a valid API token as 'Authorization: Bearer …'."}, status=401
+        request, {"detail": str(exc), "current_version": version_token(exc.current)}, status=409
+    )
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Validation catches duplicates first; this is two requests racing for the same value.
+    return api.create_response(
+        request,
+        {"detail": "This clashes with a record saved at the same moment. Check, then try again."},
+        status=409,
     )
 
 
 def _register_routers() -> None:
     """Each app contributes its router; importing here keeps app modules free of the API object."""
+    from qicollab.accounts.api import me_router
     from qicollab.accounts.api import router as people_router
     from qicollab.organisations.api import router as organisations_router
 
+    api.add_router("/", me_router)
     api.add_router("/", organisations_router)
     api.add_router("/people", people_router)
     api.add_router("/deaths", "qicollab.deaths.api.router")
