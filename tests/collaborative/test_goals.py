@@ -80,8 +80,18 @@ def test_goal_series_counts_each_quarter(world: Any) -> None:
     )
     s = goals.goal_series(goal, today=date(2025, 8, 1))
     assert [p.value.value for p in s.points] == [2.0, 1.0, 0.0]
-    assert [p.label for p in s.points] == ["Jan to Mar 2025", "Apr to Jun 2025", "Jul to Aug 2025"]
-    assert s.status is Status.NOT_ON_TRACK  # 0 in the current quarter, below the line
+    assert [p.label for p in s.points] == [
+        "Jan to Mar 2025",
+        "Apr to Jun 2025",
+        "Jul to Aug 2025 (so far)",
+    ]
+    # Judged on April to June (1), not the running quarter: below the line from 2 to 2.
+    assert s.status is Status.NOT_ON_TRACK and s.expected == 2.0
+    assert [p.complete for p in s.points] == [True, True, False]
+    # Once the Apr-Jun value reaches the target the goal is achieved, whatever July says so far.
+    make_project(world, start_date=date(2025, 6, 1))
+    assert goals.goal_series(goal, today=date(2025, 8, 1)).status is Status.ACHIEVED
+    assert goals.goal_series(goal, today=date(2025, 9, 30)).points[-1].complete
 
 
 @pytest.mark.django_db
@@ -109,3 +119,19 @@ def test_unknown_metric_and_no_data_source_are_said_plainly(world: Any) -> None:
     s = goals.goal_series(trained, today=date(2025, 6, 1))
     assert s.status is Status.NO_DATA and "reads zero" in s.problem
     assert [p.value.value for p in s.points] == [0.0, 0.0]
+
+
+@pytest.mark.django_db
+def test_nothing_to_count_is_no_data_not_failure(world: Any) -> None:
+    goal = ProgrammeGoal.objects.create(
+        collaborative=world.collab,
+        slug="s",
+        statement="60% of projects at 3.5 or more",
+        metric_key="projects_at_score_pct",
+        unit="%",
+        baseline_date=date(2025, 1, 1),
+        target_value=60,
+        deadline=date(2026, 1, 1),
+    )
+    s = goals.goal_series(goal, today=date(2025, 6, 1))
+    assert s.status is Status.NO_DATA and "no project has a score yet" in s.problem

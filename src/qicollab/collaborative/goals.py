@@ -8,8 +8,11 @@ Status rule (shown on the goal page, so people can check it):
   beyond the straight line from the first period's value to the target at the deadline.
 * **Not on track** — the deadline has passed without the target being reached, or the
   latest value is behind that line.
-* **No data yet** — no period has ended or begun since the baseline, or the metric has no
-  data source yet.
+* **No data yet** — no period has begun since the baseline, every period had nothing to
+  count (e.g. no project scored yet), or the metric has no data source yet.
+
+The current period is still running, so it is shown ("so far") but the status is judged on
+the latest *complete* period, unless no period is complete yet.
 """
 
 from __future__ import annotations
@@ -85,12 +88,15 @@ class Point:
     start: date
     end: date
     value: metrics.MetricValue
+    complete: bool = True
 
     @property
     def label(self) -> str:
         if self.start.month == self.end.month and self.start.year == self.end.year:
-            return self.start.strftime("%b %Y")
-        return f"{self.start.strftime('%b')} to {self.end.strftime('%b %Y')}"
+            text = self.start.strftime("%b %Y")
+        else:
+            text = f"{self.start.strftime('%b')} to {self.end.strftime('%b %Y')}"
+        return text if self.complete else f"{text} (so far)"
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,12 @@ def goal_series(goal: ProgrammeGoal, *, today: date | None = None) -> GoalSeries
         )
     params = _params(goal)
     points = [
-        Point(s, e, metric.compute(goal.collaborative, s, e, params))
+        Point(
+            s,
+            e,
+            metric.compute(goal.collaborative, s, e, params),
+            _next_start(s, goal.period) <= today + timedelta(days=1),
+        )
         for s, e in periods(goal.baseline_date, today, goal.period)
     ]
     if points and all(p.value.detail == metrics.NO_DATA_SOURCE for p in points):
@@ -170,12 +181,22 @@ def goal_series(goal: ProgrammeGoal, *, today: date | None = None) -> GoalSeries
             None,
             "The platform does not record the data this metric needs yet, so it reads zero.",
         )
+    if points and all(p.value.denominator == 0 for p in points):
+        return GoalSeries(
+            goal,
+            metric,
+            points,
+            Status.NO_DATA,
+            None,
+            "There has been nothing to count yet: " + points[-1].value.detail + ".",
+        )
+    judged = [p for p in points if p.complete] or points
     status, expected = status_of(
-        [p.value.value for p in points],
+        [p.value.value for p in judged],
         target=float(goal.target_value),
         direction=goal.direction,
-        latest_end=points[-1].end if points else None,
-        first_start=points[0].start if points else None,
+        latest_end=judged[-1].end if judged else None,
+        first_start=judged[0].start if judged else None,
         deadline=goal.deadline,
         today=today,
     )
