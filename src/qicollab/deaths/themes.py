@@ -1,4 +1,4 @@
-"""The starting list of learning themes (organisations' leads can add more in the admin)."""
+"""The starting list of learning themes, added by a data migration (add more the same way)."""
 
 from __future__ import annotations
 
