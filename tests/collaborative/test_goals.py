@@ -135,3 +135,13 @@ def test_nothing_to_count_is_no_data_not_failure(world: Any) -> None:
     )
     s = goals.goal_series(goal, today=date(2025, 6, 1))
     assert s.status is Status.NO_DATA and "no project has a score yet" in s.problem
+
+
+def test_financial_years_start_in_april() -> None:
+    ps = periods(date(2024, 2, 1), date(2025, 5, 1), "year")
+    assert ps == [
+        (date(2023, 4, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2025, 3, 31)),
+        (date(2025, 4, 1), date(2025, 5, 1)),
+    ]
+    assert goals.Point(*ps[1], value=None, complete=True).label == "2024/25"  # type: ignore[arg-type]

@@ -144,13 +144,13 @@ def test_bad_evidence_input_is_explained_not_500(world: Any, hub: Any, login: An
     assert r.status_code == 200 and "Select one of your projects" in r.content.decode()
 
 
-def _goals(world: Any, n: int) -> None:
+def _goals(world: Any, n: int, metric: str = "projects_at_score_pct") -> None:
     for i in range(n):
         ProgrammeGoal.objects.create(
             collaborative=world.collab,
             slug=f"goal-{i}",
             statement=f"Goal {i}",
-            metric_key="projects_at_score_pct",
+            metric_key=metric,
             unit="%",
             baseline_date=date(2025, 1, 1),
             target_value=Decimal("60"),
@@ -159,7 +159,7 @@ def _goals(world: Any, n: int) -> None:
 
 
 def test_goal_pages_render_with_a_chart_and_the_table(world: Any, hub: Any, client: Any) -> None:
-    _goals(world, 1)
+    _goals(world, 1, metric="organisations_engaged")
     r = client.get(reverse("collaborative:goal_detail", args=[world.collab.slug, "goal-0"]))
     body = r.content.decode()
     assert r.status_code == 200
@@ -180,16 +180,28 @@ def test_goal_pages_render_with_a_chart_and_the_table(world: Any, hub: Any, clie
 def test_goal_page_queries_do_not_grow_with_projects(
     world: Any, hub: Any, login: Any, django_assert_max_num_queries: Any, scale: Any
 ) -> None:
+    from qicollab.projects.models import ProgressReport
+
+    def scored(month: date, score: str) -> None:
+        ProgressReport.objects.create(
+            project=make_project(world),
+            month=month,
+            scale=scale,
+            score=Decimal(score),
+            rater_type="self",
+        )
+
     _goals(world, 1)
+    scored(date(2025, 2, 1), "4.0")
     url = reverse("collaborative:goal_detail", args=[world.collab.slug, "goal-0"])
     c = login(world.people["collab_lead"])
-    c.get(url)  # warm the chart cache
+    assert b"data:image/svg+xml" in c.get(url).content  # also warms the chart cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         c.get(url)
-    for _ in range(15):
-        make_project(world)
+    for i in range(15):
+        scored(date(2025, 1 + i % 12, 1), "3.0")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get(url).status_code == 200

@@ -64,12 +64,14 @@ def build_goals(ctx: DemoContext) -> None:
     ]
     for order, spec in enumerate(specs, start=1):
         slug = spec.pop("slug")
+        # Sharing the learning is judged per financial year (as the deaths figures are).
+        period = Period.YEAR if slug == "share-learning-from-deaths" else Period.QUARTER
         ctx.ensure(
             ProgrammeGoal,
             key={"collaborative": collab, "slug": slug},
             values={
                 **spec,
-                "period": Period.QUARTER,
+                "period": period,
                 "deadline": deadline,
                 "direction": GoalDirection.INCREASE,
                 "order": order,

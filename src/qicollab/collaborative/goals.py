@@ -58,11 +58,13 @@ class Status(StrEnum):
 def _period_start(d: date, period: str) -> date:
     if period == Period.MONTH:
         return d.replace(day=1)
+    if period == Period.YEAR:  # the NHS financial year starts on 1 April
+        return date(d.year if d.month >= 4 else d.year - 1, 4, 1)
     return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
 
 
 def _next_start(d: date, period: str) -> date:
-    step = 1 if period == Period.MONTH else 3
+    step = 1 if period == Period.MONTH else 12 if period == Period.YEAR else 3
     month = d.month - 1 + step
     return date(d.year + month // 12, month % 12 + 1, 1)
 
@@ -92,7 +94,9 @@ class Point:
 
     @property
     def label(self) -> str:
-        if self.start.month == self.end.month and self.start.year == self.end.year:
+        if self.start.month == 4 and (self.end - self.start).days > 100:
+            text = f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
+        elif self.start.month == self.end.month and self.start.year == self.end.year:
             text = self.start.strftime("%b %Y")
         else:
             text = f"{self.start.strftime('%b')} to {self.end.strftime('%b %Y')}"

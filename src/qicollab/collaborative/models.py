@@ -112,6 +112,7 @@ class PrincipleEvidence(TimeStampedModel):
 class Period(models.TextChoices):
     MONTH = "month", "Monthly"
     QUARTER = "quarter", "Quarterly"
+    YEAR = "year", "Yearly (financial year, April to March)"
 
 
 class GoalDirection(models.TextChoices):

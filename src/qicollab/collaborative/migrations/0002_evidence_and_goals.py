@@ -111,7 +111,11 @@ class Migration(migrations.Migration):
                 (
                     "period",
                     models.CharField(
-                        choices=[("month", "Monthly"), ("quarter", "Quarterly")],
+                        choices=[
+                            ("month", "Monthly"),
+                            ("quarter", "Quarterly"),
+                            ("year", "Yearly (financial year, April to March)"),
+                        ],
                         default="quarter",
                         max_length=8,
                     ),
@@ -252,7 +256,11 @@ class Migration(migrations.Migration):
                 (
                     "period",
                     models.CharField(
-                        choices=[("month", "Monthly"), ("quarter", "Quarterly")],
+                        choices=[
+                            ("month", "Monthly"),
+                            ("quarter", "Quarterly"),
+                            ("year", "Yearly (financial year, April to March)"),
+                        ],
                         default="quarter",
                         max_length=8,
                     ),
