@@ -17,9 +17,10 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from simple_history.utils import bulk_create_with_history
+
 from qicollab.accounts.models import Person
 from qicollab.core.demo.context import DemoContext
-from qicollab.core.services import save_as
 from qicollab.deaths import choices as c
 from qicollab.deaths import services
 from qicollab.deaths.identifiers import FinancialQuarter
@@ -40,6 +41,7 @@ from qicollab.organisations.models import Collaborative, Organisation
 
 COLLABORATIVE = "southern-counties-mh"
 LONDON = ZoneInfo("Europe/London")
+REASON = "Demo data"
 
 AGE = (
     ("18-24", 4),
@@ -259,68 +261,134 @@ def build_deaths(ctx: DemoContext) -> None:
         if len(team) < 2:
             continue
         lead, reviewer = team
-        rng = ctx.rng("deaths", org.slug)
-        shared_last_year = False
-        for q in quarters:
-            count = rng.randint(6, 12)
-            is_current = q == quarters[-1]
-            for n in range(1, count + 1):
-                ref = f"LfD-{org.ods_code}-{q.year % 100:02d}Q{q.quarter}-{n:03d}"
-                day = _day(rng, q, ctx.today)
-                recent = (ctx.today - day).days < 45
-                death, created = _death(ctx, rng, org, ref, day, lead)
-                if not created:
-                    continue
-                if recent and rng.random() < 0.5:
-                    continue  # not screened yet
-                outcome = _screen(ctx, rng, death, reviewer, org)
-                if outcome not in c.REVIEW_OUTCOMES or (recent and rng.random() < 0.6):
-                    continue
-                first = _review(ctx, rng, death, reviewer, stage=1, method=outcome)
-                if first.overall_rating and first.overall_rating <= 2:
-                    _review(ctx, rng, death, lead, stage=2, method=outcome, first=first)
-                _family(ctx, rng, death)
-                if first.overall_rating and first.overall_rating <= 3 and rng.random() < 0.6:
-                    save_as(
-                        CaseAction(
-                            death=death,
-                            description="Share the review's learning at the team's governance "
-                            "meeting "
-                            "and audit the change after three months.",
-                            owner="Team manager",
-                            due_on=day + timedelta(days=120),
-                            status=c.ActionStatus.DONE
-                            if day < ctx.today - timedelta(days=200)
-                            else c.ActionStatus.IN_PROGRESS,
-                        ),
-                        None,
-                    )
-                # Learning summaries: every trust shared last financial year; only some this year.
-                in_this_year = q >= this_year
-                wants = (
-                    in_this_year and org.slug in sharing_this_year and not is_current and n == 1
-                ) or (
-                    not in_this_year
-                    and q.year == this_year.year - 1
-                    and (n == 1 or not shared_last_year)
-                    and q.quarter in (1, 3)
+        _build_trust(
+            ctx,
+            org,
+            lead,
+            reviewer,
+            quarters,
+            this_year,
+            org.slug in sharing_this_year,
+            collab,
+            themes,
+        )
+
+
+def _build_trust(
+    ctx: DemoContext,
+    org: Organisation,
+    lead: Person,
+    reviewer: Person,
+    quarters: list[FinancialQuarter],
+    this_year: FinancialQuarter,
+    shares_this_year: bool,
+    collab: Collaborative,
+    themes: dict[str, LearningTheme],
+) -> None:
+    """One trust's cases, written in bulk (with their audit history): about 90 deaths each."""
+    rng = ctx.rng("deaths", org.slug)
+    existing = set(Death.objects.filter(organisation=org).values_list("case_reference", flat=True))
+    planned: list[tuple[Death, FinancialQuarter, int]] = []
+    for q in quarters:
+        for n in range(1, rng.randint(6, 12) + 1):
+            ref = f"LfD-{org.ods_code}-{q.year % 100:02d}Q{q.quarter}-{n:03d}"
+            day = _day(rng, q, ctx.today)
+            # Drawn even for a case that exists, so every later draw is the same on each run.
+            death = _death(rng, org, ref, day, lead)
+            if ref in existing:
+                ctx.counted(created=False, changed=False)
+                continue
+            planned.append((death, q, n))
+    if not planned:
+        return
+    deaths = [d for d, _, _ in planned]
+    bulk_create_with_history(deaths, Death, default_user=lead, default_change_reason=REASON)
+    ctx.stats.created += len(deaths)
+    screenings: list[Screening] = []
+    reviews: list[CaseReview] = []
+    phases: list[PhaseJudgement] = []
+    problems: list[CareProblem] = []
+    families: list[FamilyInvolvement] = []
+    actions: list[CaseAction] = []
+    to_share: list[Death] = []
+    shared_last_year = False
+    for death, q, n in planned:
+        recent = (ctx.today - death.date_of_death).days < 45
+        if recent and rng.random() < 0.5:
+            continue  # not screened yet
+        screening = _screen(rng, death, reviewer)
+        screenings.append(screening)
+        if screening.outcome not in c.REVIEW_OUTCOMES or (recent and rng.random() < 0.6):
+            continue
+        first = _review(
+            rng, death, reviewer, stage=1, method=screening.outcome, out=phases, problems=problems
+        )
+        reviews.append(first)
+        if first.overall_rating and first.overall_rating <= 2:
+            reviews.append(
+                _review(
+                    rng,
+                    death,
+                    lead,
+                    stage=2,
+                    method=screening.outcome,
+                    first=first,
+                    out=phases,
+                    problems=problems,
                 )
-                if wants:
-                    _summary(ctx, rng, death, reviewer, lead, collab, themes, day)
-                    shared_last_year = shared_last_year or not in_this_year
+            )
+        families.append(_family(rng, death))
+        if first.overall_rating and first.overall_rating <= 3 and rng.random() < 0.6:
+            actions.append(
+                CaseAction(
+                    death=death,
+                    description="Share the review's learning at the team's governance meeting and "
+                    "audit the change after three months.",
+                    owner="Team manager",
+                    due_on=death.date_of_death + timedelta(days=120),
+                    status=c.ActionStatus.DONE
+                    if death.date_of_death < ctx.today - timedelta(days=200)
+                    else c.ActionStatus.IN_PROGRESS,
+                )
+            )
+        # Learning summaries: every trust shared last financial year; only some this year.
+        in_this_year = q >= this_year
+        wants = (in_this_year and shares_this_year and q != quarters[-1] and n == 1) or (
+            not in_this_year
+            and q.year == this_year.year - 1
+            and (n == 1 or not shared_last_year)
+            and q.quarter in (1, 3)
+        )
+        if wants:
+            to_share.append(death)
+            shared_last_year = shared_last_year or not in_this_year
+    for objs, model in (
+        (screenings, Screening),
+        (reviews, CaseReview),
+        (families, FamilyInvolvement),
+        (actions, CaseAction),
+    ):
+        bulk_create_with_history(objs, model, default_user=lead, default_change_reason=REASON)
+    for phase in phases:
+        phase.review_id = phase.review.pk
+    for problem in problems:
+        problem.review_id = problem.review.pk
+    bulk_create_with_history(
+        phases, PhaseJudgement, default_user=lead, default_change_reason=REASON
+    )
+    bulk_create_with_history(problems, CareProblem, default_user=lead, default_change_reason=REASON)
+    for death in to_share:
+        _summary(ctx, rng, death, reviewer, lead, collab, themes, death.date_of_death)
 
 
-def _death(
-    ctx: DemoContext, rng: random.Random, org: Organisation, ref: str, day: date, actor: Person
-) -> tuple[Death, bool]:
-    existing = Death.objects.filter(organisation=org, case_reference=ref).first()
-    if existing is not None:
-        ctx.counted(created=False, changed=False)
-        return existing, False
+def _death(rng: random.Random, org: Organisation, ref: str, day: date, actor: Person) -> Death:
     ld = rng.random() < 0.05
     autism = rng.random() < 0.03
     in_scope = rng.random() < 0.93
-    death = Death(
+    leder = ""
+    if ld or autism:
+        leder = c.LederStatus.REFERRED if rng.random() < 0.85 else c.LederStatus.PENDING
+    return Death(
         organisation=org,
         case_reference=ref,
         date_of_death=day,
@@ -330,26 +398,19 @@ def _death(
         category=_pick(rng, CATEGORY),
         learning_disability=ld,
         autism=autism,
-        leder_status=(c.LederStatus.REFERRED if rng.random() < 0.85 else c.LederStatus.PENDING)
-        if ld or autism
-        else "",
+        leder_status=leder,
+        leder_referred_on=day + timedelta(days=rng.randint(1, 10))
+        if leder == c.LederStatus.REFERRED
+        else None,
         notified_by=rng.choice(("ward", "incident", "spine", "coroner", "family", "gp")),
         notified_on=day + timedelta(days=rng.randint(0, 5)),
         in_scope=in_scope,
         out_of_scope_reason="" if in_scope else "Died more than six months after the last contact",
         created_by=actor,
     )
-    if death.leder_status == c.LederStatus.REFERRED:
-        death.leder_referred_on = day + timedelta(days=rng.randint(1, 10))
-    death._change_reason = "Demo data"  # type: ignore[attr-defined]
-    save_as(death, actor)
-    ctx.counted(created=True, changed=False)
-    return death, True
 
 
-def _screen(
-    ctx: DemoContext, rng: random.Random, death: Death, actor: Person, org: Organisation
-) -> str:
+def _screen(rng: random.Random, death: Death, actor: Person) -> Screening:
     flags: list[str] = []
     if death.setting in ("inpatient", "recently_discharged"):
         flags.append(c.RedFlag.INPATIENT)
@@ -381,31 +442,29 @@ def _screen(
         else "Chosen in the sample.",
         c.ScreeningOutcome.NO_FURTHER_REVIEW: "Expected death, no red flags, not sampled.",
     }[outcome]
-    save_as(
-        Screening(
-            death=death,
-            screened_on=death.notified_on or death.date_of_death,
-            screened_by=actor,
-            red_flags=[str(f) for f in flags],
-            sampled=sampled,
-            outcome=outcome,
-            reason=reason,
-        ),
-        actor,
+    return Screening(
+        death=death,
+        screened_on=death.notified_on or death.date_of_death,
+        screened_by=actor,
+        red_flags=[str(f) for f in flags],
+        sampled=sampled,
+        outcome=str(outcome),
+        reason=reason,
     )
-    return str(outcome)
 
 
 def _review(
-    ctx: DemoContext,
     rng: random.Random,
     death: Death,
     reviewer: Person,
     *,
     stage: int,
     method: str,
+    out: list[PhaseJudgement],
+    problems: list[CareProblem],
     first: CaseReview | None = None,
 ) -> CaseReview:
+    """An unsaved completed review; its phases and problem are appended to the lists given."""
     overall = (
         rng.choices([1, 2, 3, 4, 5], weights=[2, 6, 30, 45, 17])[0]
         if stage == 1
@@ -445,9 +504,8 @@ def _review(
     )
     if review.disagrees_with_first:
         review.disagreement = "The second reviewer judged the risk less foreseeable from the notes."
-    save_as(review, reviewer)
     phases = rng.sample([p for p, _ in c.MhPhase.choices if p != c.MhPhase.OVERALL], k=3)
-    PhaseJudgement.objects.bulk_create(
+    out.extend(
         [
             PhaseJudgement(
                 review=review,
@@ -469,35 +527,36 @@ def _review(
         ]
     )
     if overall <= 3:
-        CareProblem.objects.create(
-            review=review,
-            problem_type=rng.choice(("assessment", "monitoring", "communication", "medication")),
-            harm="no" if overall == 3 else rng.choice(("probably", "yes")),
-            description="See the phase judgements.",
+        problems.append(
+            CareProblem(
+                review=review,
+                problem_type=rng.choice(
+                    ("assessment", "monitoring", "communication", "medication")
+                ),
+                harm="no" if overall == 3 else rng.choice(("probably", "yes")),
+                description="See the phase judgements.",
+            )
         )
     return review
 
 
-def _family(ctx: DemoContext, rng: random.Random, death: Death) -> None:
+def _family(rng: random.Random, death: Death) -> FamilyInvolvement:
     contacted = rng.random() < 0.8
     involved = contacted and rng.random() < 0.55
-    save_as(
-        FamilyInvolvement(
-            death=death,
-            contacted=contacted,
-            contacted_on=death.date_of_death + timedelta(days=rng.randint(3, 20))
-            if contacted
-            else None,
-            not_contacted_reason="" if contacted else "No next of kin recorded",
-            wanted_involvement=("yes" if involved else rng.choice(("no", ""))) if contacted else "",
-            questions="Whether the change of medication played a part." if involved else "",
-            involved_in_review=involved,
-            findings_shared_on=death.date_of_death + timedelta(days=rng.randint(40, 90))
-            if involved
-            else None,
-            findings_shared_how="meeting" if involved else "",
-        ),
-        None,
+    return FamilyInvolvement(
+        death=death,
+        contacted=contacted,
+        contacted_on=death.date_of_death + timedelta(days=rng.randint(3, 20))
+        if contacted
+        else None,
+        not_contacted_reason="" if contacted else "No next of kin recorded",
+        wanted_involvement=("yes" if involved else rng.choice(("no", ""))) if contacted else "",
+        questions="Whether the change of medication played a part." if involved else "",
+        involved_in_review=involved,
+        findings_shared_on=death.date_of_death + timedelta(days=rng.randint(40, 90))
+        if involved
+        else None,
+        findings_shared_how="meeting" if involved else "",
     )
 
 
