@@ -260,6 +260,10 @@ def pdsa_sections(
     """The cycle stage by stage, as label and text pairs; blank answers are left out."""
     out = []
     for key, title, names in stages:
-        rows = [(str(form[n].label), _display(cycle, n)) for n in names if n != "title"]
+        rows = [
+            (str(form[n].label).replace(" (optional)", ""), _display(cycle, n))
+            for n in names
+            if n != "title"
+        ]
         out.append({"key": key, "title": title, "rows": [(k, v) for k, v in rows if v]})
     return out

@@ -104,7 +104,11 @@ def project_list(
     return (
         qs.distinct()
         .select_related("lead_organisation", "workstream", "collaborative")
-        .annotate(latest_score=_latest("score"), latest_month=_latest("month"))
+        .annotate(
+            latest_score=_latest("score"),
+            latest_month=_latest("month"),
+            latest_rater=_latest("rater_type"),
+        )
         .order_by("title")
     )
 

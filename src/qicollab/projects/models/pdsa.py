@@ -123,7 +123,7 @@ class PdsaCycle(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"PDSA {self.cycle_number}: {self.title}"
+        return f"Cycle {self.cycle_number}: {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("projects:pdsa_detail", args=[self.project.slug, self.pk])

@@ -128,6 +128,7 @@ def pdsa_create(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         page_title="Plan a PDSA cycle",
         breadcrumbs=_crumbs(project, ("Plan a cycle", "")),
         has_ideas=project.change_ideas.exists(),
+        stages=STAGES[:2],  # a new cycle is planned; Do, Study and Act come later
     )
 
 
