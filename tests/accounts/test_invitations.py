@@ -324,3 +324,36 @@ def test_withdraw_returns_to_the_same_page_but_never_off_site(world: Any, login:
     url = reverse("accounts:invitation_revoke", args=[invitation.pk])
     response = client.post(url, {"next": "https://evil.example/phish"})
     assert response["Location"] == reverse("accounts:invitation_list", args=[world.trust_a.slug])
+
+
+def test_email_text_is_not_html_escaped_but_the_html_is(world: Any) -> None:
+    world.people["pm_a"].full_name = "Siobhán O'Brien & Co"
+    world.people["pm_a"].save()
+    services.invitation_create(
+        actor=world.people["pm_a"],
+        organisation=world.trust_a,
+        email="x@example.nhs.uk",
+        full_name="<Nia>",
+        role="staff",
+    )
+    message = last_email("x@example.nhs.uk")
+    assert message.subject.startswith("Siobhán O'Brien & Co has invited you")
+    assert "Hello <Nia>," in message.body
+    html_body = message.alternatives[0][0]
+    assert "O&#39;Brien &amp; Co" in html_body
+    assert "&lt;Nia&gt;" in html_body
+    assert "<Nia>" not in html_body
+
+
+def test_buttons_carry_hidden_context_for_screen_readers(world: Any, login: Any) -> None:
+    _waiting(world)
+    html = (
+        login(world.people["pm_a"])
+        .get(reverse("accounts:invitation_list", args=[world.trust_a.slug]))
+        .content.decode()
+    )
+    assert (
+        'Withdraw<span class="nhsuk-u-visually-hidden"> the invitation to nia@example.nhs.uk'
+        in html
+    )
+    assert 'Send again<span class="nhsuk-u-visually-hidden"> to nia@example.nhs.uk' in html

@@ -135,3 +135,13 @@ def test_a_revoked_token_gets_401_from_the_api(world: Any, client: Any) -> None:
     response = client.get("/api/people", **headers)
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+def test_names_are_escaped_and_buttons_have_hidden_context(world: Any, login: Any) -> None:
+    services.api_token_create(actor=world.people["staff_a"], name="<b>feed</b>")
+    html = login(world.people["staff_a"]).get(TOKENS).content.decode()
+    assert "<b>feed</b>" not in html
+    assert (
+        'Revoke<span class="nhsuk-u-visually-hidden"> the token &lt;b&gt;feed&lt;/b&gt;</span>'
+        in html
+    )
