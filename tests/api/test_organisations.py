@@ -286,7 +286,7 @@ def test_patch_bad_ods_code_is_422_with_the_message(world: Any, login: Any) -> N
 
 def test_patch_changing_type_rechecks_the_ods_code(world: Any, login: Any) -> None:
     """An AHSN's code QX1 is fine; turning it into a trust needs a trust-shaped code."""
-    admin = f.PersonFactory()
+    admin: Any = f.PersonFactory()
     admin.is_superuser = True
     admin.save()
     response = call(

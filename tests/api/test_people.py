@@ -98,7 +98,7 @@ def test_unknown_or_invalid_person_id(world: Any, login: Any) -> None:
 
 
 def test_closed_accounts_are_not_listed(world: Any, login: Any) -> None:
-    gone = f.PersonFactory(full_name="Gone Away", is_active=False)
+    gone: Any = f.PersonFactory(full_name="Gone Away", is_active=False)
     f.AffiliationFactory(person=gone, organisation=world.trust_a)
     client = login(world.people["pm_a"])
     assert client.get(f"/api/people/{gone.pk}").status_code == 404
