@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "qicollab.measures",
     "qicollab.api",
     "qicollab.deaths",
+    "qicollab.capability",
+    "qicollab.events",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,207 @@
+"""Reads for the 3 L's, scoped by viewer. Individual levels only go to those allowed to see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from qicollab.accounts.roles import roles_for
+from qicollab.capability import metrics
+from qicollab.capability.models import (
+    AssessmentItem,
+    CapabilityGoal,
+    Level,
+    SelfAssessment,
+    SubjectArea,
+)
+from qicollab.organisations.models import Collaborative, Organisation
+
+
+def subject_areas(
+    *, collaborative: Collaborative, active_only: bool = True
+) -> QuerySet[SubjectArea]:
+    qs = SubjectArea.objects.filter(collaborative=collaborative)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def _with_items(qs: QuerySet[SelfAssessment]) -> QuerySet[SelfAssessment]:
+    return qs.select_related("person", "organisation").prefetch_related(
+        Prefetch("items", queryset=AssessmentItem.objects.select_related("subject"))
+    )
+
+
+def assessment_history(*, person: Any, collaborative: Collaborative) -> QuerySet[SelfAssessment]:
+    """The person's own assessments, newest first."""
+    return _with_items(
+        SelfAssessment.objects.filter(person_id=person.pk, collaborative=collaborative)
+    )
+
+
+def visible_assessments(*, viewer: Any, collaborative: Collaborative) -> QuerySet[SelfAssessment]:
+    """Individual assessments the viewer may open: their own, their organisation's if they
+    are its programme manager, everyone's if they are faculty of the collaborative."""
+    r = roles_for(viewer)
+    qs = SelfAssessment.objects.filter(collaborative=collaborative)
+    if not (r.is_superuser or collaborative.pk in r.coordinator_collab_ids):
+        qs = qs.filter(Q(person_id=r.person_id) | Q(organisation_id__in=r.managed_org_ids))
+    return _with_items(qs)
+
+
+def assessment_get(*, viewer: Any, pk: int) -> SelfAssessment | None:
+    a = _with_items(SelfAssessment.objects.filter(pk=pk)).first()
+    if a is None or not viewer.has_perm("capability.view_assessment", a):
+        return None
+    return a
+
+
+def latest_levels(*, person: Any, collaborative: Collaborative) -> dict[int, int]:
+    """subject id -> the person's level in their latest assessment (empty if none)."""
+    latest = assessment_history(person=person, collaborative=collaborative).first()
+    if latest is None:
+        return {}
+    return {i.subject_id: i.level for i in latest.items.all()}
+
+
+def _member_orgs(collaborative: Collaborative) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        collaborative_memberships__in=collaborative.memberships.current()
+    ).distinct()
+
+
+def member_organisation_choices(*, collaborative: Collaborative) -> list[tuple[int, str]]:
+    return list(_member_orgs(collaborative).values_list("pk", "name"))
+
+
+def member_organisation(*, collaborative: Collaborative, pk: int) -> Organisation | None:
+    return _member_orgs(collaborative).filter(pk=pk).first()
+
+
+# --- Aggregates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Timeline:
+    """Each person's assessments in date order, as subject -> level maps."""
+
+    by_person: dict[int, list[tuple[dt.date, dict[int, int]]]]
+
+    def at(self, on: dt.date) -> metrics.Snapshot:
+        out: dict[int, dict[int, int]] = {}
+        for person, rows in self.by_person.items():
+            chosen = [levels for day, levels in rows if day <= on]
+            if chosen:
+                out[person] = chosen[-1]
+        return out
+
+    def first(self) -> metrics.Snapshot:
+        return {p: rows[0][1] for p, rows in self.by_person.items() if rows}
+
+    def previous_and_latest(self) -> tuple[metrics.Snapshot, metrics.Snapshot]:
+        prev = {p: rows[-2][1] for p, rows in self.by_person.items() if len(rows) > 1}
+        latest = {p: rows[-1][1] for p, rows in self.by_person.items() if len(rows) > 1}
+        return prev, latest
+
+
+def _timeline(collaborative: Collaborative, organisation: Organisation | None) -> _Timeline:
+    items = AssessmentItem.objects.filter(assessment__collaborative=collaborative)
+    if organisation is not None:
+        items = items.filter(assessment__organisation=organisation)
+    rows = items.order_by(
+        "assessment__person_id", "assessment__assessed_on", "assessment__created_at"
+    ).values_list(
+        "assessment__person_id", "assessment_id", "assessment__assessed_on", "subject_id", "level"
+    )
+    by_person: dict[int, list[tuple[dt.date, dict[int, int]]]] = {}
+    current: dict[int, int] = {}
+    for person, aid, day, subj, level in rows:
+        seq = by_person.setdefault(person, [])
+        if current.get(person) != aid:
+            current[person] = aid
+            seq.append((day, {}))
+        seq[-1][1][subj] = level
+    return _Timeline(by_person)
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    subject: SubjectArea
+    at_level: dict[int, int]  # level -> members
+    moved_up: int
+    mostly_learning: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.at_level.values())
+
+
+@dataclass(frozen=True)
+class CapabilityAggregates:
+    collaborative: Collaborative
+    organisation: Organisation | None
+    members_assessed: int
+    rows: list[SubjectRow]
+    goal: CapabilityGoal | None
+    definition: metrics.Definition
+    change: metrics.Change | None
+    levels: list[tuple[int, str]] = field(default_factory=lambda: list(Level.choices))
+
+
+def goal_definition(goal: CapabilityGoal | None) -> metrics.Definition:
+    if goal is None:
+        return metrics.Definition()
+    return metrics.Definition(metrics.CountRule(goal.rule), int(goal.min_level))
+
+
+def capability_aggregates(
+    *,
+    collaborative: Collaborative,
+    organisation: Organisation | None = None,
+    on: dt.date | None = None,
+) -> CapabilityAggregates:
+    """Members at each level per subject, movement up, and change since the goal's baseline.
+
+    Counts only, never names: safe for anyone who may see the collaborative.
+    """
+    on = on or timezone.localdate()
+    tl = _timeline(collaborative, organisation)
+    latest = tl.at(on)
+    table = metrics.level_table(latest)
+    prev, last = tl.previous_and_latest()
+    moved = metrics.moved_up(prev, last)
+    learning = set(metrics.mostly_learning(table))
+    rows = [
+        SubjectRow(
+            subject=s,
+            at_level=table.get(s.pk, {1: 0, 2: 0, 3: 0}),
+            moved_up=moved.get(s.pk, 0),
+            mostly_learning=s.pk in learning,
+        )
+        for s in subject_areas(collaborative=collaborative)
+    ]
+    goal = CapabilityGoal.objects.filter(collaborative=collaborative).first()
+    definition = goal_definition(goal)
+    change = None
+    if goal is not None:
+        change = metrics.change_since_baseline(
+            tl.at(goal.baseline_on), latest, definition=definition, first=tl.first()
+        )
+    return CapabilityAggregates(
+        collaborative=collaborative,
+        organisation=organisation,
+        members_assessed=len(latest),
+        rows=rows,
+        goal=goal,
+        definition=definition,
+        change=change,
+    )
+
+
+def members_counting(*, collaborative: Collaborative, on: dt.date) -> int:
+    """For the programme goals (issue 5): members counting under the agreed definition on a date."""
+    goal = CapabilityGoal.objects.filter(collaborative=collaborative).first()
+    tl = _timeline(collaborative, None)
+    return metrics.counts(tl.at(on), definition=goal_definition(goal), first=tl.first())

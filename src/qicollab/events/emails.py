@@ -1,0 +1,56 @@
+"""Emails about bookings: plain text, links from SITE_URL (never the request's Host)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from qicollab.events.models import Registration, WorkshopBooking
+
+logger = logging.getLogger(__name__)
+
+
+def _send(to: str, template: str, context: dict[str, object]) -> bool:
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    text = render_to_string(f"events/email/{template}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    try:
+        send_mail(" ".join(subject.split()), body.lstrip("\n"), settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:  # SMTP, DNS and socket errors: logged; the booking itself stands
+        logger.exception("Could not send the %s email", template)
+        return False
+    return True
+
+
+def _session_url(session_id: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("events:session_detail", args=[session_id])
+
+
+def send_place_offered(reg: Registration) -> bool:
+    return _send(
+        reg.person.email,
+        "place_offered",
+        {"reg": reg, "session": reg.session, "link": _session_url(reg.session_id)},
+    )
+
+
+def send_workshop_place_offered(b: WorkshopBooking) -> bool:
+    return _send(
+        b.person.email,
+        "workshop_place_offered",
+        {"booking": b, "workshop": b.workshop, "link": _session_url(b.workshop.session_id)},
+    )
+
+
+def send_reminder(reg: Registration) -> bool:
+    return _send(
+        reg.person.email,
+        "reminder",
+        {"reg": reg, "session": reg.session, "link": _session_url(reg.session_id)},
+    )

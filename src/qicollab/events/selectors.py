@@ -1,0 +1,119 @@
+"""Reads for learning sessions, scoped by the viewer's collaboratives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from qicollab.accounts.roles import roles_for
+from qicollab.events.models import (
+    ActionPeriod,
+    AgendaItem,
+    AgendaKind,
+    BookingStatus,
+    LearningSession,
+    Registration,
+    WorkshopBooking,
+)
+from qicollab.organisations.models import Collaborative
+
+
+def _visible(viewer: Any) -> QuerySet[LearningSession]:
+    r = roles_for(viewer)
+    qs = LearningSession.objects.select_related("collaborative")
+    return qs if r.is_superuser else qs.filter(collaborative_id__in=r.visible_collab_ids)
+
+
+def session_list(*, viewer: Any, collaborative: Collaborative) -> QuerySet[LearningSession]:
+    return (
+        _visible(viewer)
+        .filter(collaborative=collaborative)
+        .annotate(
+            booked=Count("registrations", filter=Q(registrations__status=BookingStatus.BOOKED))
+        )
+    )
+
+
+def action_periods(*, collaborative: Collaborative) -> QuerySet[ActionPeriod]:
+    return ActionPeriod.objects.filter(collaborative=collaborative)
+
+
+def session_get(*, viewer: Any, pk: int) -> LearningSession | None:
+    return _visible(viewer).filter(pk=pk).first()
+
+
+def agenda(*, session: LearningSession) -> QuerySet[AgendaItem]:
+    return (
+        AgendaItem.objects.filter(session=session)
+        .select_related("subject", "workstream")
+        .annotate(
+            booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
+            waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+        )
+    )
+
+
+def workshop_get(*, viewer: Any, pk: int) -> AgendaItem | None:
+    return (
+        AgendaItem.objects.filter(session__in=_visible(viewer), pk=pk, kind=AgendaKind.WORKSHOP)
+        .select_related("session")
+        .first()
+    )
+
+
+def next_session(*, viewer: Any, collaborative: Collaborative) -> LearningSession | None:
+    return (
+        _visible(viewer)
+        .filter(collaborative=collaborative, ends_on__gte=timezone.localdate())
+        .order_by("starts_on")
+        .first()
+    )
+
+
+def recommended_workshops(*, session: LearningSession, levels: dict[int, int]) -> list[AgendaItem]:
+    """Workshops whose subject and level match the member's own level in that subject."""
+    if not levels:
+        return []
+    q = Q()
+    for subject_id, level in levels.items():
+        q |= Q(subject_id=subject_id, level=level)
+    return list(agenda(session=session).filter(kind=AgendaKind.WORKSHOP).filter(q))
+
+
+def my_registration(*, person: Any, session: LearningSession) -> Registration | None:
+    return Registration.objects.filter(session=session, person_id=person.pk).first()
+
+
+def my_workshop_bookings(*, person: Any, session: LearningSession) -> dict[int, WorkshopBooking]:
+    return {
+        b.workshop_id: b
+        for b in WorkshopBooking.objects.filter(
+            person_id=person.pk, workshop__session=session
+        ).exclude(status=BookingStatus.CANCELLED)
+    }
+
+
+def check_in_list(*, session: LearningSession) -> QuerySet[Registration]:
+    """Organisers only (the view checks): booked people, with their organisations."""
+    return (
+        Registration.objects.filter(session=session, status=BookingStatus.BOOKED)
+        .select_related("person")
+        .prefetch_related("person__affiliations__organisation")
+        .order_by("person__full_name", "person__email")
+    )
+
+
+def waiting_list(*, session: LearningSession) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(session=session, status=BookingStatus.WAITING)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    )
+
+
+def my_sessions(*, person: Any) -> QuerySet[LearningSession]:
+    return LearningSession.objects.filter(
+        registrations__person_id=person.pk, registrations__status=BookingStatus.BOOKED
+    ).prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("day", "starts_at")))
