@@ -101,3 +101,15 @@ def test_encrypt_round_trip_and_rotation(settings: object) -> None:
     settings.FIELD_ENCRYPTION_KEY = new  # type: ignore[attr-defined]
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(written_with_old)
+
+
+def test_random_sample_is_reproducible_and_near_the_rate() -> None:
+    from qicollab.deaths.models import Death
+    from qicollab.deaths.services import in_sample
+
+    deaths = [Death(organisation_id=1, case_reference=f"LfD-{i}") for i in range(2000)]
+    picked = [d.case_reference for d in deaths if in_sample(d, 10)]
+    assert 150 <= len(picked) <= 250
+    assert picked == [d.case_reference for d in deaths if in_sample(d, 10)]
+    assert not any(in_sample(d, 0) for d in deaths)
+    assert all(in_sample(d, 100) for d in deaths)

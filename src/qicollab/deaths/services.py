@@ -7,6 +7,7 @@ check and a lead's approval.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -231,6 +232,18 @@ def nhs_number_display(death: Death) -> str:
 
 
 # --- screening --------------------------------------------------------------------------
+
+
+def in_sample(death: Death, rate: int) -> bool:
+    """Whether the organisation's random sample picks this death.
+
+    Deterministic (a hash of the organisation and case reference), so the sample can be
+    reproduced and audited, and cannot be nudged by re-screening.
+    """
+    if rate <= 0:
+        return False
+    h = hashlib.sha256(f"{death.organisation_id}:{death.case_reference}".encode()).digest()
+    return int.from_bytes(h[:4], "big") % 100 < rate
 
 
 @transaction.atomic

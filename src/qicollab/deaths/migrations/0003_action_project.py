@@ -5,29 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deaths', '0002_learning_themes'),
-        ('projects', '0004_aim_statement_hint'),
+        ("deaths", "0002_learning_themes"),
+        ("projects", "0004_aim_statement_hint"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='caseaction',
-            name='project_id',
+            model_name="caseaction",
+            name="project_id",
         ),
         migrations.RemoveField(
-            model_name='historicalcaseaction',
-            name='project_id',
+            model_name="historicalcaseaction",
+            name="project_id",
         ),
         migrations.AddField(
-            model_name='caseaction',
-            name='project',
-            field=models.ForeignKey(blank=True, help_text='The QI project carrying out this action, if there is one.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='death_actions', to='projects.project', verbose_name='Linked QI project'),
+            model_name="caseaction",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The QI project carrying out this action, if there is one.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="death_actions",
+                to="projects.project",
+                verbose_name="Linked QI project",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcaseaction',
-            name='project',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The QI project carrying out this action, if there is one.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='Linked QI project'),
+            model_name="historicalcaseaction",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The QI project carrying out this action, if there is one.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.project",
+                verbose_name="Linked QI project",
+            ),
         ),
     ]

@@ -225,7 +225,10 @@ def screening_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         from django.utils import timezone
 
-        initial = {"screened_on": timezone.localdate()}
+        initial = {
+            "screened_on": timezone.localdate(),
+            "sampled": services.in_sample(death, settings.sample_rate),
+        }
     form = ScreeningForm(post_data(request), initial=initial, local_flags=settings.local_flag_list)
     if request.method == "POST" and form.is_valid():
         try:
