@@ -233,3 +233,20 @@ def test_api_token_and_anonymous_access(make_project: Any, world: Any, client: A
         f"/api/projects/{private.slug}", {"summary": "by token"}, content_type=JSON, **auth
     )
     assert patched.status_code == 200
+
+
+def test_api_list_queries_do_not_grow(make_project: Any, world: Any, login: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login(world.people["collab_lead"])
+    make_project(sharing="collaborative", title="First")
+    c.get("/api/projects/")
+    with CaptureQueriesContext(connection) as few:
+        c.get("/api/projects/")
+    for i in range(6):
+        p = make_project(sharing="collaborative", title=f"More {i}")
+        p.tags.set([])
+    with CaptureQueriesContext(connection) as many:
+        assert c.get("/api/projects/").json()["count"] == 7
+    assert len(many) == len(few)

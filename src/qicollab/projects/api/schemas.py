@@ -9,6 +9,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from qicollab.core.services import version_token
+
 
 class In(Schema):
     """Request bodies refuse unknown fields, so a misspelt name is an error, not a no-op."""
@@ -43,6 +45,18 @@ class ProjectOut(Schema):
         description="Send back as `version` when changing it, to detect concurrent edits."
     )
     url: str
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_version(obj: Any) -> str:
+        return version_token(obj)
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return str(obj.get_absolute_url())
 
 
 class ProjectCreateIn(In):

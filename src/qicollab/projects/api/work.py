@@ -12,7 +12,7 @@ from qicollab.api.auth import public_auth
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import selectors, services
-from qicollab.projects.api.projects import project_or_404, refused, router, valid
+from qicollab.projects.api.common import project_or_404, refused, router, valid
 from qicollab.projects.api.schemas import ConflictOut, PdsaIn, PdsaOut
 from qicollab.projects.diagram import build_diagram, driver_diagram_svg, nested_json
 from qicollab.projects.forms.pdsa import PdsaForm

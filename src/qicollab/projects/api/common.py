@@ -1,0 +1,50 @@
+"""Shared pieces of the projects API: the router, finding a project, form errors."""
+
+# No "from __future__ import annotations": ninja reads the signatures at import time.
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from qicollab.core.http import require
+from qicollab.projects import selectors
+from qicollab.projects.models import Project
+from qicollab.projects.services import ProjectError
+
+router = Router(tags=["projects"])
+
+
+def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> Project:
+    project = selectors.project_get(viewer=request.user, slug=slug)
+    if project is None:
+        raise HttpError(404, f"There is no project '{slug}' that you can see.")
+    if perm:
+        require(request.user, perm, project)
+    return project
+
+
+def valid(form: BaseForm) -> dict[str, Any]:
+    """Cleaned data, or 422 with the pages' own messages per field."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+
+
+def refused(exc: ProjectError) -> ValidationError:
+    return ValidationError({exc.field or "__all__": [str(exc)]})
+
+
+def ref(obj: Any) -> dict[str, str] | None:
+    return {"slug": obj.slug, "name": obj.name} if obj is not None else None
+
+
+def pk_for(model: Any, slug: str | None, **scope: Any) -> Any:
+    """The primary key for a slug, or the slug itself so the form reports it as a bad choice."""
+    if not slug:
+        return ""
+    found = model.objects.filter(slug=slug, **scope).values_list("pk", flat=True).first()
+    return found if found is not None else f"unknown:{slug}"
