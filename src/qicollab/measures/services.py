@@ -17,11 +17,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from qicollab.accounts.models import Person
 from qicollab.core.services import apply_fields, check_version, save_as
-from qicollab.measures.importing import ImportRow, RowError, check_point
+from qicollab.measures.bulk import Stored, stored_points, write_points
+from qicollab.measures.importing import ImportRow, MeasureShape, RowError, check_point
 from qicollab.measures.models import (
     DEFAULT_CHART,
     AuditResult,
@@ -39,7 +39,6 @@ from qicollab.measures.periods import grid_problem, long_date, snap
 from qicollab.measures.spc_adapter import measure_shape
 from qicollab.projects.models import Project
 
-BATCH_SIZE = 2000
 MEASURE_FIELDS = frozenset(
     f.name
     for f in Measure._meta.concrete_fields
@@ -145,7 +144,7 @@ class PointInput:
         )
 
 
-def _numbers(p: DataPoint | PointInput) -> tuple[float | None, float | None, float | None]:
+def _numbers(p: DataPoint | PointInput | Stored) -> tuple[float | None, float | None, float | None]:
     return (p.value, p.numerator, p.denominator)
 
 
@@ -155,6 +154,8 @@ def _same(a: tuple[float | None, ...], b: tuple[float | None, ...]) -> bool:
     Spreadsheets keep 15 significant figures (openpyxl writes 16), so a value that went
     out to Excel and back may differ in its last binary digit; that is not a change.
     """
+    if a == b:
+        return True
     return all(
         x is y or (x is not None and y is not None and math.isclose(x, y, rel_tol=1e-12))
         for x, y in zip(a, b, strict=True)
@@ -166,7 +167,7 @@ class Change:
     period: date
     kind: str  # new | changed | unchanged
     new: PointInput
-    old: DataPoint | None = None
+    old: Stored | None = None
 
 
 @dataclass
@@ -200,7 +201,7 @@ class ImportPlan:
 
 def plan_points(*, measure: Measure, points: Sequence[PointInput]) -> ImportPlan:
     """Compare incoming points with the stored ones (one query)."""
-    existing = {p.period: p for p in measure.points.all()}
+    existing = stored_points(measure.pk)
     plan = ImportPlan()
     for p in points:
         old = existing.get(p.period)
@@ -220,49 +221,26 @@ def plan_points(*, measure: Measure, points: Sequence[PointInput]) -> ImportPlan
 
 
 def _write(*, actor: Person, measure: Measure, plan: ImportPlan, source: str) -> dict[str, int]:
-    """Apply a plan with bulk inserts and updates (history recorded in bulk too)."""
+    """Apply a plan: bulk inserts and updates with their history, then chart decisions."""
     creates = [
-        DataPoint(
-            measure=measure,
-            period=c.period,
-            value=c.new.value,
-            numerator=c.new.numerator,
-            denominator=c.new.denominator,
-            note=c.new.note or "",
-            entered_by=actor,
-        )
+        (c.period, c.new.value, c.new.numerator, c.new.denominator, c.new.note or "")
         for c in plan.of("new")
     ]
-    updates = []
-    for c in plan.of("changed"):
-        assert c.old is not None
-        c.old.value, c.old.numerator, c.old.denominator = _numbers(c.new)
-        if c.new.note is not None:
-            c.old.note = c.new.note
-        c.old.entered_by = actor
-        updates.append(c.old)
-    if creates:
-        bulk_create_with_history(
-            creates,
-            DataPoint,
-            batch_size=BATCH_SIZE,
-            default_user=actor,
-            default_change_reason=source,
+    updates = [
+        (
+            c.old,
+            c.period,
+            c.new.value,
+            c.new.numerator,
+            c.new.denominator,
+            c.new.note if c.new.note is not None else c.old.note,
         )
-    if updates:
-        from django.utils import timezone
-
-        now = timezone.now()
-        for u in updates:
-            u.updated_at = now
-        bulk_update_with_history(
-            updates,
-            DataPoint,
-            ["value", "numerator", "denominator", "note", "entered_by", "updated_at"],
-            batch_size=BATCH_SIZE,
-            default_user=actor,
-            default_change_reason=source,
-        )
+        for c in plan.of("changed")
+        if c.old is not None
+    ]
+    write_points(
+        measure_id=measure.pk, actor_id=actor.pk, creates=creates, updates=updates, reason=source
+    )
     for kind, on in plan.new_events:
         reason = f"Marked in {source}" if kind == EventKind.EXCLUDE else ""
         event = ChartEvent(measure=measure, kind=kind, on=on, reason=reason, created_by=actor)
@@ -323,26 +301,68 @@ def _as_number(value: Any) -> float | None:
     return number
 
 
+def _plainly_fine(shape: MeasureShape, numbers: tuple[Any, Any, Any]) -> bool:
+    """The common case, checked quickly: plain finite numbers that break no rule.
+
+    Anything else goes through :func:`check_point`, which finds and words the problem, so
+    the fast path never decides what is refused (it only skips work for valid points).
+    """
+    value, numerator, denominator = numbers
+    for n in numbers:
+        if n is None:
+            continue
+        if type(n) not in (int, float) or not math.isfinite(n):
+            return False
+        if shape.whole_numbers and n != int(n):
+            return False
+    if shape.uses_denominator:
+        if value is not None or (numerator is None) != (denominator is None):
+            return False
+        return numerator is None or not (
+            numerator < 0
+            or denominator < 0
+            or (shape.is_proportion and numerator > denominator)
+            or (denominator == 0 and numerator > 0)
+        )
+    if numerator is not None or denominator is not None:
+        return False
+    return value is None or value >= 0 or shape.allow_negative
+
+
 def validate_push(
     measures: dict[int, Measure], items: Sequence[dict[str, Any]]
 ) -> tuple[dict[int, list[PointInput]], list[PushError]]:
     """Check every pushed point like an import row: dates on the grid, no duplicates, numbers.
 
     ``items`` are dicts with ``measure`` (id), ``period`` (date or ISO string), ``value``,
-    ``numerator``, ``denominator`` and optional ``note``.
+    ``numerator``, ``denominator`` and optional ``note``. Hundreds of thousands of points
+    arrive at once, so dates are parsed once per distinct text and plainly valid numbers
+    take a fast path; every refusal is worded by the same checks as imports.
     """
     errors: list[PushError] = []
     out: dict[int, list[PointInput]] = {}
     seen: dict[tuple[int, date], int] = {}
     shapes = {pk: measure_shape(m) for pk, m in measures.items()}
+    # (text, frequency, week start) -> the period start, or the reason it cannot be used.
+    periods: dict[tuple[Any, str, int], date | str] = {}
+
+    def period_of(raw: Any, shape: MeasureShape) -> date | str:
+        key = (raw, shape.frequency, shape.week_start)
+        found = periods.get(key)
+        if found is None:
+            try:
+                d = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            except ValueError:
+                found = f"{raw!r} is not a date; use YYYY-MM-DD."
+            else:
+                problem = grid_problem(d, shape.frequency, shape.week_start)
+                found = problem or snap(d, shape.frequency, shape.week_start)
+            periods[key] = found
+        return found
+
     for i, item in enumerate(items):
         mid = item.get("measure")
         raw_period = item.get("period")
-        shown = (
-            raw_period.isoformat()
-            if isinstance(raw_period, date)
-            else (str(raw_period) if raw_period is not None else None)
-        )
 
         def err(
             field_name: str | None,
@@ -350,61 +370,57 @@ def validate_push(
             *,
             i: int = i,
             mid: Any = mid,
-            shown: str | None = shown,
+            raw: Any = raw_period,
         ) -> None:
+            shown = (
+                raw.isoformat() if isinstance(raw, date) else (None if raw is None else str(raw))
+            )
             errors.append(
                 PushError(i, mid if isinstance(mid, int) else None, shown, field_name, message)
             )
 
-        if mid not in measures:
+        shape = shapes.get(mid)  # type: ignore[arg-type]
+        if shape is None:
             err("measure", f"Measure {mid!r} does not exist or you cannot change it.")
             continue
-        shape = shapes[mid]
-        try:
-            period = (
-                raw_period if isinstance(raw_period, date) else date.fromisoformat(str(raw_period))
-            )
-        except ValueError:
-            err("period", f"{raw_period!r} is not a date; use YYYY-MM-DD.")
+        period = period_of(raw_period, shape)
+        if isinstance(period, str):
+            err("period", period)
             continue
-        problem = grid_problem(period, shape.frequency, shape.week_start)
-        if problem:
-            err("period", problem)
-            continue
-        period = snap(period, shape.frequency, shape.week_start)
-        if (mid, period) in seen:
+        first = seen.setdefault((mid, period), i)  # type: ignore[arg-type]
+        if first != i:
             err(
                 "period",
-                f"{long_date(period)} is already at index {seen[(mid, period)]} for "
-                "this measure. Each period can have only one value.",
+                f"{long_date(period)} is already at index {first} for this measure. Each "
+                "period can have only one value.",
             )
             continue
-        seen[(mid, period)] = i
-        try:
-            value = _as_number(item.get("value"))
-            numerator = _as_number(item.get("numerator"))
-            denominator = _as_number(item.get("denominator"))
-        except ValueError as exc:
-            err(None, str(exc))
-            continue
-        if shape.uses_denominator and value is not None:
-            err("value", "This measure takes a numerator and a denominator, not a value.")
-            continue
-        if not shape.uses_denominator and (numerator is not None or denominator is not None):
-            err("numerator", "This measure takes a value, not a numerator and denominator.")
-            continue
-        problems = check_point(shape, value=value, numerator=numerator, denominator=denominator)
-        for column, message in problems.items():
-            err(column, message)
+        numbers = (item.get("value"), item.get("numerator"), item.get("denominator"))
         note = item.get("note")
-        if note is not None and len(str(note)) > 500:
-            err("note", "The note is longer than 500 characters.")
+        if note is not None and (not isinstance(note, str) or len(note) > 500):
+            err("note", "The note must be text of 500 characters or fewer.")
             continue
-        if problems:
-            continue
-        out.setdefault(mid, []).append(
+        if not _plainly_fine(shape, numbers):
+            try:
+                value, numerator, denominator = (_as_number(n) for n in numbers)
+            except ValueError as exc:
+                err(None, str(exc))
+                continue
+            if shape.uses_denominator and value is not None:
+                err("value", "This measure takes a numerator and a denominator, not a value.")
+                continue
+            if not shape.uses_denominator and (numerator is not None or denominator is not None):
+                err("numerator", "This measure takes a value, not a numerator and denominator.")
+                continue
+            problems = check_point(shape, value=value, numerator=numerator, denominator=denominator)
+            for column, message in problems.items():
+                err(column, message)
+            if problems:
+                continue
+        value, numerator, denominator = (None if n is None else float(n) for n in numbers)
+        out.setdefault(mid, []).append(  # type: ignore[arg-type]
             PointInput(
-                period, value, numerator, denominator, None if note is None else str(note).strip()
+                period, value, numerator, denominator, None if note is None else note.strip()
             )
         )
     return out, errors
