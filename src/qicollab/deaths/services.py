@@ -348,8 +348,10 @@ def review_save(
     ``data["avoidability_number"]``: the number on the organisation's scale, or None.
     """
     check_version(review, loaded_version)
-    if review.reviewer_id != actor.pk and review.is_completed:
-        raise ValidationError("Only the reviewer can change a completed review.")
+    if review.reviewer_id != actor.pk:
+        raise ValidationError("Only the reviewer can change this review.")
+    if review.is_completed:
+        raise ValidationError("This review is complete. Reopen it to change it.")
     settings = DeathsSettings.objects.filter(organisation_id=review.death.organisation_id).first()
     orientation = settings.scale_orientation if settings else c.ScaleOrientation.HOGAN
     errors: dict[str, list[str]] = {}
