@@ -232,7 +232,7 @@ def test_grid_without_javascript_saves_valid_rows_and_keeps_bad_input(
         },
     )
     page = response.content.decode()
-    assert response.status_code == 422 and "There is a problem" in page
+    assert response.status_code == 200 and "There is a problem" in page
     assert 'value="three"' in page and "is not a number" in page and "is negative" in page
     assert list(
         DataPoint.objects.filter(measure=count_measure).values_list("value", flat=True)
@@ -253,7 +253,7 @@ def test_import_with_errors_writes_nothing_and_lists_every_row(
     data = b"Date,Numerator,Denominator\n01/01/2025,5,10\n01/02/2025,11,10\nsoon,1,2\n"
     response = upload(client, pct_measure, "audit.csv", data)
     page = response.content.decode()
-    assert response.status_code == 422 and "Nothing has been imported" in page
+    assert response.status_code == 200 and "Nothing has been imported" in page
     assert "Row 3, Numerator: The numerator (11) is greater than the denominator" in page
     assert "Row 4, Date:" in page
     assert not DataPoint.objects.filter(measure=pct_measure).exists()
@@ -299,7 +299,7 @@ def test_import_refused_when_data_changed_after_the_preview(
         url("data_import_confirm", count_measure),
         {"token": token, "fingerprint": fingerprint, "filename": "d.csv"},
     )
-    assert response.status_code == 409 and "changed after the preview" in response.content.decode()
+    assert response.status_code == 200 and "changed after the preview" in response.content.decode()
     assert DataPoint.objects.get(measure=count_measure).value == 9
 
 
@@ -416,7 +416,7 @@ def test_chart_decisions_are_recorded_with_reasons(
         url("chart_event_add", count_measure), {"kind": "exclude", "on": "2023-03-01"}
     )
     assert (
-        response.status_code == 422
+        response.status_code == 200
         and "Say why this point is left out" in response.content.decode()
     )
     response = client.post(
@@ -451,10 +451,10 @@ def test_bundle_pages(project: Any, world: Any, login: Any) -> None:
     e = list(bundle.elements.all())
     answers = {f"element_{x.pk}": "met" for x in e}
     refused = client.post(add, {"audited_on": "2025-01-05", "reference": "9434765919", **answers})
-    assert refused.status_code == 422 and "looks like an NHS number" in refused.content.decode()
+    assert refused.status_code == 200 and "looks like an NHS number" in refused.content.decode()
     missing = client.post(add, {"audited_on": "2025-01-05", "reference": "A1"})
     assert (
-        missing.status_code == 422
+        missing.status_code == 200
         and "Choose met, not met or not applicable for" in missing.content.decode()
     )
     for i in range(20):

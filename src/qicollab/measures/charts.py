@@ -385,6 +385,7 @@ def chart_spec(
     ) -> dict[str, Any]:
         mark: dict[str, Any] = {
             "type": "line",
+            "aria": False,
             "color": colour,
             "strokeWidth": width_px,
             "interpolate": "step"
@@ -416,7 +417,13 @@ def chart_spec(
     if meta.target is not None:
         layers.append(
             {
-                "mark": {"type": "rule", "color": TARGET, "strokeDash": [8, 4], "strokeWidth": 1.5},
+                "mark": {
+                    "type": "rule",
+                    "aria": False,
+                    "color": TARGET,
+                    "strokeDash": [8, 4],
+                    "strokeWidth": 1.5,
+                },
                 "encoding": {"y": {"datum": meta.target, "type": "quantitative"}},
             }
         )
@@ -424,6 +431,7 @@ def chart_spec(
             {
                 "mark": {
                     "type": "text",
+                    "aria": False,
                     "color": TARGET,
                     "align": "right",
                     "dy": -6,
@@ -442,6 +450,7 @@ def chart_spec(
                 "data": {"values": notes},
                 "mark": {
                     "type": "rule",
+                    "aria": False,
                     "color": "#005EB8",
                     "strokeDash": [1, 3],
                     "strokeWidth": 1,
@@ -455,6 +464,7 @@ def chart_spec(
                     "data": {"values": [n for n in notes if n["row"] == row]},
                     "mark": {
                         "type": "text",
+                        "aria": False,
                         "color": "#005EB8",
                         "fontWeight": "bold",
                         "fontSize": 11,
@@ -485,7 +495,7 @@ def chart_spec(
         previous_valued = True
     layers.append(
         {
-            "mark": {"type": "line", "color": "#768692", "strokeWidth": 1.5},
+            "mark": {"type": "line", "aria": False, "color": "#768692", "strokeWidth": 1.5},
             "transform": [{"filter": "isValid(datum.y)"}],
             "encoding": {
                 "x": x_enc,

@@ -156,8 +156,6 @@ def audit_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
         },
     )
-    if request.method == "POST":
-        response.status_code = 422
     return response
 
 

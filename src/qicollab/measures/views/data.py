@@ -120,8 +120,6 @@ def data_grid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "saved_count": saved,
         },
     )
-    if errors:
-        response.status_code = 422
     return response
 
 
@@ -186,12 +184,8 @@ def data_import(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 data=data,
             )
         response = render(request, "measures/import_preview.jinja", context)
-        if not result.ok:
-            response.status_code = 422
         return response
     response = render(request, "measures/import_form.jinja", context)
-    if request.method == "POST":
-        response.status_code = 422
     return response
 
 
@@ -237,7 +231,6 @@ def data_import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             **_preview_context(measure, result),
         }
         response = render(request, "measures/import_preview.jinja", context)
-        response.status_code = 409
         return response
     uploads.discard(token=token, person_id=int(request.user.pk or 0), measure_id=measure.pk)
     parts = [f"{counts['created']} new", f"{counts['updated']} changed"]

@@ -224,7 +224,6 @@ def chart_event_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = render(
         request, "measures/measure_detail.jinja", _detail_context(request, project, measure, form)
     )
-    response.status_code = 422
     return response
 
 
