@@ -339,3 +339,24 @@ def test_parse_number_rejects_infinity_and_booleans() -> None:
     for bad in ("inf", "nan", True, "1,23"):
         with pytest.raises(ValueError):
             parse_number(bad)
+
+
+def test_making_data_count_sql_tool_headings() -> None:
+    """The MDC SQL/Power BI tool names its columns in CamelCase and snake_case."""
+    result = read_rows(
+        csv_bytes(
+            "Reporting_Period,Measure_Value,Target,RecalculateLimitsFlag,GhostFlag,Annotation",
+            "2024-01-31,12,10,0,0,",
+            "2024-02-29,11,10,1,0,New rota",
+            "2024-03-31,30,10,0,1,Counting error",
+        ),
+        "spc.csv",
+        MONTHLY,
+    )
+    assert result.ok, messages(result)
+    assert result.layout == "mdc"
+    assert [(r.period, r.rebase, r.exclude) for r in result.rows] == [
+        (date(2024, 1, 1), False, False),
+        (date(2024, 2, 1), True, False),
+        (date(2024, 3, 1), False, True),
+    ]

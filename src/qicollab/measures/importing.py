@@ -450,7 +450,8 @@ def check_point(
 
 
 def _normalise(heading: Any) -> str:
-    text = str(heading or "").strip().lower()
+    """'Denominator (bed days)' -> 'denominator'; 'GhostFlag' -> 'ghost flag'."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(heading or "").strip()).lower()
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # units in brackets
     text = re.sub(r"[*:_]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
