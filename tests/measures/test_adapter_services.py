@@ -303,3 +303,22 @@ def test_bundle_charts_and_reliability(project: Any, world: Any) -> None:
     assert period.composite.percent == 75.0 and period.all_or_none.percent == 50.0
     assert charts.all_or_none is not None and charts.all_or_none.table()[0]["value"] == "50.0%"
     assert len(charts.elements) == 3
+
+
+def test_pdsa_cycles_that_studied_a_measure(
+    count_measure: Measure, project: Any, world: Any, login: Any
+) -> None:
+    from qicollab.measures.selectors import pdsa_studying
+
+    actor = world.people["staff_a"]
+    idea = ps.node_add(actor=actor, project=project, kind="idea", text="Huddles", links=[])
+    studied = ps.pdsa_cycle_create(
+        actor=actor,
+        project=project,
+        change_ideas=[idea],
+        data={"title": "Huddle test", "study_measure_ids": [count_measure.pk]},
+    )
+    ps.pdsa_cycle_create(actor=actor, project=project, change_ideas=[idea], data={"title": "Other"})
+    assert pdsa_studying(measure=count_measure) == [studied]
+    page = login(actor).get(count_measure.get_absolute_url()).content.decode()
+    assert "PDSA cycles that studied this measure" in page and "Huddle test" in page

@@ -83,6 +83,16 @@ def pdsa_annotations(*, project: Project) -> list[tuple[date, str]]:
     return out
 
 
+def pdsa_studying(*, measure: Measure) -> list[PdsaCycle]:
+    """PDSA cycles whose Study looked at this measure (the cycle's ``study_measure_ids``).
+
+    A project has tens of cycles, so the list is filtered in Python: JSON containment
+    queries are not available on SQLite.
+    """
+    cycles = PdsaCycle.objects.filter(project_id=measure.project_id).order_by("cycle_number", "id")
+    return [c for c in cycles if measure.pk in (c.study_measure_ids or [])]
+
+
 def measure_history(*, measure: Measure) -> Any:
     """Changes to the measure's definition and chart decisions, newest first."""
     return measure.history.select_related("history_user").order_by("-history_date")

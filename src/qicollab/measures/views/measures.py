@@ -173,6 +173,7 @@ def _detail_context(
         "table": chart.table(),
         "definition": presenters.definition_rows(measure),  # type: ignore[arg-type]
         "events": events,
+        "pdsa_cycles": selectors.pdsa_studying(measure=measure),  # type: ignore[arg-type]
         "freeze": next((e for e in events if e.kind == EventKind.FREEZE), None),
         "event_form": event_form,
         "can_edit": editable,
