@@ -361,7 +361,7 @@ def chart_spec(
         "type": "temporal",
         "title": None,
         "axis": {
-            "format": "%b %Y" if meta.frequency in ("monthly", "quarterly") else "%d %b %Y",
+            "format": "%b %Y" if meta.frequency in ("monthly", "quarterly") else "%-d %b %Y",
             "labelAngle": 0,
             "grid": False,
             "labelOverlap": True,
@@ -433,14 +433,17 @@ def chart_spec(
                     "type": "text",
                     "aria": False,
                     "color": TARGET,
-                    "align": "right",
-                    "dy": -6,
+                    # Outside the plot, to the right of the line's end: never over the data.
+                    "align": "left",
+                    "baseline": "middle",
+                    "dx": 4,
                     "fontSize": 11,
+                    "fontWeight": "bold",
                     "x": {"expr": "width"},
                 },
                 "encoding": {
                     "y": {"datum": meta.target, "type": "quantitative"},
-                    "text": {"value": f"Target {format_value(meta.target, meta)}"},
+                    "text": {"value": ["Target", format_value(meta.target, meta)]},
                 },
             }
         )
