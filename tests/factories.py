@@ -17,17 +17,24 @@ from qicollab.organisations.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.nhs.uk")
     full_name = factory.Faker("name", locale="en_GB")
     job_title = "Ward manager"
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def password(obj: Person, create: bool, extracted: str | None, **kwargs: object) -> None:
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -37,7 +44,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Partnership NHS Trust {n}")
     slug = factory.Sequence(lambda n: f"testshire-{n}")
     org_type = "nhs_trust"
-    ods_code = factory.Sequence(lambda n: f"R{n % 36:01X}{n // 36 % 10}"[:3].upper())
+    ods_code = factory.Sequence(lambda n: "R" + _B36[n // 36 % 36] + _B36[n % 36])
     region = "sw"
 
 

@@ -81,15 +81,16 @@ PAGES = [
     # Trust A is visible to its own people, its collaborative's people and coordinators.
     row("organisations:organisation_detail", "trust_a", default=200, anonymous=LOGIN,
         pm_o=404, outsider=404),
+    # National admins see every organisation's page (not its people).
     row("organisations:organisation_detail", "trust_o", default=404, anonymous=LOGIN,
-        pm_o=200),
+        national_admin=200, pm_o=200),
     # The AHSN leads C but is not a member of it: only its own staff see its page.
     row("organisations:organisation_detail", "ahsn", default=404, anonymous=LOGIN,
-        collab_lead=200),
+        national_admin=200, collab_lead=200),
     row("organisations:organisation_edit", "trust_a", default=403, anonymous=LOGIN,
         national_admin=200, pm_a=200, pm_o=404, outsider=404),
     row("organisations:organisation_edit", "trust_o", default=404, anonymous=LOGIN,
-        pm_o=200),
+        national_admin=403, pm_o=200),
     row("organisations:collaborative_list", default=200),
     row("organisations:collaborative_switch", default=405, anonymous=LOGIN),
     row("organisations:collaborative_switch", method="POST", data={"collaborative": "collab"},
@@ -133,10 +134,12 @@ PAGES = [
     # Programme managers (and national admins) invite their organisation's staff.
     row("accounts:invitation_list", "trust_a", default=403, anonymous=LOGIN,
         national_admin=200, pm_a=200, pm_o=404, outsider=404),
-    row("accounts:invitation_list", "trust_o", default=404, anonymous=LOGIN, pm_o=200),
+    row("accounts:invitation_list", "trust_o", default=404, anonymous=LOGIN,
+        national_admin=403, pm_o=200),
     row("accounts:invitation_create", "trust_a", default=403, anonymous=LOGIN,
         national_admin=200, pm_a=200, pm_o=404, outsider=404),
-    row("accounts:invitation_create", "trust_o", default=404, anonymous=LOGIN, pm_o=200),
+    row("accounts:invitation_create", "trust_o", default=404, anonymous=LOGIN,
+        national_admin=403, pm_o=200),
     # Leads bring organisations into their collaborative.
     row("accounts:organisation_invitation_create", "collab", default=403, anonymous=LOGIN,
         national_admin=200, collab_lead=200),
@@ -173,11 +176,11 @@ ADMIN = [
     admin_row("organisations_organisation_change", "trust_a", default=200,
               pm_o=302, outsider=403),
     admin_row("organisations_organisation_change", "trust_o", default=302,
-              superuser=200, pm_o=200, outsider=403),
+              superuser=200, national_admin=200, pm_o=200, outsider=403),
     admin_row("organisations_organisation_history", "trust_a", default=200,
               pm_o=404, outsider=404),
     admin_row("organisations_organisation_history", "trust_o", default=404,
-              superuser=200, pm_o=200),
+              superuser=200, national_admin=200, pm_o=200),
     admin_row("organisations_organisation_add", default=403,
               superuser=200, national_admin=200, collab_lead=200),
     # Only superusers delete organisations and collaboratives.

@@ -166,7 +166,7 @@ def test_add_organisation(world: Any, login: Any) -> None:
         ({"ods_code": ""}, "ods_code", "Enter the trust's ODS code"),
         ({"name": "Avon Test Partnership NHS Trust"}, "name", "already exists"),
         ({"name": "   "}, "name", "required"),
-        ({"website": "not a web address"}, "website", "Enter a valid URL"),
+        ({"website": "not a web address"}, "website", "Enter a web address"),
     ],
 )
 def test_add_organisation_refuses_bad_input_with_the_pages_message(

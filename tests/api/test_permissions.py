@@ -38,15 +38,15 @@ GET    /me                                  200  200  200  200  200  200  200  2
 GET    /organisations                       200  200  200  200  200  200  200  200  200  200  401
 GET    /organisations/{A}                   200  200  200  200  200  200  200  200  404  404  401
 GET    /organisations/{B}                   200  200  200  200  200  200  200  200  404  404  401
-GET    /organisations/{H}                   404  200  404  404  404  404  404  404  404  404  401
-GET    /organisations/{O}                   404  404  404  404  404  404  404  404  200  404  401
+GET    /organisations/{H}                   200  200  404  404  404  404  404  404  404  404  401
+GET    /organisations/{O}                   200  404  404  404  404  404  404  404  200  404  401
 GET    /organisations/{A}/people            200  200  200  200  200  200  200  403  404  404  401
 GET    /organisations/{B}/people            200  200  200  403  403  403  403  200  404  404  401
-GET    /organisations/{O}/people            404  404  404  404  404  404  404  404  200  404  401
+GET    /organisations/{O}/people            403  404  404  404  404  404  404  404  200  404  401
 POST   /organisations                       201  201  403  403  403  403  403  403  403  403  401
 PATCH  /organisations/{A}                   200  403  403  200  403  403  403  403  404  404  401
 PATCH  /organisations/{B}                   200  403  403  403  403  403  403  403  404  404  401
-PATCH  /organisations/{O}                   404  404  404  404  404  404  404  404  200  404  401
+PATCH  /organisations/{O}                   403  404  404  404  404  404  404  404  200  404  401
 
 GET    /collaboratives                      200  200  200  200  200  200  200  200  200  200  200
 GET    /collaboratives/{C}                  200  200  200  200  200  200  200  200  200  200  200

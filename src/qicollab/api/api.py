@@ -84,11 +84,11 @@ def _register_routers() -> None:
     api.add_router("/", me_router)
     api.add_router("/", organisations_router)
     api.add_router("/people", people_router)
+    api.add_router("/projects", "qicollab.projects.api.router")
+    api.add_router("/", "qicollab.measures.api.router")
     api.add_router("/deaths", "qicollab.deaths.api.router")
     api.add_router("/capability", "qicollab.capability.api.router")
     api.add_router("/learning-sessions", "qicollab.events.api.router")
-    api.add_router("/projects", "qicollab.projects.api.router")
-    api.add_router("/", "qicollab.measures.api.router")
     api.add_router("/", "qicollab.collaborative.api.router")
 
 

@@ -16,9 +16,9 @@ urlpatterns = [
     path("projects/", include("qicollab.projects.urls")),
     path("projects/", include("qicollab.measures.urls")),
     path("deaths/", include("qicollab.deaths.urls")),
-    path("collaboratives/", include("qicollab.collaborative.urls")),
     path("learning/", include("qicollab.capability.urls")),
     path("learning/sessions/", include("qicollab.events.urls")),
+    path("collaboratives/", include("qicollab.collaborative.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

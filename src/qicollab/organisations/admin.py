@@ -43,7 +43,10 @@ class OrganisationAdmin(ScopedModelAdmin):
     def scope_queryset(
         self, request: HttpRequest, qs: QuerySet[Any], roles: Roles
     ) -> QuerySet[Any]:
-        return qs.filter(pk__in=roles.visible_org_ids)
+        # The pages' selector, so the admin and the pages cannot disagree.
+        from qicollab.organisations.selectors import organisation_list
+
+        return qs.filter(pk__in=organisation_list(viewer=request.user).values("pk"))
 
 
 class MembershipInline(ScopedInline):

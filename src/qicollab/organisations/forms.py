@@ -9,6 +9,7 @@ from django import forms
 from qicollab.core.forms import ConflictMixin
 from qicollab.organisations.models import (
     Collaborative,
+    CollaborativeKind,
     Organisation,
     OrganisationType,
     Region,
@@ -17,6 +18,13 @@ from qicollab.organisations.models import (
 
 
 class OrganisationForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address, like https://www.example.nhs.uk."},
+    )
+
     class Meta:
         model = Organisation
         fields = ("name", "short_name", "org_type", "ods_code", "region", "website", "description")
@@ -30,10 +38,30 @@ class OrganisationForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radios need no "---------" placeholder: the field is required.
+        self.fields["org_type"].choices = OrganisationType.choices  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", "Choose a region"), *Region.choices]  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # A field error leaves ods_code unset on the instance, and the model's clean() then
+        # adds "Enter the trust's ODS code" too; the field's own message is the one to show.
+        errors = self._errors.get("ods_code") if self._errors else None
+        if errors and len(errors) > 1:
+            del errors[1:]
+
     def clean_ods_code(self) -> str:
         code: str = (self.cleaned_data.get("ods_code") or "").strip().upper()
         if code:
             validate_ods_code(code, self.data.get("org_type"))
+            taken = Organisation.objects.filter(ods_code=code).exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise forms.ValidationError(
+                    "Another organisation already has this ODS code. Check the code, or find "
+                    "that organisation in the list instead of adding it again."
+                )
         return code
 
 
@@ -61,6 +89,7 @@ class CollaborativeForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-ar
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CollaborativeKind.choices  # type: ignore[attr-defined]
         self.fields["sponsors"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             org_type=OrganisationType.AHSN
         )

@@ -92,7 +92,10 @@ class Organisation(TimeStampedModel):
         ordering = ("name",)
         constraints = [
             models.UniqueConstraint(
-                fields=["ods_code"], condition=~Q(ods_code=""), name="organisation_unique_ods"
+                fields=["ods_code"],
+                condition=~Q(ods_code=""),
+                name="organisation_unique_ods",
+                violation_error_message="Another organisation already has this ODS code.",
             )
         ]
 

@@ -12,15 +12,27 @@ from typing import Any
 import rules
 
 from qicollab.accounts.roles import roles_for
-from qicollab.organisations.models import Collaborative, Organisation
+from qicollab.organisations.models import Collaborative, CollaborativeMembership, Organisation
+
+
+def is_unattached(org: Organisation) -> bool:
+    """True if the organisation is not a current member of any collaborative."""
+    return not CollaborativeMembership.objects.current().filter(organisation=org).exists()
 
 
 @rules.predicate
 def can_view_organisation(user: Any, org: Organisation | None) -> bool:
+    """Own and peer organisations; national admins see every organisation's page.
+
+    Collaborative leads also see organisations that belong to no collaborative yet, so
+    they can bring in one they (or anyone) added. Staff lists stay private either way.
+    """
     r = roles_for(user)
     if org is None:
-        return bool(r.visible_org_ids)
-    return r.is_superuser or org.pk in r.visible_org_ids
+        return bool(r.visible_org_ids) or r.is_national_admin
+    if r.is_superuser or r.is_national_admin or org.pk in r.visible_org_ids:
+        return True
+    return bool(r.lead_collab_ids) and is_unattached(org)
 
 
 @rules.predicate

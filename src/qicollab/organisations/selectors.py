@@ -22,8 +22,13 @@ def organisation_list(
     """Organisations the viewer may open, optionally filtered."""
     r = roles_for(viewer)
     qs = Organisation.objects.all()
-    if not r.is_superuser:
-        qs = qs.filter(pk__in=r.visible_org_ids)
+    if not (r.is_superuser or r.is_national_admin):
+        # Mirrors organisations.rules.can_view_organisation.
+        visible = Q(pk__in=r.visible_org_ids)
+        if r.lead_collab_ids:
+            attached = CollaborativeMembership.objects.current().values("organisation_id")
+            visible |= ~Q(pk__in=attached)
+        qs = qs.filter(visible)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(ods_code__iexact=search))
     if org_type:
