@@ -1,4 +1,4 @@
-"""Organisation pages: creating, duplicate ODS codes, who sees organisations with no collaborative."""
+"""Organisation pages: adding, duplicate ODS codes, who sees unattached organisations."""
 
 from __future__ import annotations
 

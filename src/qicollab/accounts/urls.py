@@ -13,20 +13,44 @@ urlpatterns = [
     # Password reset
     path("password-reset/", views_password.reset_request, name="password_reset"),
     path("password-reset/sent/", views_password.reset_sent, name="password_reset_sent"),
-    path("password-reset/<uidb64>/<token>/", views_password.reset_confirm, name="password_reset_confirm"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views_password.reset_confirm,
+        name="password_reset_confirm",
+    ),
     path("password-reset/done/", views_password.reset_done, name="password_reset_done"),
     path("password/", views_password.change, name="password_change"),
     # Invitations
-    path("organisations/<slug:slug>/invitations/", views_invitations.invitation_list, name="invitation_list"),
-    path("organisations/<slug:slug>/invitations/new/", views_invitations.invitation_create, name="invitation_create"),
+    path(
+        "organisations/<slug:slug>/invitations/",
+        views_invitations.invitation_list,
+        name="invitation_list",
+    ),
+    path(
+        "organisations/<slug:slug>/invitations/new/",
+        views_invitations.invitation_create,
+        name="invitation_create",
+    ),
     path(
         "collaboratives/<slug:slug>/invitations/new/",
         views_invitations.organisation_invitation_create,
         name="organisation_invitation_create",
     ),
-    path("invitations/<int:pk>/withdraw/", views_invitations.invitation_revoke, name="invitation_revoke"),
-    path("invitations/<int:pk>/send-again/", views_invitations.invitation_resend, name="invitation_resend"),
-    path("invitations/accept/<str:token>/", views_invitations.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<int:pk>/withdraw/",
+        views_invitations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/<int:pk>/send-again/",
+        views_invitations.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/accept/<str:token>/",
+        views_invitations.invitation_accept,
+        name="invitation_accept",
+    ),
     # API tokens
     path("tokens/", views_tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
