@@ -469,3 +469,44 @@ def test_bundle_pages(project: Any, world: Any, login: Any) -> None:
     assert "95.0% (19 of 20)" in page and "10⁻²" in page and "Meets the collaborative" in page
     assert login(world.people["outsider"]).get(bundle.get_absolute_url()).status_code == 404
     assert login(world.people["viewer_a"]).get(add).status_code == 404
+
+
+# --- storyboard ----------------------------------------------------------------------------
+
+
+def test_storyboard_page_and_pdfs(
+    project: Any, pct_measure: Measure, world: Any, login: Any
+) -> None:
+    from qicollab.projects import services as ps
+
+    actor = world.people["staff_a"]
+    fill(pct_measure, actor, [(5, 10)] * 12 + [(9, 10)] * 8)
+    idea = ps.node_add(actor=actor, project=project, kind="idea", text="Safety huddles", links=[])
+    ps.pdsa_cycle_create(
+        actor=actor,
+        project=project,
+        change_ideas=[idea],
+        data={
+            "title": "Huddle on one shift",
+            "scale": "1 ward, 1 shift",
+            "act_decision": "adopt",
+            "learning": "Five minutes is enough",
+            "next_steps": "Spread to two wards",
+        },
+    )
+    page_url = reverse("measures:storyboard", args=[project.slug])
+    page = login(world.people["faculty"]).get(page_url).content.decode()
+    assert "What we are trying to accomplish" in page and "Five minutes is enough" in page
+    assert "Special cause improvement" in page and 'src="data:image/svg+xml;base64,' in page
+    assert "Safety huddles</strong>, adopted after 1 cycle: Spread to two wards" in page
+    for name in ("storyboard_a4", "storyboard_a3"):
+        response = login(actor).get(reverse(f"measures:{name}", args=[project.slug]))
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF") and len(response.content) > 10_000
+    assert login(world.people["outsider"]).get(page_url).status_code == 404
+    assert (
+        login(world.people["outsider"])
+        .get(reverse("measures:storyboard_a4", args=[project.slug]))
+        .status_code
+        == 404
+    )

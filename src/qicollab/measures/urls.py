@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qicollab.measures.views import bundles, data, measures
+from qicollab.measures.views import bundles, data, measures, storyboard
 
 app_name = "measures"
 
@@ -41,6 +41,19 @@ urlpatterns = [
     path(M + "data/<str:period>/", data.data_cell, name="data_cell"),
     path(M + "import/", data.data_import, name="data_import"),
     path(M + "import/confirm/", data.data_import_confirm, name="data_import_confirm"),
+    path("<slug:slug>/storyboard/", storyboard.storyboard_page, name="storyboard"),
+    path(
+        "<slug:slug>/storyboard-a4.pdf",
+        storyboard.storyboard_pdf,
+        {"size": "a4"},
+        name="storyboard_a4",
+    ),
+    path(
+        "<slug:slug>/storyboard-a3.pdf",
+        storyboard.storyboard_pdf,
+        {"size": "a3"},
+        name="storyboard_a3",
+    ),
     path("<slug:slug>/bundles/new/", bundles.bundle_create, name="bundle_create"),
     path(B, bundles.bundle_detail, name="bundle_detail"),
     path(B + "audits/new/", bundles.audit_add, name="audit_add"),

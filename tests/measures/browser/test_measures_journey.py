@@ -165,3 +165,8 @@ def test_measures_journey(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".app-reliability")).to_contain_text("10⁻³")
     check(page, axe, console, screenshot, "bundle")
+
+    # The storyboard, ready for a learning session.
+    page.goto(f"{live_server.url}/projects/{project.slug}/storyboard/")
+    expect(page.get_by_role("heading", name="How we know it is an improvement")).to_be_visible()
+    check(page, axe, console, screenshot, "storyboard")
