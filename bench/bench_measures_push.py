@@ -66,26 +66,37 @@ def main() -> None:
     )
     from qicollab.projects import services as ps
 
-    person = Person.objects.create_user(email="feed@example.nhs.uk", password="x" * 12,
-                                        full_name="Data feed")
-    org = Organisation.objects.create(name="Bench NHS Trust", slug="bench", ods_code="RZZ",
-                                      org_type="nhs_trust")
+    person = Person.objects.create_user(
+        email="feed@example.nhs.uk", password="x" * 12, full_name="Data feed"
+    )
+    org = Organisation.objects.create(
+        name="Bench NHS Trust", slug="bench", ods_code="RZZ", org_type="nhs_trust"
+    )
     collab = Collaborative.objects.create(name="Bench collaborative", slug="bench", kind="topic")
-    CollaborativeMembership.objects.create(collaborative=collab, organisation=org,
-                                           joined_on=dt.date(2020, 1, 1))
+    CollaborativeMembership.objects.create(
+        collaborative=collab, organisation=org, joined_on=dt.date(2020, 1, 1)
+    )
     Affiliation.objects.create(person=person, organisation=org, role="staff")
-    project = ps.project_create(actor=person, collaborative=collab, lead_organisation=org,
-                                title="Bench project")
+    project = ps.project_create(
+        actor=person, collaborative=collab, lead_organisation=org, title="Bench project"
+    )
     measures = [
-        ms.measure_create(actor=person, project=project, data={
-            "name": f"Daily measure {i}", "value_type": "percentage",
-            "denominator_definition": "patients", "frequency": "daily",
-        })
+        ms.measure_create(
+            actor=person,
+            project=project,
+            data={
+                "name": f"Daily measure {i}",
+                "value_type": "percentage",
+                "denominator_definition": "patients",
+                "frequency": "daily",
+            },
+        )
         for i in range(args.measures)
     ]
     raw = ApiToken.PREFIX + "bench-token-0123456789"
-    ApiToken.objects.create(person=person, name="bench", key_prefix=raw[:12],
-                            key_hash=hash_token(raw))
+    ApiToken.objects.create(
+        person=person, name="bench", key_prefix=raw[:12], key_hash=hash_token(raw)
+    )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     per = args.points // args.measures
@@ -93,9 +104,14 @@ def main() -> None:
 
     def body(numerator: int, bad: bool = False) -> bytes:
         points = [
-            {"measure": m.pk, "period": (start + dt.timedelta(days=d)).isoformat(),
-             "numerator": (numerator + d) % 20, "denominator": 20}
-            for m in measures for d in range(per)
+            {
+                "measure": m.pk,
+                "period": (start + dt.timedelta(days=d)).isoformat(),
+                "numerator": (numerator + d) % 20,
+                "denominator": 20,
+            }
+            for m in measures
+            for d in range(per)
         ]
         if bad:
             points[len(points) // 2]["numerator"] = 25
@@ -109,12 +125,16 @@ def main() -> None:
     # Warm up: the first API call in a process builds ninja's schemas (a few seconds).
     client.get("/api/measures")
     first = body(0)
-    print(f"Bulk push: {per * args.measures:,} points over {args.measures} daily measures "
-          f"({len(first) / 2**20:.1f} MB of JSON)")
+    print(
+        f"Bulk push: {per * args.measures:,} points over {args.measures} daily measures "
+        f"({len(first) / 2**20:.1f} MB of JSON)"
+    )
     print("(CPU time is this process's; SQLite runs in-process, so it includes the database.)")
-    print(f"Python {platform.python_version()}, Django {django.get_version()}, "
-          f"{connection.vendor} {connection.Database.sqlite_version}, {_cpu()}, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{connection.vendor} {connection.Database.sqlite_version}, {_cpu()}, "
+        f"{os.cpu_count()} CPUs"
+    )
     for label, payload in (
         ("new points (insert + history)", first),
         ("same points again (nothing to write)", first),
@@ -122,11 +142,14 @@ def main() -> None:
         ("one bad point (422, nothing written)", body(2, bad=True)),
     ):
         seconds, cpu, status, answer = push(payload)
-        summary = {k: answer[k] for k in ("created", "updated", "unchanged", "error_count")
-                   if k in answer}
+        summary = {
+            k: answer[k] for k in ("created", "updated", "unchanged", "error_count") if k in answer
+        }
         print(f"  {label:42s} {seconds:7.2f} s wall {cpu:7.2f} s CPU  HTTP {status}  {summary}")
-    print(f"  data points stored: {DataPoint.objects.count():,}; "
-          f"history rows: {DataPoint.history.count():,}")
+    print(
+        f"  data points stored: {DataPoint.objects.count():,}; "
+        f"history rows: {DataPoint.history.count():,}"
+    )
 
 
 if __name__ == "__main__":
