@@ -250,3 +250,25 @@ def test_api_list_queries_do_not_grow(make_project: Any, world: Any, login: Any)
     with CaptureQueriesContext(connection) as many:
         assert c.get("/api/projects/").json()["count"] == 7
     assert len(many) == len(few)
+
+
+def test_api_list_filters(make_project: Any, world: Any, login: Any) -> None:
+    ws = f.WorkstreamFactory(collaborative=world.collab, slug="sexual-safety")
+    tagged = make_project(sharing="collaborative", title="Tagged")
+    other = make_project(sharing="collaborative", title="Other")
+    from qicollab.projects import services
+
+    services.project_update(
+        actor=world.people["staff_a"], project=tagged, data={"workstream": ws, "tags": "night"}
+    )
+    c = login(world.people["staff_b"])
+
+    def slugs(**params: str) -> set[str]:
+        return {p["slug"] for p in c.get("/api/projects/", params).json()["items"]}
+
+    assert slugs() == {tagged.slug, other.slug}
+    assert slugs(workstream="sexual-safety") == {tagged.slug}
+    assert slugs(q="night") == {tagged.slug}
+    assert slugs(organisation=world.trust_a.slug) == {tagged.slug, other.slug}
+    assert slugs(organisation=world.trust_b.slug) == set()
+    assert slugs(organisation="no-such-organisation") == set()

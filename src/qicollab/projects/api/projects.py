@@ -48,18 +48,22 @@ class ProjectFilters(Schema):
 @router.get("/", response=list[ProjectOut], auth=public_auth, summary="Projects you can see")
 @paginate(PageNumberPagination, page_size=50)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
+    """Filter by status, a word in the title, summary or tags, a workstream slug, or an
+    organisation slug (lead or partner). An unknown slug matches nothing."""
+    organisation = None
+    if filters.organisation:
+        organisation = Organisation.objects.filter(slug=filters.organisation).first()
+        if organisation is None:
+            return Project.objects.none()
     qs = selectors.project_list(
         viewer=request.user,
         search=filters.q,
         status=filters.status,
-        workstream=Workstream.objects.filter(slug=filters.workstream).first()
-        if filters.workstream
-        else None,
-        organisation=Organisation.objects.filter(slug=filters.organisation).first()
-        if filters.organisation
-        else None,
-    ).prefetch_related("partner_organisations", "themes", "tags")
-    return qs
+        organisation=organisation,
+    )
+    if filters.workstream:  # workstream slugs are unique within a collaborative only
+        qs = qs.filter(workstream__slug=filters.workstream)
+    return qs.prefetch_related("partner_organisations", "themes", "tags")
 
 
 @router.post("/", response={201: ProjectOut}, summary="Start a project (you become its lead)")
