@@ -1,6 +1,6 @@
 // Builds the front-end assets from node_modules into src/qicollab/assets/compiled/
 // (git-ignored; whitenoise serves it). Nothing is fetched from a CDN and nothing vendored.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -14,7 +14,14 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "css"), { recursive: true });
 mkdirSync(join(out, "js"), { recursive: true });
 
-const copy = (from, to) => cpSync(join(nm, from), join(out, to), { recursive: true });
+// Copy a file (or folder) and, for a script, its source map: the production static-files
+// storage follows each `sourceMappingURL` comment and fails collectstatic if the map is missing.
+const copy = (from, to) => {
+  cpSync(join(nm, from), join(out, to), { recursive: true });
+  if (from.endsWith(".js") && existsSync(join(nm, `${from}.map`))) {
+    cpSync(join(nm, `${from}.map`), join(out, `${to}.map`));
+  }
+};
 
 // NHS.UK frontend: compiled JS and the icon/favicons; the CSS is compiled below so that
 // image paths point at our static files and no web fonts are fetched from a CDN.
