@@ -104,3 +104,21 @@ def test_production_collectstatic_succeeds(tmp_path: Any) -> None:
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "css/app.css" in manifest
     assert "js/vega-embed.min.js" in manifest
+    # Pages render with that storage (every static() call must name a collected file).
+    probe = (
+        "from django.test import Client;"
+        "c = Client(HTTP_HOST='127.0.0.1');"
+        "r = c.get('/');"
+        "print(r.status_code, c.get('/no-such-page/').status_code, b'app.' in r.content)"
+    )
+    page_env = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    for command in (["migrate", "--no-input", "-v0"], ["shell", "--no-imports", "-c", probe]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=page_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert result.stdout.strip().endswith("200 404 True"), result.stdout + result.stderr[-2000:]

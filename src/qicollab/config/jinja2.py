@@ -32,6 +32,9 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         url=url,
         static=static,
+        # For folders (the design system's icons): the manifest only lists files, and the
+        # unhashed copies stay served.
+        static_url=settings.STATIC_URL,
         get_messages=messages.get_messages,
         has_perm=jinja_helpers.has_perm,
         field_context=field_context,
