@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -75,3 +76,42 @@ def test_national_admin_sees_every_organisation_but_not_other_staff_lists(
 def test_organisation_type_radios_have_no_placeholder(world: Any, login: Any) -> None:
     html = login(world.people["national_admin"]).get("/organisations/new/").content.decode()
     assert "---------" not in html
+
+
+def _version(html: str) -> str:
+    match = re.search(r'name="loaded_version" id="[^"]*" value="([^"]*)"', html)
+    assert match, "the edit form carries its version"
+    return match.group(1)
+
+
+def test_concurrent_edit_is_detected_and_nothing_is_lost(world: Any, login: Any) -> None:
+    org = world.trust_a
+    url = f"/organisations/{org.slug}/edit/"
+    stale = _version(login(world.people["pm_a"]).get(url).content.decode())
+    other = login(world.people["national_admin"])
+    fields = {
+        "org_type": org.org_type,
+        "ods_code": org.ods_code,
+        "region": org.region,
+        "short_name": "",
+        "website": "",
+        "description": "",
+    }
+    first = other.post(url, {**fields, "name": "Renamed by the admin", "loaded_version": stale})
+    assert first.status_code == 302
+    mine = login(world.people["pm_a"])
+    second = mine.post(url, {**fields, "name": "Renamed by the PM", "loaded_version": stale})
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "Someone else saved changes to this organisation" in html
+    assert "Renamed by the admin" in html  # their version, in the conflict panel
+    assert 'value="Renamed by the PM"' in html  # my edit, still in the form
+    org.refresh_from_db()
+    assert org.name == "Renamed by the admin"
+    # Saving again, having seen their version, keeps mine on purpose.
+    fresh = _version(html)
+    assert fresh != stale
+    third = mine.post(url, {**fields, "name": "Renamed by the PM", "loaded_version": fresh})
+    assert third.status_code == 302
+    org.refresh_from_db()
+    assert org.name == "Renamed by the PM"

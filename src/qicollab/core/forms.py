@@ -106,3 +106,23 @@ class ConflictMixin(forms.Form):
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def show_conflict(form: forms.BaseForm, exc: Any, what: str) -> Any:
+    """After an ``EditConflict``: keep the person's edits, say what happened, and arm the
+    form (its ``loaded_version``) so that saving again overwrites on purpose.
+
+    Returns the version someone else saved, for the conflict panel.
+    """
+    from qicollab.core.services import version_token
+
+    form.add_error(
+        None,
+        f"Someone else saved changes to this {what} while you were editing. Their version is "
+        "shown below; your changes are still in the form. Check both, then save again to "
+        "keep yours.",
+    )
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["loaded_version"] = version_token(exc.current)
+    form.data = data
+    return exc.current

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import ProtectedError
@@ -11,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import show_conflict
 from qicollab.core.http import (
     AuthedHttpRequest,
     found,
@@ -32,13 +31,6 @@ from qicollab.organisations.forms import (
 from qicollab.organisations.models import CollaborativeMembership
 
 ORGS = ("Organisations", "/organisations/")
-
-
-def _with_version(data: Any, token: str) -> Any:
-    """The submitted data with the version the person has now seen (their edits kept)."""
-    fresh = data.copy()
-    fresh["loaded_version"] = token
-    return fresh
 
 
 COLLABS = ("Collaboratives", "/collaboratives/")
@@ -131,14 +123,7 @@ def organisation_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 loaded_version=form.cleaned_data["loaded_version"],
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                "Someone else saved changes to this organisation while you were editing. "
-                "Their version is shown below; your changes are still in the form. "
-                "Check both, then save again to keep yours.",
-            )
-            form.data = _with_version(form.data, version_token(conflict))
+            conflict = show_conflict(form, exc, "organisation")
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(org)
@@ -212,13 +197,7 @@ def collaborative_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 loaded_version=form.cleaned_data["loaded_version"],
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                "Someone else saved changes to this collaborative while you were editing. "
-                "Their version is shown below; your changes are still in the form.",
-            )
-            form.data = _with_version(form.data, version_token(conflict))
+            conflict = show_conflict(form, exc, "collaborative")
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(collab)

@@ -11,8 +11,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
+from qicollab.core.forms import show_conflict  # noqa: F401 - re-exported for the views
 from qicollab.core.http import require
-from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
 from qicollab.projects.services import ProjectError
@@ -69,17 +69,3 @@ def add_errors(form: forms.BaseForm, exc: ProjectError | ValidationError) -> Non
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def show_conflict(form: forms.BaseForm, exc: EditConflict, what: str) -> Any:
-    """Keep the person's edits, say what happened, and arm the form to overwrite on purpose."""
-    form.add_error(
-        None,
-        f"Someone else saved changes to this {what} while you were editing. Their version is "
-        "shown below; your changes are still in the form. Check both, then save again to "
-        "keep yours.",
-    )
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["loaded_version"] = version_token(exc.current)
-    form.data = data
-    return exc.current
