@@ -35,6 +35,9 @@ class Roles:
     org_roles: dict[int, str] = field(default_factory=dict)
     lead_collab_ids: frozenset[int] = frozenset()
     faculty_collab_ids: frozenset[int] = frozenset()
+    # collaboratives this person sponsors (a senior sponsor: sees the collaborative's member
+    # pages and its dashboard, but is not a coordinator and sees no private project)
+    sponsor_collab_ids: frozenset[int] = frozenset()
     # collaboratives of the national programmes this person administers
     admin_collab_ids: frozenset[int] = frozenset()
     # collaboratives in which one of the person's organisations is a current member
@@ -62,7 +65,7 @@ class Roles:
 
     @property
     def visible_collab_ids(self) -> frozenset[int]:
-        return self.coordinator_collab_ids | self.member_collab_ids
+        return self.coordinator_collab_ids | self.member_collab_ids | self.sponsor_collab_ids
 
     @property
     def own_org_ids(self) -> frozenset[int]:
@@ -123,12 +126,14 @@ def _compute(user: Any) -> Roles:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .values_list("organisation_id", "role")
     )
-    lead: set[int] = set()
-    faculty: set[int] = set()
+    by_kind: dict[str, set[int]] = {k: set() for k in CollaborativeRoleKind.values}
     for cid, role in CollaborativeRole.objects.filter(person_id=user.pk).values_list(
         "collaborative_id", "role"
     ):
-        (lead if role == CollaborativeRoleKind.LEAD else faculty).add(cid)
+        by_kind.setdefault(role, set()).add(cid)
+    lead = by_kind[CollaborativeRoleKind.LEAD]
+    faculty = by_kind[CollaborativeRoleKind.FACULTY]
+    sponsor = by_kind[CollaborativeRoleKind.SPONSOR]
     if user.is_superuser:
         admin = set(Collaborative.objects.values_list("id", flat=True))
     else:
@@ -141,7 +146,7 @@ def _compute(user: Any) -> Roles:
     )
     collab_org: dict[int, set[int]] = {}
     for cid, oid in current.filter(
-        collaborative_id__in=lead | faculty | admin | member
+        collaborative_id__in=lead | faculty | admin | member | sponsor
     ).values_list("collaborative_id", "organisation_id"):
         collab_org.setdefault(cid, set()).add(oid)
     return Roles(
@@ -150,6 +155,7 @@ def _compute(user: Any) -> Roles:
         org_roles=org_roles,
         lead_collab_ids=frozenset(lead),
         faculty_collab_ids=frozenset(faculty),
+        sponsor_collab_ids=frozenset(sponsor),
         admin_collab_ids=frozenset(admin),
         member_collab_ids=frozenset(member),
         collab_org_ids={k: frozenset(v) for k, v in collab_org.items()},

@@ -288,10 +288,13 @@ class Affiliation(TimeStampedModel):
 class CollaborativeRoleKind(models.TextChoices):
     LEAD = "lead", "Collaborative lead"
     FACULTY = "faculty", "Faculty"
+    # A senior sponsor (e.g. an executive of a member or funding organisation): named on the
+    # hub, sees the dashboard; not a coordinator (no private projects, no coaching view).
+    SPONSOR = "sponsor", "Sponsor"
 
 
 class CollaborativeRole(TimeStampedModel):
-    """A person's leadership role in a collaborative: lead or faculty member."""
+    """A person's leadership role in a collaborative: lead, faculty member or sponsor."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborative_roles"
