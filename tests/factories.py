@@ -117,3 +117,45 @@ class ThemePrincipleFactory(factory.django.DjangoModelFactory):
 
     theme = factory.SubFactory(ThemeFactory)
     text = factory.Sequence(lambda n: f"Principle {n}")
+
+
+# --- capability: training records ---------------------------------------------------------
+
+from qicollab.capability.models import Cohort, CohortSession, Course, Enrolment  # noqa: E402
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    title = factory.Sequence(lambda n: f"QI course {n}")
+    slug = factory.Sequence(lambda n: f"qi-course-{n}")
+    category = "qi"
+    level = "bronze"
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    venue = "Education centre"
+
+
+class CohortSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortSession
+
+    cohort = factory.SubFactory(CohortFactory)
+    held_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(PersonFactory)

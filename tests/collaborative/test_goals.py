@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from qicollab.collaborative import goals
+from qicollab.collaborative import goals, metrics
 from qicollab.collaborative.goals import Status, periods, status_of
 from qicollab.collaborative.models import ProgrammeGoal
 from tests.collaborative.conftest import make_project
@@ -95,7 +95,18 @@ def test_goal_series_counts_each_quarter(world: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_unknown_metric_and_no_data_source_are_said_plainly(world: Any) -> None:
+def test_unknown_metric_and_no_data_source_are_said_plainly(world: Any, monkeypatch: Any) -> None:
+    # A metric with no data source (as people_trained was before training records existed).
+    monkeypatch.setitem(
+        metrics.REGISTRY,
+        "no_source",
+        metrics.Metric(
+            "no_source",
+            "No source",
+            "",
+            lambda c, s, e, p: metrics.MetricValue(0.0, None, None, metrics.NO_DATA_SOURCE),
+        ),
+    )
     unknown = ProgrammeGoal.objects.create(
         collaborative=world.collab,
         slug="u",
@@ -111,7 +122,7 @@ def test_unknown_metric_and_no_data_source_are_said_plainly(world: Any) -> None:
         collaborative=world.collab,
         slug="t",
         statement="Train people",
-        metric_key="people_trained",
+        metric_key="no_source",
         baseline_date=date(2025, 1, 1),
         target_value=1,
         deadline=date(2026, 1, 1),

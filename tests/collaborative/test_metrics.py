@@ -152,7 +152,7 @@ def test_capability_change_since_baseline(world: Any, monkeypatch: Any) -> None:
     assert (v.value, v.detail) == (0.0, metrics.NO_DATA_SOURCE)
 
 
-@pytest.mark.parametrize("key", ["people_trained", "session_positive_pct"])
+@pytest.mark.parametrize("key", ["session_positive_pct"])
 def test_metrics_without_a_data_source_read_zero(
     world: Any, key: str, django_assert_num_queries: Any
 ) -> None:

@@ -1,5 +1,9 @@
 """Pure arithmetic for the 3 L's programme goal. No Django, so it is easy to test and explain.
 
+(The exception is at the end: the people-trained counts, thin wrappers over the training
+selectors kept here because the national roll-up and the programme goals call them by this
+name. They import Django lazily, so the arithmetic above stays importable on its own.)
+
 How a member *counts* towards "increase the number of members who Learn, Live or Lead QI by
 30%" is a choice the collaborative makes; the two definitions are:
 
@@ -17,7 +21,8 @@ target date and gives the percentage change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -143,3 +148,41 @@ def mostly_learning(table: Mapping[int, Mapping[int, int]]) -> list[int]:
         if total and row.get(1, 0) * 2 > total:
             out.append(subj)
     return out
+
+
+# --- People trained (training records) ----------------------------------------------------
+
+
+def people_trained_by_category(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, int]:
+    """Distinct people who completed a course of each category in ``[since, until]``.
+
+    Keys are every :class:`~qicollab.capability.models.TrainingCategory` value (zero when
+    nobody completed). A person counts once per category however many courses they finish;
+    someone completing a QI and a human-factors course counts in both. Withdrawn and
+    still-enrolled people never count. The signature is a contract with the national
+    roll-up: keep it.
+    """
+    from qicollab.capability import selectors
+
+    return selectors.people_trained_by_category(collaborative_ids, since=since, until=until)
+
+
+def people_trained_by_kind(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    category: str | None = None,
+) -> dict[str, int]:
+    """Distinct people who completed a course, by kind of person (staff, lived-experience
+    partners and patients, others; see :class:`~qicollab.capability.models.PersonKind`)."""
+    from qicollab.capability import selectors
+
+    return selectors.people_trained_by_kind(
+        collaborative_ids, since=since, until=until, category=category
+    )

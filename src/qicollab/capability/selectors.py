@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from qicollab.accounts.models import Profession
 from qicollab.accounts.roles import roles_for
 from qicollab.capability import metrics
 from qicollab.capability.models import (
     AssessmentItem,
     CapabilityGoal,
+    Enrolment,
+    EnrolmentStatus,
     Level,
+    PersonKind,
     SelfAssessment,
     SubjectArea,
+    TrainingCategory,
 )
-from qicollab.organisations.models import Collaborative, Organisation
+from qicollab.organisations.models import Affiliation, AffiliationRole, Collaborative, Organisation
 
 
 def subject_areas(
@@ -205,3 +222,129 @@ def members_counting(*, collaborative: Collaborative, on: dt.date) -> int:
     goal = CapabilityGoal.objects.filter(collaborative=collaborative).first()
     tl = _timeline(collaborative, None)
     return metrics.counts(tl.at(on), definition=goal_definition(goal), first=tl.first())
+
+
+# --- Training records -------------------------------------------------------------------
+
+
+def person_kind_expression(person_field: str = "person") -> Case:
+    """SQL for :class:`~qicollab.capability.models.PersonKind` of ``person_field``.
+
+    Computed at query time from the person and their affiliations (any, past or present),
+    so a profession or lived experience recorded later is reflected in every count.
+    """
+    pid = OuterRef(f"{person_field}_id")
+    partner = Affiliation.objects.filter(person_id=pid, role=AffiliationRole.PARTNER)
+    staff = Affiliation.objects.filter(
+        person_id=pid, role__in=[AffiliationRole.STAFF, AffiliationRole.PROGRAMME_MANAGER]
+    )
+    return Case(
+        When(
+            Q(**{f"{person_field}__lived_experience__gt": ""})
+            | Q(**{f"{person_field}__profession": Profession.LIVED_EXPERIENCE})
+            | Exists(partner),
+            then=Value(PersonKind.LIVED_EXPERIENCE),
+        ),
+        When(Exists(staff), then=Value(PersonKind.STAFF)),
+        default=Value(PersonKind.OTHER),
+        output_field=CharField(),
+    )
+
+
+def completions(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    category: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Enrolment]:
+    """Completed enrolments on the collaboratives' courses, completed in [since, until]."""
+    qs = Enrolment.objects.filter(
+        status=EnrolmentStatus.COMPLETED,
+        cohort__course__collaborative_id__in=list(collaborative_ids),
+    )
+    if since is not None:
+        qs = qs.filter(completed_on__gte=since)
+    if until is not None:
+        qs = qs.filter(completed_on__lte=until)
+    if category:
+        qs = qs.filter(cohort__course__category=category)
+    if kind:
+        qs = qs.annotate(kind=person_kind_expression()).filter(kind=kind)
+    return qs
+
+
+def people_trained_count(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    category: str | None = None,
+    kind: str | None = None,
+) -> int:
+    """Distinct people who completed a course (someone with two courses counts once)."""
+    qs = completions(collaborative_ids, since=since, until=until, category=category, kind=kind)
+    return qs.values("person_id").distinct().count()
+
+
+def people_trained_by_category(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, int]:
+    """category -> distinct people completing a course of that category; every category is
+    a key (zero when nobody completed). A person counts once per category, so the values
+    can add up to more than :func:`people_trained_count`."""
+    out = dict.fromkeys(TrainingCategory.values, 0)
+    rows = (
+        completions(collaborative_ids, since=since, until=until)
+        .values("cohort__course__category")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        out[row["cohort__course__category"]] = row["n"]
+    return out
+
+
+def people_trained_by_kind(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    category: str | None = None,
+) -> dict[str, int]:
+    """kind of person (:class:`PersonKind`) -> distinct people completing; every kind a key."""
+    out = dict.fromkeys(PersonKind.values, 0)
+    rows = (
+        completions(collaborative_ids, since=since, until=until, category=category)
+        .annotate(kind=person_kind_expression())
+        .values("kind")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        out[row["kind"]] = row["n"]
+    return out
+
+
+def staff_trained_by_profession(
+    collaborative_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    category: str | None = None,
+) -> dict[str, int]:
+    """profession label -> distinct staff completing (staff without one: "Not recorded")."""
+    labels = dict(Profession.choices)
+    rows = (
+        completions(
+            collaborative_ids, since=since, until=until, category=category, kind=PersonKind.STAFF
+        )
+        .values("person__profession")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("-n", "person__profession")
+    )
+    return {labels.get(r["person__profession"], "Not recorded"): r["n"] for r in rows}

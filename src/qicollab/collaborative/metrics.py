@@ -5,7 +5,7 @@ MetricValue`` registered under a key; a :class:`~qicollab.collaborative.models.P
 names its metric by that key. Periods are inclusive local dates.
 
 Honesty rule (issue 5): a metric reads only real rows. Where the data it needs is not yet
-recorded anywhere in the platform (courses and session feedback), the metric queries nothing
+recorded anywhere in the platform (session feedback), the metric queries nothing
 and returns zero with ``detail="no data source yet"`` — never an estimate.
 
 Adding a metric: write the function, decorate it with ``@metric("key", "Label", unit=...)``
@@ -296,13 +296,39 @@ def capability_members(
 # --- not yet recorded anywhere ---------------------------------------------------------
 
 
-@metric("people_trained", "People trained", unit="people")
+@metric(
+    "people_trained",
+    "People trained",
+    unit="people",
+    params={"category": "", "kind": ""},
+)
 def people_trained(
     collaborative: Collaborative, start: date, end: date, params: Params
 ) -> MetricValue:
-    """People who completed a course. Reads zero until courses and their completions are
-    recorded in the platform: it queries nothing rather than guess."""
-    return MetricValue(0.0, None, None, NO_DATA_SOURCE)
+    """Distinct people who completed one of the collaborative's courses in the period.
+
+    ``category`` (a training category such as ``qi`` or ``human_factors``) and ``kind``
+    (``staff``, ``lived_experience`` or ``other``) narrow the count; the detail gives the
+    count of each kind of person."""
+    from qicollab.capability import selectors as capability
+    from qicollab.capability.models import PersonKind, TrainingCategory
+
+    category = str(params.get("category", "") or "")
+    kind = str(params.get("kind", "") or "")
+    if category and category not in TrainingCategory.values:
+        return MetricValue(0.0, None, None, f"unknown training category {category!r}")
+    if kind and kind not in PersonKind.values:
+        return MetricValue(0.0, None, None, f"unknown kind of person {kind!r}")
+    ids = [collaborative.pk]
+    n = capability.people_trained_count(
+        ids, since=start, until=end, category=category or None, kind=kind or None
+    )
+    by_kind = capability.people_trained_by_kind(
+        ids, since=start, until=end, category=category or None
+    )
+    labels = dict(PersonKind.choices)
+    detail = "; ".join(f"{labels[k]}: {v}" for k, v in by_kind.items() if v)
+    return MetricValue(float(n), n, None, detail)
 
 
 @metric("session_positive_pct", "Learning-session attendees rating it positive", unit="%")
