@@ -229,3 +229,72 @@ class ConflictOut(Schema):
     detail: str
     current_version: str
     current: dict[str, Any]
+
+
+# --- driver diagram ---------------------------------------------------------------------------
+
+_TEXT = "The words in the box on the diagram (300 characters at most)."
+_VERSION_IN = "The `version` you read; omit to overwrite without a check."
+
+
+class PrimaryDriverIn(In):
+    text: str = Field(description=_TEXT)
+
+
+class SecondaryDriverIn(In):
+    text: str = Field(description=_TEXT)
+    primary_driver_ids: list[int] = Field(
+        default_factory=list, description="The primary drivers of this diagram it feeds."
+    )
+
+
+class ChangeIdeaIn(In):
+    text: str = Field(description=_TEXT)
+    description: str = ""
+    secondary_driver_ids: list[int] = Field(
+        default_factory=list,
+        description="The secondary drivers of this diagram it acts on (at least one is good "
+        "practice; an idea without any is shown as an orphan).",
+    )
+
+
+class PrimaryDriverPatchIn(In):
+    version: str = Field("", description=_VERSION_IN)
+    text: str | None = None
+
+
+class SecondaryDriverPatchIn(PrimaryDriverPatchIn):
+    primary_driver_ids: list[int] | None = Field(None, description="Replaces the links.")
+
+
+class ChangeIdeaPatchIn(PrimaryDriverPatchIn):
+    description: str | None = None
+    secondary_driver_ids: list[int] | None = Field(None, description="Replaces the links.")
+
+
+class MoveIn(In):
+    direction: Literal["up", "down"] = Field(
+        description="Swap with the neighbour above (`up`) or below (`down`) in its column."
+    )
+
+
+class DriverNodeOut(Schema):
+    id: int
+    text: str
+    order: int = Field(description="Sort key within its column: smaller comes first.")
+    version: str = Field(
+        description="Send back as `version` when changing it, to detect concurrent edits."
+    )
+
+
+class PrimaryDriverOut(DriverNodeOut):
+    pass
+
+
+class SecondaryDriverOut(DriverNodeOut):
+    primary_driver_ids: list[int]
+
+
+class ChangeIdeaOut(DriverNodeOut):
+    description: str
+    secondary_driver_ids: list[int]

@@ -1,7 +1,13 @@
 """Writes of the projects app: ``<entity>_<verb>(*, actor, …)``, each in a transaction."""
 
 from qicollab.projects.services.aims import aim_of, aim_update
-from qicollab.projects.services.drivers import node_add, node_delete, node_move, node_update
+from qicollab.projects.services.drivers import (
+    node_add,
+    node_delete,
+    node_link,
+    node_move,
+    node_update,
+)
 from qicollab.projects.services.pdsa import pdsa_cycle_create, pdsa_cycle_delete, pdsa_cycle_update
 from qicollab.projects.services.progress import progress_report_save, scale_choose
 from qicollab.projects.services.projects import (
@@ -28,6 +34,7 @@ __all__ = [
     "member_remove",
     "node_add",
     "node_delete",
+    "node_link",
     "node_move",
     "node_update",
     "parse_tags",

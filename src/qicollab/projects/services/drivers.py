@@ -38,7 +38,13 @@ def _links(project: Project, kind: str, links: Iterable[Any]) -> list[Any]:
         return []
     found = list(link_model.objects.filter(project=project, pk__in=ids))
     if len(found) != len(ids):
-        raise ProjectError("Choose drivers from this project's diagram.", "links")
+        # Other projects' nodes read as absent too: their ids must not confirm they exist.
+        left = "primary" if kind == "secondary" else "secondary"
+        missing = ", ".join(str(i) for i in sorted(ids - {n.pk for n in found}, key=str))
+        raise ProjectError(
+            f"Choose {noun(left)}s from this project's diagram: it has no {noun(left)} {missing}.",
+            "links",
+        )
     return found
 
 
@@ -51,13 +57,22 @@ def _clean_text(text: str, kind: str) -> str:
 
 @transaction.atomic
 def node_add(
-    *, actor: Person, project: Project, kind: str, text: str, links: Iterable[Any] = ()
+    *,
+    actor: Person,
+    project: Project,
+    kind: str,
+    text: str,
+    links: Iterable[Any] = (),
+    description: str = "",
 ) -> Node:
-    """Add a node at the end of its column, linked to the given nodes on its left."""
+    """Add a node at the end of its column, linked to the given nodes on its left (a change
+    idea may also have a ``description``)."""
     model, attr, _, _ = KINDS[kind]
     linked = _links(project, kind, links)
     last = model.objects.filter(project=project).aggregate(m=Max("order"))["m"]
     node = model(project=project, text=_clean_text(text, kind), order=(last or 0) + 1)
+    if description and isinstance(node, ChangeIdea):
+        node.description = description
     save_as(node, actor)
     if attr:
         node._history_user = actor
@@ -87,6 +102,31 @@ def node_update(
         node._history_user = actor  # type: ignore[union-attr]
         getattr(node, attr).set(_links(node.project, kind, links))
     return node
+
+
+@transaction.atomic
+def node_link(*, actor: Person, node: Node, target: Any, linked: bool = True) -> Node:
+    """Link ``node`` to one ``target`` in the column on its left (or unlink it), keeping its
+    other links. Linking twice, or unlinking what is not linked, changes nothing."""
+    kind = kind_of(node)
+    attr = KINDS[kind][1]
+    if attr is None:
+        raise ProjectError("A primary driver links only to the aim.", "links")
+    # Lock the row so two links made at the same moment are both kept.
+    fresh: Node = type(node).objects.select_for_update().get(pk=node.pk)
+    (other,) = _links(fresh.project, kind, [target])
+    links = getattr(fresh, attr)
+    if links.filter(pk=other.pk).exists() == linked:
+        return fresh
+    # Saving the node moves its version on, so an edit of its links loaded before this one
+    # is detected as a conflict instead of silently undoing it.
+    save_as(fresh, actor)
+    fresh._history_user = actor  # type: ignore[union-attr]
+    if linked:
+        links.add(other)
+    else:
+        links.remove(other)
+    return fresh
 
 
 @transaction.atomic
