@@ -153,6 +153,9 @@ PAGES = [
     # Tokens are private to their owner: anyone else's is "not found".
     row("accounts:token_revoke", "token_staff_a", method="POST", default=404,
         anonymous=LOGIN, staff_a=302),
+    # Everyone manages their own calendar link (the feed it opens is tested in tests/events).
+    row("accounts:calendar_feed", default=200, anonymous=LOGIN),
+    row("accounts:calendar_feed", method="POST", data={"action": "reset"}, default=302),
 ]  # fmt: skip
 
 # The admin: every persona is made staff (the is_staff gate is tested on its own), plus a

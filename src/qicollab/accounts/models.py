@@ -150,6 +150,48 @@ class ApiToken(models.Model):
         return cls.PREFIX + secrets.token_urlsafe(32)
 
 
+class CalendarFeedToken(models.Model):
+    """The secret in a person's calendar subscription link (their learning sessions as .ics).
+
+    Calendar apps cannot log in, so the link itself is the credential. It is deliberately
+    not an :class:`ApiToken`: it opens one read-only feed and nothing else, and it lives in
+    URLs (calendar settings, proxy logs), where a full API key must never be. Only its hash
+    is stored; a person has at most one working link, and resetting it revokes the old one.
+    """
+
+    PREFIX = "cal_"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    key_prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_token_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar link of {self.person} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @classmethod
+    def generate_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+
 class InvitationKind(models.TextChoices):
     STAFF = "staff", "Join an organisation"
     ORGANISATION = "organisation", "Bring an organisation into a collaborative"

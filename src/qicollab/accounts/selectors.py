@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from qicollab.accounts.models import ApiToken, Invitation, InvitationKind, Person, hash_token
+from qicollab.accounts.models import (
+    ApiToken,
+    CalendarFeedToken,
+    Invitation,
+    InvitationKind,
+    Person,
+    hash_token,
+)
 from qicollab.accounts.roles import roles_for
 from qicollab.organisations.models import AffiliationRole, Collaborative, Organisation
 
@@ -44,6 +51,24 @@ def person_affiliations(*, person: Person) -> QuerySet[Any]:
 
 def api_token_list(*, person: Person) -> QuerySet[ApiToken]:
     return person.api_tokens.all()
+
+
+def calendar_token_active(*, person: Person) -> CalendarFeedToken | None:
+    return person.calendar_tokens.filter(revoked_at__isnull=True).first()
+
+
+def calendar_token_find(raw: str) -> CalendarFeedToken | None:
+    """The working calendar link with this key, of an active person; ``None`` otherwise.
+
+    Only calendar links match: an API token (or anything else) never does.
+    """
+    if not raw.startswith(CalendarFeedToken.PREFIX) or len(raw) > 100:
+        return None
+    return (
+        CalendarFeedToken.objects.select_related("person")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, person__is_active=True)
+        .first()
+    )
 
 
 def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:

@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qicollab.accounts.emails import EmailNotSent, absolute_url, send_email
-from qicollab.accounts.models import ApiToken, Invitation, InvitationKind, Person, hash_token
+from qicollab.accounts.models import (
+    ApiToken,
+    CalendarFeedToken,
+    Invitation,
+    InvitationKind,
+    Person,
+    hash_token,
+)
 from qicollab.accounts.roles import forget_roles
 from qicollab.core.services import apply_fields, save_as
 from qicollab.organisations import services as org_services
@@ -426,12 +433,47 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     return token
 
 
+# --- calendar feed links ----------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_token_reset(*, actor: Person) -> tuple[CalendarFeedToken, str]:
+    """Give the person a new calendar link, revoking any old one; returns it with the key.
+
+    Only the key's hash is stored, so the link can be shown once; losing it means a reset.
+    """
+    # Lock the person's row so two resets at once cannot both leave an active link.
+    Person.objects.select_for_update().filter(pk=actor.pk).first()
+    actor.calendar_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    key = CalendarFeedToken.generate_key()
+    token = CalendarFeedToken.objects.create(
+        person=actor, key_prefix=key[:10], key_hash=hash_token(key)
+    )
+    return token, key
+
+
+@transaction.atomic
+def calendar_token_revoke(*, actor: Person) -> int:
+    """Stop the person's calendar link working; returns how many links were revoked (0 or 1)."""
+    return actor.calendar_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def calendar_token_used(*, token: CalendarFeedToken) -> None:
+    """Record use at most once an hour: calendar apps poll, and a poll should not write."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
+        CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
 __all__ = [
     "ApiTokenError",
     "EmailNotSent",
     "InvitationError",
     "api_token_create",
     "api_token_revoke",
+    "calendar_token_reset",
+    "calendar_token_revoke",
+    "calendar_token_used",
     "invitation_accept",
     "invitation_accept_as_new_person",
     "invitation_create",

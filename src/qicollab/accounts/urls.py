@@ -54,4 +54,6 @@ urlpatterns = [
     # API tokens
     path("tokens/", views_tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    # The secret link calendar apps subscribe to (the feed itself is events:my_ics_feed)
+    path("calendar-link/", views_tokens.calendar_feed, name="calendar_feed"),
 ]

@@ -1,7 +1,8 @@
-"""Personal API tokens: create (the key is shown once), list and revoke."""
+"""Personal API tokens (create, show the key once, list, revoke) and the calendar link."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from qicollab.accounts import selectors, services
 from qicollab.accounts.forms import ApiTokenForm
 from qicollab.accounts.presenters import token_status
-from qicollab.core.http import found
+from qicollab.core.http import AuthedHttpRequest, found
 
 # The new key travels from the POST to the page after the redirect in the session, and is
 # removed as soon as it is shown: a reload cannot show it again or create a second token.
@@ -64,3 +65,47 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             f"The token '{token.name}' has been revoked. Scripts using it will stop working.",
         )
     return redirect("accounts:token_list")
+
+
+# --- calendar subscription link --------------------------------------------------------
+
+SESSION_NEW_CALENDAR_KEY = "_new_calendar_key"
+
+
+@never_cache
+@login_required
+def calendar_feed(request: AuthedHttpRequest) -> HttpResponse:
+    """Get, reset or turn off the secret link calendar apps use to subscribe to your sessions."""
+    person = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reset":
+            _, key = services.calendar_token_reset(actor=person)
+            request.session[SESSION_NEW_CALENDAR_KEY] = key
+        elif action == "revoke":
+            if services.calendar_token_revoke(actor=person):
+                messages.success(
+                    request,
+                    "Your calendar link has been turned off. Calendars subscribed to it stop "
+                    "updating; remove the subscription from your calendar app too.",
+                )
+            else:
+                messages.info(request, "You had no calendar link to turn off.")
+        else:
+            messages.error(request, "Choose to get a new link or to turn the link off.")
+        return redirect("accounts:calendar_feed")
+    key = request.session.pop(SESSION_NEW_CALENDAR_KEY, None)
+    link = (
+        settings.SITE_URL.rstrip("/") + reverse("events:my_ics_feed", args=[key]) if key else None
+    )
+    return render(
+        request,
+        "accounts/calendar_feed.jinja",
+        {
+            "page_title": "Your calendar link",
+            "breadcrumbs": [("Your profile", reverse("accounts:profile")), ("Calendar link", "")],
+            "token": selectors.calendar_token_active(person=person),
+            "link": link,
+            "webcal": "webcal://" + link.split("://", 1)[1] if link else None,
+        },
+    )

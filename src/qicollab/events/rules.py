@@ -45,7 +45,25 @@ def can_view_calendar(user: Any, collab: Collaborative | None) -> bool:
     return r.is_superuser or collab.pk in r.visible_collab_ids
 
 
+@rules.predicate
+def can_organise(user: Any, collab: Collaborative | None) -> bool:
+    """Add sessions and action periods to a collaborative: its leads, faculty, national admins."""
+    r = roles_for(user)
+    if collab is None:
+        return bool(r.coordinator_collab_ids)
+    return r.is_superuser or collab.pk in r.coordinator_collab_ids
+
+
 rules.add_perm("events.view_calendar", can_view_calendar)
+rules.add_perm("events.organise", can_organise)
 rules.add_perm("events.view_session", can_view_session)
 rules.add_perm("events.register", can_register)
 rules.add_perm("events.manage_session", can_manage_session)
+
+
+# Feedback results (aggregated, anonymous) are for the organisers: leads, faculty, admins.
+rules.add_perm("events.view_feedback_results", can_manage_session)
+# Storyboards: anyone who may see the session sees its gallery; members of the
+# collaborative present and steal (the services check organisation and project).
+rules.add_perm("events.view_storyboards", can_view_session)
+rules.add_perm("events.submit_storyboard", can_register)

@@ -117,3 +117,28 @@ def my_sessions(*, person: Any) -> QuerySet[LearningSession]:
     return LearningSession.objects.filter(
         registrations__person_id=person.pk, registrations__status=BookingStatus.BOOKED
     ).prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("day", "starts_at")))
+
+
+def action_period_get(*, viewer: Any, pk: int) -> ActionPeriod | None:
+    """An action period of one of the viewer's collaboratives."""
+    r = roles_for(viewer)
+    qs = ActionPeriod.objects.select_related("collaborative")
+    if not r.is_superuser:
+        qs = qs.filter(collaborative_id__in=r.visible_collab_ids)
+    return qs.filter(pk=pk).first()
+
+
+def agenda_item_get(*, viewer: Any, pk: int) -> AgendaItem | None:
+    """Any agenda item (not only workshops) of a session the viewer may see."""
+    return (
+        AgendaItem.objects.filter(session__in=_visible(viewer), pk=pk)
+        .select_related("session__collaborative", "subject", "workstream")
+        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
+        .first()
+    )
+
+
+def feed_sessions(*, person: Any) -> QuerySet[LearningSession]:
+    """The sessions in a person's calendar feed: those they have a place at, in collaboratives
+    they still belong to (someone who left keeps no window onto its calendar)."""
+    return my_sessions(person=person).filter(pk__in=_visible(person).values("pk")).distinct()

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from qicollab.events import views
+from qicollab.events import views, views_feed, views_organiser
 
 app_name = "events"
 
 urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("my-calendar.ics", views.my_ics, name="my_ics"),
+    path("feed/<str:token>.ics", views_feed.my_ics_feed, name="my_ics_feed"),
     path("calendar/<slug:slug>.ics", views.collaborative_ics, name="collaborative_ics"),
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/register/", views.register, name="register"),
@@ -14,4 +15,23 @@ urlpatterns = [
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("workshops/<int:pk>/book/", views.workshop_book, name="workshop_book"),
     path("workshops/<int:pk>/cancel/", views.workshop_cancel, name="workshop_cancel"),
+    # Organisers (views_organiser.py)
+    path("new/", views_organiser.session_create, name="session_create"),
+    path("<int:pk>/edit/", views_organiser.session_edit, name="session_edit"),
+    path("<int:pk>/delete/", views_organiser.session_delete, name="session_delete"),
+    path("<int:pk>/check-in/print/", views_organiser.check_in_print, name="check_in_print"),
+    path("<int:pk>/agenda/new/", views_organiser.agenda_item_create, name="agenda_item_create"),
+    path("agenda/<int:pk>/edit/", views_organiser.agenda_item_edit, name="agenda_item_edit"),
+    path("agenda/<int:pk>/delete/", views_organiser.agenda_item_delete, name="agenda_item_delete"),
+    path("action-periods/new/", views_organiser.action_period_create, name="action_period_create"),
+    path(
+        "action-periods/<int:pk>/edit/",
+        views_organiser.action_period_edit,
+        name="action_period_edit",
+    ),
+    path(
+        "action-periods/<int:pk>/delete/",
+        views_organiser.action_period_delete,
+        name="action_period_delete",
+    ),
 ]
