@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from qicollab.collaborative import coaching as coaching_mod
+from qicollab.collaborative import dashboard as dashboard_mod
 from qicollab.collaborative import goals, presenters, selectors, services
-from qicollab.collaborative.forms import EvidenceForm
+from qicollab.collaborative import portfolio as pf
+from qicollab.collaborative import signal_feed as sf
+from qicollab.collaborative.forms import EvidenceForm, SignalFeedForm
 from qicollab.collaborative.models import Theme
-from qicollab.core.http import found
+from qicollab.core.http import AuthedHttpRequest, found, paginate, pagination_context, require
 from qicollab.organisations.models import Collaborative
 from qicollab.organisations.selectors import collaborative_get
 from qicollab.projects.models import Project
@@ -151,5 +157,108 @@ def goal_detail(request: HttpRequest, slug: str, goal: str) -> HttpResponse:
             "chart": presenters.goal_chart(series),
             "rows": presenters.rows(series),
             "fmt": presenters.fmt,
+        },
+    )
+
+
+# --- portfolio and signal feed -----------------------------------------------------------
+
+
+def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every project of the collaborative the viewer may read, with its main outcome's state."""
+    collab = found(collaborative_get(viewer=request.user, slug=slug))
+    form = pf.filter_form(request.GET or None, collaborative=collab)
+    filters = form.filters() if request.GET else {}
+    page = paginate(
+        request, pf.portfolio_projects(viewer=request.user, collaborative=collab, filters=filters)
+    )
+    context = {
+        "page_title": f"Portfolio: {collab.name}",
+        "active_nav": "collaboratives",
+        "breadcrumbs": [*_crumbs(collab), ("Portfolio", "")],
+        "collab": collab,
+        "form": form,
+        "filtered": any(k != "sort" for k in filters),
+        "page": page,
+        "rows": pf.portfolio_rows(list(page.object_list)),
+        "pagination": pagination_context(request, page),
+        "states": pf.STATE_DISPLAY,
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "collaborative/_portfolio_table.jinja", context)
+    return render(request, "collaborative/portfolio.jinja", context)
+
+
+def signals(request: HttpRequest, slug: str) -> HttpResponse:
+    """New special-cause signals across the visible portfolio since a date."""
+    collab = found(collaborative_get(viewer=request.user, slug=slug))
+    today = timezone.localdate()
+    form = SignalFeedForm(request.GET or None, today=today, max_days=sf.MAX_DAYS)
+    since = sf.default_since(today)
+    if request.GET and form.is_valid() and form.cleaned_data["since"]:
+        since = form.cleaned_data["since"]
+    return render(
+        request,
+        "collaborative/signal_feed.jinja",
+        {
+            "page_title": f"Signals: {collab.name}",
+            "active_nav": "collaboratives",
+            "breadcrumbs": [*_crumbs(collab), ("Signals", "")],
+            "collab": collab,
+            "form": form,
+            "feed": sf.signal_feed(viewer=request.user, collaborative=collab, since=since),
+            "default_days": sf.DEFAULT_DAYS,
+            "min_points": sf.MIN_POINTS,
+        },
+    )
+
+
+# --- dashboard and coaching view (leads, faculty, sponsors; see collaborative.rules) ------
+
+
+@login_required
+def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    collab = found(collaborative_get(viewer=request.user, slug=slug))
+    require(request.user, "collaborative.view_dashboard", collab)
+    board = dashboard_mod.dashboard(viewer=request.user, collaborative=collab)
+    return render(
+        request,
+        "collaborative/dashboard.jinja",
+        {
+            "page_title": f"Dashboard: {collab.name}",
+            "active_nav": "collaboratives",
+            "breadcrumbs": [*_crumbs(collab), ("Dashboard", "")],
+            "collab": collab,
+            "board": board,
+            "fmt": presenters.fmt,
+            "can_coach": request.user.has_perm("collaborative.view_coaching", collab),
+        },
+    )
+
+
+@login_required
+def coaching(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    collab = found(collaborative_get(viewer=request.user, slug=slug))
+    require(request.user, "collaborative.view_coaching", collab)
+    form = coaching_mod.CoachingForm(request.GET)
+    weeks, months = form.settings()
+    projects = coaching_mod.coaching_projects(viewer=request.user, collaborative=collab)
+    trends = coaching_mod.score_trends(projects=projects, months=months)
+    return render(
+        request,
+        "collaborative/coaching.jinja",
+        {
+            "page_title": f"Coaching: {collab.name}",
+            "active_nav": "collaboratives",
+            "breadcrumbs": [*_crumbs(collab), ("Coaching", "")],
+            "collab": collab,
+            "form": form,
+            "weeks": weeks,
+            "months": months,
+            "quiet": coaching_mod.quiet_projects(projects=projects, weeks=weeks),
+            "trends": trends,
+            "chart": coaching_mod.trend_chart(trends.months),
+            "own_org_only": coaching_mod.coaching_org_ids(request.user, collab) is not None,
+            "c": coaching_mod,
         },
     )
