@@ -150,12 +150,3 @@ def test_capability_change_since_baseline(world: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(metrics, "_members_counting", lambda collab, on: None)
     v = run("capability_change_pct", world)
     assert (v.value, v.detail) == (0.0, metrics.NO_DATA_SOURCE)
-
-
-@pytest.mark.parametrize("key", ["session_positive_pct"])
-def test_metrics_without_a_data_source_read_zero(
-    world: Any, key: str, django_assert_num_queries: Any
-) -> None:
-    with django_assert_num_queries(0):
-        v = run(key, world)
-    assert (v.value, v.numerator, v.detail) == (0.0, None, metrics.NO_DATA_SOURCE)

@@ -5,7 +5,7 @@ MetricValue`` registered under a key; a :class:`~qicollab.collaborative.models.P
 names its metric by that key. Periods are inclusive local dates.
 
 Honesty rule (issue 5): a metric reads only real rows. Where the data it needs is not yet
-recorded anywhere in the platform (session feedback), the metric queries nothing
+recorded anywhere in the platform, the metric queries nothing
 and returns zero with ``detail="no data source yet"`` — never an estimate.
 
 Adding a metric: write the function, decorate it with ``@metric("key", "Label", unit=...)``
@@ -335,6 +335,17 @@ def people_trained(
 def session_positive_pct(
     collaborative: Collaborative, start: date, end: date, params: Params
 ) -> MetricValue:
-    """Share of learning-session attendees who rated the session positive. Reads zero until
-    session feedback is recorded in the platform: it queries nothing rather than guess."""
-    return MetricValue(0.0, None, None, NO_DATA_SOURCE)
+    """Share of feedback respondents who rated the learning session positive (4 or 5 of 5),
+    over the collaborative's sessions that started in the period.
+
+    Sessions with fewer than 5 responses are left out of both counts (their results are
+    withheld to keep answers anonymous; see qicollab.events.feedback)."""
+    from qicollab.events.feedback import MIN_RESPONSES, positive_share
+
+    pooled = positive_share(collaborative=collaborative, start=start, end=end)
+    detail = (
+        f"{pooled.withheld_sessions} session(s) with fewer than {MIN_RESPONSES} responses left out"
+        if pooled.withheld_sessions
+        else ""
+    )
+    return _pct(pooled.positive, pooled.responses, detail)

@@ -224,6 +224,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Largest storyboard file (PDF, PNG or JPEG) a team may upload to a learning session.
+STORYBOARD_MAX_UPLOAD_BYTES: int = env.int("STORYBOARD_MAX_UPLOAD_MB", default=10) * 1024 * 1024
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

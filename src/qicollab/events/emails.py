@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 if TYPE_CHECKING:
-    from qicollab.events.models import Registration, WorkshopBooking
+    from qicollab.events.models import Registration, StoryboardSteal, WorkshopBooking
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +54,33 @@ def send_reminder(reg: Registration) -> bool:
         "reminder",
         {"reg": reg, "session": reg.session, "link": _session_url(reg.session_id)},
     )
+
+
+def send_storyboard_stolen(steal: StoryboardSteal) -> int:
+    """Tell the team behind a storyboard that someone intends to steal their idea.
+
+    The project team when the storyboard is a project's, otherwise whoever uploaded it.
+    One email per person, so nobody sees the others' addresses. Returns how many were sent.
+    """
+    from qicollab.projects.models import ProjectMember
+
+    sb = steal.storyboard
+    if sb.project_id is not None:
+        people = [
+            m.person
+            for m in ProjectMember.objects.filter(project_id=sb.project_id).select_related("person")
+        ]
+    else:
+        people = [sb.submitted_by] if sb.submitted_by is not None else []
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "events:storyboard_gallery", args=[sb.session_id]
+    )
+    sent = 0
+    for person in people:
+        if person.is_active and person.email and person.pk != steal.person_id:
+            sent += _send(
+                person.email,
+                "storyboard_stolen",
+                {"steal": steal, "storyboard": sb, "person": person, "link": link},
+            )
+    return sent

@@ -7,7 +7,16 @@ from django import forms
 from qicollab.capability.models import LEVEL_SUBTITLES, Level, SubjectArea
 from qicollab.collaborative.models import Workstream
 from qicollab.core.forms import ConflictMixin
-from qicollab.events.models import ActionPeriod, AgendaItem, AgendaKind, LearningSession
+from qicollab.events.models import (
+    ActionPeriod,
+    AgendaItem,
+    AgendaKind,
+    Contribution,
+    LearningSession,
+    Rating,
+)
+from qicollab.organisations.models import Organisation
+from qicollab.projects.models import Project
 
 
 class RegistrationForm(forms.Form):
@@ -232,3 +241,132 @@ class AgendaItemForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
             for name in ("subject", "level", "workstream", "capacity"):
                 data[name] = None
         return data
+
+
+# --- Feedback and storyboards (views_feedback.py, views_storyboards.py) ---------------
+
+
+class FeedbackForm(forms.Form):
+    """The short survey after a session. The answers are stored without the person."""
+
+    rating = forms.TypedChoiceField(
+        label="Overall, how would you rate this learning session?",
+        choices=[(v, f"{v}: {label}") for v, label in reversed(Rating.choices)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an overall rating, from 5 (excellent) to 1."},
+    )
+    learning = forms.ChoiceField(
+        label="Did the session contribute to your learning?",
+        choices=Contribution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the session contributed to your learning."},
+    )
+    patient_care = forms.ChoiceField(
+        label="Will it contribute to improving patient care?",
+        choices=Contribution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it will contribute to improving patient care."},
+    )
+    do_differently = forms.CharField(
+        label="What will you do differently? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please do not include names or anything that identifies you or a patient.",
+        error_messages={"max_length": "Keep this answer to 2,000 characters or fewer."},
+    )
+    comments = forms.CharField(
+        label="Any other comments (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep your comments to 2,000 characters or fewer."},
+    )
+
+
+class ProjectStoryboardForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label="Project",
+        queryset=Project.objects.none(),
+        empty_label="Choose a project",
+        error_messages={
+            "required": "Choose the project whose storyboard you are presenting.",
+            "invalid_choice": "Choose one of your projects in this collaborative.",
+        },
+    )
+    summary = forms.CharField(
+        label="The idea others could take away (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Leave empty to use the project's summary.",
+        error_messages={"max_length": "Keep this to 1,000 characters or fewer."},
+    )
+
+    def __init__(self, *args: Any, projects: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in projects]
+        ).order_by("title")
+
+
+class UploadStoryboardForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Presenting organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation presenting this storyboard.",
+            "invalid_choice": "Choose a member organisation you work for.",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the storyboard.",
+            "max_length": "Keep the title to 200 characters or fewer.",
+        },
+    )
+    summary = forms.CharField(
+        label="The idea others could take away (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep this to 1,000 characters or fewer."},
+    )
+    workstream = forms.ModelChoiceField(
+        label="Workstream (optional)",
+        queryset=Workstream.objects.none(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose one of this collaborative's workstreams."},
+    )
+    file = forms.FileField(
+        label="Storyboard file",
+        help_text="A PDF, PNG or JPEG file.",
+        error_messages={
+            "required": "Choose a PDF, PNG or JPEG file to upload.",
+            "empty": "The file is empty.",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any, workstreams: Any, max_mb: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["workstream"].queryset = workstreams  # type: ignore[attr-defined]
+        self.fields["file"].help_text = f"A PDF, PNG or JPEG file, up to {max_mb} MB."
+
+
+class StealForm(forms.Form):
+    note = forms.CharField(
+        label="A note for the team (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, what you will try first, or a question for them.",
+        error_messages={"max_length": "Keep your note to 1,000 characters or fewer."},
+    )

@@ -44,8 +44,12 @@ def session_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: AuthedHttpRequest, s: LearningSession) -> dict[str, object]:
+    # Imported here: views_storyboards imports this module's breadcrumbs.
+    from qicollab.events.views_storyboards import session_panel
+
     items = list(selectors.agenda(session=s))
     return {
+        **session_panel(request.user, s),
         "page_title": s.title,
         "active_nav": "learning",
         "breadcrumbs": [HOME, SESSIONS, (s.title, "")],

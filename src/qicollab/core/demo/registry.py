@@ -20,6 +20,13 @@ from qicollab.core.demo.context import DemoContext, StepStats
 from qicollab.deaths.demo import build_deaths
 
 
+def _build_events_feedback(ctx: DemoContext) -> None:
+    # Imported when run: the module imports the demo package's content.
+    from qicollab.events.demo_feedback import build_events_feedback
+
+    build_events_feedback(ctx)
+
+
 @dataclass(frozen=True)
 class Step:
     key: str
@@ -38,6 +45,11 @@ STEPS: tuple[Step, ...] = (
     Step("themes", "Cross-cutting themes", structure.build_themes),
     Step("deaths", "Learning from deaths: cases, reviews and shared learning", build_deaths),
     Step("goals", "Programme goals measured by the platform", build_goals),
+    Step(
+        "events_feedback",
+        "Storyboards, steals and feedback at past learning sessions",
+        _build_events_feedback,
+    ),
 )
 
 
