@@ -3,7 +3,8 @@
 A step is a function ``build(ctx)`` that makes its part of the demo idempotently: it finds
 rows by natural key (slug, email, collaborative + slug…) through ``ctx.ensure`` and creates
 only what is missing. Later features add a step to :data:`STEPS` after the steps whose rows
-they use (projects after people and workstreams, measures after projects, and so on).
+they use (projects after people and workstreams, measures after projects, and so on), and
+name those steps in ``requires`` so that ``seed_demo --only STEP`` runs them first.
 """
 
 from __future__ import annotations
@@ -12,12 +13,26 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
 from qicollab.collaborative.demo import build_goals
 from qicollab.core.demo import organisations, people, structure
 from qicollab.core.demo.context import DemoContext, StepStats
 from qicollab.deaths.demo import build_deaths
+
+
+def build_projects(ctx: DemoContext) -> None:
+    # Imported when run: the projects' demo content imports the demo package itself.
+    from qicollab.projects.demo import build_projects as build
+
+    build(ctx)
+
+
+def build_measures(ctx: DemoContext) -> None:
+    from qicollab.measures.demo import build_measures as build
+
+    build(ctx)
 
 
 def _build_events_feedback(ctx: DemoContext) -> None:
@@ -27,24 +42,63 @@ def _build_events_feedback(ctx: DemoContext) -> None:
     build_events_feedback(ctx)
 
 
+def _build_events(ctx: DemoContext) -> None:
+    # Imported when run: the events demo imports the demo package's content.
+    from qicollab.events.demo import build_events
+
+    build_events(ctx)
+
+
 @dataclass(frozen=True)
 class Step:
+    """A demo step. ``requires`` names the earlier steps whose rows it uses: ``--only`` runs
+    them first (they are idempotent, so they only fill in what is missing)."""
+
     key: str
     title: str
     build: Callable[[DemoContext], None]
+    requires: tuple[str, ...] = ()
 
 
 STEPS: tuple[Step, ...] = (
     Step("organisations", "Organisations", organisations.build_organisations),
-    Step("people", "People and their organisations", people.build_people),
-    Step("programme", "National programme and its admins", organisations.build_programme),
-    Step("collaboratives", "Collaboratives", organisations.build_collaboratives),
-    Step("memberships", "Member organisations", organisations.build_memberships),
-    Step("roles", "Leads and faculty", structure.build_roles),
-    Step("workstreams", "Workstreams", structure.build_workstreams),
-    Step("themes", "Cross-cutting themes", structure.build_themes),
-    Step("deaths", "Learning from deaths: cases, reviews and shared learning", build_deaths),
-    Step("goals", "Programme goals measured by the platform", build_goals),
+    Step("people", "People and their organisations", people.build_people, ("organisations",)),
+    Step(
+        "programme",
+        "National programme and its admins",
+        organisations.build_programme,
+        ("organisations", "people"),
+    ),
+    Step(
+        "collaboratives",
+        "Collaboratives",
+        organisations.build_collaboratives,
+        ("organisations", "programme"),
+    ),
+    Step(
+        "memberships",
+        "Member organisations",
+        organisations.build_memberships,
+        ("collaboratives", "people"),
+    ),
+    Step("roles", "Leads and faculty", structure.build_roles, ("collaboratives", "people")),
+    Step("workstreams", "Workstreams", structure.build_workstreams, ("collaboratives", "people")),
+    Step("themes", "Cross-cutting themes", structure.build_themes, ("collaboratives",)),
+    Step(
+        "events",
+        "Learning sessions, agendas, places",
+        _build_events,
+        ("memberships", "roles", "workstreams"),
+    ),
+    Step("projects", "QI projects, teams, aims, diagrams, PDSA, scores", build_projects),
+    Step("measures", "Measures, their data and chart decisions, bundles", build_measures),
+    Step(
+        "deaths",
+        "Learning from deaths: cases, reviews and shared learning",
+        build_deaths,
+        ("memberships", "people"),
+    ),
+    Step("goals", "Programme goals measured by the platform", build_goals, ("workstreams",)),
     Step(
         "events_feedback",
         "Storyboards, steals and feedback at past learning sessions",
@@ -53,8 +107,34 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-class UnknownStep(ValueError):
+class DemoStepError(ValueError):
+    """A demo run that cannot go ahead; the message says why and what to do."""
+
+
+class UnknownStep(DemoStepError):
     pass
+
+
+class MissingPrerequisite(DemoStepError):
+    pass
+
+
+def with_prerequisites(only: Sequence[str]) -> list[str]:
+    """The named steps and every step they require, directly or not, in run order.
+
+    >>> with_prerequisites(["roles"])
+    ['organisations', 'people', 'programme', 'collaboratives', 'roles']
+    """
+    by_key = {s.key: s for s in STEPS}
+    wanted: set[str] = set()
+    todo = list(only)
+    while todo:
+        key = todo.pop()
+        if key in wanted or key not in by_key:
+            continue
+        wanted.add(key)
+        todo.extend(by_key[key].requires)
+    return [s.key for s in STEPS if s.key in wanted]
 
 
 @dataclass(frozen=True)
@@ -72,7 +152,9 @@ def run_demo(
 ) -> list[StepResult]:
     """Run the demo steps in order, in one transaction (a failure leaves the database as it was).
 
-    ``only`` limits the run to the named steps; they still expect the rows of earlier steps.
+    ``only`` limits the run to the named steps and the steps they require (see
+    :func:`with_prerequisites`). A step that still finds rows of an earlier step missing (one
+    that does not declare ``requires``) stops the run with a message naming the earlier steps.
     """
     unknown = set(only) - {s.key for s in STEPS}
     if unknown:
@@ -80,15 +162,26 @@ def run_demo(
             f"No demo step called {', '.join(sorted(unknown))}. "
             f"The steps are: {', '.join(s.key for s in STEPS)}."
         )
+    run = set(with_prerequisites(only)) if only else {s.key for s in STEPS}
     ctx = DemoContext(refresh=refresh)
     results: list[StepResult] = []
     with transaction.atomic():
-        for step in STEPS:
-            if only and step.key not in only:
+        for n, step in enumerate(STEPS):
+            if step.key not in run:
                 continue
             ctx.stats = StepStats()
             started = time.perf_counter()
-            step.build(ctx)
+            try:
+                step.build(ctx)
+            except ObjectDoesNotExist as exc:
+                if not only:
+                    raise
+                earlier = [s.key for s in STEPS[:n] if s.key not in run]
+                raise MissingPrerequisite(
+                    f"The demo step {step.key} needs data that an earlier step makes ({exc}). "
+                    f"Run seed_demo without --only first, or add the steps it needs: "
+                    f"{', '.join(earlier) or 'none left'}."
+                ) from exc
             result = StepResult(step, ctx.stats, time.perf_counter() - started)
             results.append(result)
             if on_step is not None:
