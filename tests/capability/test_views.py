@@ -96,11 +96,12 @@ def test_assessment_list_shows_only_what_the_viewer_may_see(
 
 
 def test_aggregates_page_shows_counts_not_names(world: Any, login: Any, subjects: list) -> None:
-    self_assessment_create(
-        actor=world.people["staff_a"],
-        collaborative=world.collab,
-        answers={s.pk: Answer(1) for s in subjects},
-    )
+    for who in ("staff_a", "partner_a", "viewer_a", "pm_a", "staff_b"):
+        self_assessment_create(
+            actor=world.people[who],
+            collaborative=world.collab,
+            answers={s.pk: Answer(1) for s in subjects},
+        )
     c = login(world.people["staff_b"])
     body = c.get("/learning/capability/").content.decode()
     assert "Mostly learning" in body
@@ -124,3 +125,34 @@ def test_lead_sets_up_default_subjects(world: Any, login: Any) -> None:
     assert "Add the standard subject areas" in c.get("/learning/").content.decode()
     assert c.post("/learning/subjects/defaults/").status_code == 302
     assert SubjectArea.objects.filter(collaborative=world.collab).count() == 10
+
+
+def test_small_groups_are_suppressed_for_those_who_may_not_see_individuals(
+    world: Any, login: Any, subjects: list
+) -> None:
+    """The documented rule: fewer than 5 assessed members -> no counts, except for the
+    organisation's programme manager (their own organisation) and faculty and leads."""
+    for who in ("staff_a", "partner_a"):
+        self_assessment_create(
+            actor=world.people[who],
+            collaborative=world.collab,
+            answers={s.pk: Answer(3) for s in subjects},
+        )
+    trust_a = f"/learning/capability/?organisation={world.trust_a.pk}"
+    for who, url in (
+        ("staff_b", trust_a),
+        ("staff_b", "/learning/capability/"),
+        ("staff_a", trust_a),
+        ("pm_a", "/learning/capability/"),
+    ):
+        body = login(world.people[who]).get(url).content.decode()
+        assert "Fewer than 5 members" in body, (who, url)
+        assert "Members at each level" not in body
+    for who, url in (
+        ("pm_a", trust_a),
+        ("faculty", trust_a),
+        ("collab_lead", "/learning/capability/"),
+    ):
+        body = login(world.people[who]).get(url).content.decode()
+        assert "2 members have assessed themselves" in body, (who, url)
+        assert "Members at each level" in body

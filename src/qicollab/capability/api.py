@@ -1,11 +1,12 @@
-"""API routes for the 3 L's: aggregate counts only (the same selector as the page)."""
+"""API routes for the 3 L's: aggregate counts only (the same selector as the page), with the
+same small-count suppression (``suppressed``: counts withheld, see presenters.SUPPRESS_BELOW)."""
 
 # No "from __future__ import annotations": ninja reads the signatures at import time.
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from qicollab.capability import selectors
+from qicollab.capability import presenters, selectors
 from qicollab.core.http import found
 from qicollab.organisations import selectors as org_selectors
 
@@ -23,7 +24,8 @@ class SubjectRowOut(Schema):
 
 class AggregatesOut(Schema):
     collaborative: str
-    members_assessed: int
+    suppressed: bool
+    members_assessed: int | None
     definition: str
     baseline_count: int | None
     current_count: int | None
@@ -37,8 +39,21 @@ def aggregates(request: HttpRequest, slug: str) -> dict[str, object]:
     if not request.user.has_perm("capability.view_aggregates", collab):
         raise Http404
     agg = selectors.capability_aggregates(collaborative=collab)
+    sees = selectors.sees_individuals(viewer=request.user, collaborative=collab)
+    if presenters.group_suppressed(agg.members_assessed, sees_individuals=sees):
+        return {
+            "collaborative": collab.slug,
+            "suppressed": True,
+            "members_assessed": None,
+            "definition": agg.definition.describe(),
+            "baseline_count": None,
+            "current_count": None,
+            "percent_change": None,
+            "subjects": [],
+        }
     return {
         "collaborative": collab.slug,
+        "suppressed": False,
         "members_assessed": agg.members_assessed,
         "definition": agg.definition.describe(),
         "baseline_count": agg.change.baseline if agg.change else None,

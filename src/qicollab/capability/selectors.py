@@ -27,6 +27,9 @@ from qicollab.capability import metrics
 from qicollab.capability.models import (
     AssessmentItem,
     CapabilityGoal,
+    Cohort,
+    CohortSession,
+    Course,
     Enrolment,
     EnrolmentStatus,
     Level,
@@ -217,6 +220,17 @@ def capability_aggregates(
     )
 
 
+def sees_individuals(
+    *, viewer: Any, collaborative: Collaborative, organisation: Organisation | None = None
+) -> bool:
+    """Whether the viewer may see the individuals behind a count: the collaborative's
+    faculty and leads always; a programme manager for their own organisation's counts."""
+    r = roles_for(viewer)
+    if r.is_superuser or collaborative.pk in r.coordinator_collab_ids:
+        return True
+    return organisation is not None and organisation.pk in r.managed_org_ids
+
+
 def members_counting(*, collaborative: Collaborative, on: dt.date) -> int:
     """For the programme goals (issue 5): members counting under the agreed definition on a date."""
     goal = CapabilityGoal.objects.filter(collaborative=collaborative).first()
@@ -348,3 +362,127 @@ def staff_trained_by_profession(
         .order_by("-n", "person__profession")
     )
     return {labels.get(r["person__profession"], "Not recorded"): r["n"] for r in rows}
+
+
+def course_list(*, collaborative: Collaborative) -> QuerySet[Course]:
+    """The collaborative's courses with how many cohorts and completions each has."""
+    return Course.objects.filter(collaborative=collaborative).annotate(
+        n_cohorts=Count("cohorts", distinct=True),
+        n_completed=Count(
+            "cohorts__enrolments",
+            filter=Q(cohorts__enrolments__status=EnrolmentStatus.COMPLETED),
+            distinct=True,
+        ),
+    )
+
+
+def course_get(*, viewer: Any, collaborative: Collaborative, slug: str) -> Course | None:
+    if not viewer.has_perm("capability.view_training", collaborative):
+        return None
+    return Course.objects.filter(collaborative=collaborative, slug=slug).first()
+
+
+def cohorts_of(*, course: Course) -> QuerySet[Cohort]:
+    return (
+        course.cohorts.select_related("facilitator")
+        .prefetch_related("sessions")
+        .annotate(
+            n_enrolled=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN))
+        )
+    )
+
+
+def cohort_get(*, viewer: Any, pk: int) -> Cohort | None:
+    """A cohort of a collaborative the viewer belongs to (else ``None``: a 404)."""
+    c = (
+        Cohort.objects.select_related("course__collaborative", "facilitator")
+        .prefetch_related("sessions")
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None or not viewer.has_perm("capability.view_training", c.course.collaborative):
+        return None
+    return c
+
+
+def cohort_session_get(*, cohort: Cohort, pk: int) -> CohortSession | None:
+    return cohort.sessions.filter(pk=pk).first()
+
+
+def roster(*, cohort: Cohort) -> list[Enrolment]:
+    """Everyone on the cohort (withdrawn last), with their organisation and attendance."""
+    rows = list(
+        cohort.enrolments.select_related("person", "organisation").prefetch_related("attendance")
+    )
+    rows.sort(key=lambda e: (e.status == EnrolmentStatus.WITHDRAWN, e.person.full_name))
+    return rows
+
+
+def _with_course(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return qs.select_related(
+        "person", "organisation", "cohort__course__collaborative"
+    ).prefetch_related("attendance", "cohort__sessions")
+
+
+def my_enrolments(*, person: Any) -> QuerySet[Enrolment]:
+    """The person's own training record, across every collaborative, newest first."""
+    return _with_course(Enrolment.objects.filter(person_id=person.pk)).order_by(
+        "-cohort__starts_on"
+    )
+
+
+def training_records(*, viewer: Any, collaborative: Collaborative) -> QuerySet[Enrolment]:
+    """Other people's records the viewer may see: every record for the collaborative's
+    faculty and leads, their organisation's for a programme manager, else their own."""
+    r = roles_for(viewer)
+    qs = Enrolment.objects.filter(cohort__course__collaborative=collaborative)
+    if not (r.is_superuser or collaborative.pk in r.coordinator_collab_ids):
+        qs = qs.filter(Q(person_id=r.person_id) | Q(organisation_id__in=r.managed_org_ids))
+    return _with_course(qs).order_by(
+        "organisation__name", "person__full_name", "-cohort__starts_on"
+    )
+
+
+def enrolment_get(*, viewer: Any, pk: int) -> Enrolment | None:
+    e = _with_course(Enrolment.objects.filter(pk=pk)).first()
+    if e is None or not viewer.has_perm("capability.view_enrolment", e):
+        return None
+    return e
+
+
+def enrollable_people(*, cohort: Cohort) -> QuerySet[Any]:
+    """People a runner may add: current members of the collaborative's member organisations
+    not already (actively) on the cohort."""
+    from qicollab.accounts.models import Person
+
+    collab = cohort.course.collaborative
+    today = timezone.localdate()
+    orgs = collab.memberships.current().values("organisation_id")
+    return (
+        Person.objects.filter(
+            Q(affiliations__ended_on__isnull=True) | Q(affiliations__ended_on__gt=today),
+            affiliations__organisation_id__in=orgs,
+            is_active=True,
+        )
+        .exclude(
+            enrolments__in=cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN),
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def facilitator_choices(*, collaborative: Collaborative) -> QuerySet[Any]:
+    """Faculty and leads of the collaborative, and staff of its member organisations."""
+    from qicollab.accounts.models import Person
+
+    orgs = collaborative.memberships.current().values("organisation_id")
+    return (
+        Person.objects.filter(
+            Q(collaborative_roles__collaborative=collaborative)
+            | Q(affiliations__organisation_id__in=orgs, affiliations__ended_on__isnull=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )

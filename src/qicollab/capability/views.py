@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +35,22 @@ def _no_collab(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def with_collaborative(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pass the current collaborative to ``view``; without one, explain instead.
+
+    Every page of the learning area starts this way, so it is said once here.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        collab = _collab(request)
+        if collab is None:
+            return _no_collab(request)
+        return view(request, collab, *args, **kwargs)
+
+    return wrapper
+
+
 def _recommendations(request: AuthedHttpRequest, collab: Collaborative) -> dict[str, Any]:
     session = event_selectors.next_session(viewer=request.user, collaborative=collab)
     levels = selectors.latest_levels(person=request.user, collaborative=collab)
@@ -47,10 +65,8 @@ def _recommendations(request: AuthedHttpRequest, collab: Collaborative) -> dict[
 
 
 @login_required
-def home(request: AuthedHttpRequest) -> HttpResponse:
-    collab = _collab(request)
-    if collab is None:
-        return _no_collab(request)
+@with_collaborative
+def home(request: AuthedHttpRequest, collab: Collaborative) -> HttpResponse:
     history = list(selectors.assessment_history(person=request.user, collaborative=collab)[:10])
     return render(
         request,
@@ -71,10 +87,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def assess(request: AuthedHttpRequest) -> HttpResponse:
-    collab = _collab(request)
-    if collab is None:
-        return _no_collab(request)
+@with_collaborative
+def assess(request: AuthedHttpRequest, collab: Collaborative) -> HttpResponse:
     require(request.user, "capability.assess_in", collab)
     subjects = list(selectors.subject_areas(collaborative=collab))
     initial = {
@@ -128,11 +142,9 @@ def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
+@with_collaborative
+def assessment_list(request: AuthedHttpRequest, collab: Collaborative) -> HttpResponse:
     """Individual assessments the viewer may see (their organisation's, or all for faculty)."""
-    collab = _collab(request)
-    if collab is None:
-        return _no_collab(request)
     rows = list(selectors.visible_assessments(viewer=request.user, collaborative=collab)[:300])
     return render(
         request,
@@ -148,10 +160,8 @@ def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def aggregates(request: AuthedHttpRequest) -> HttpResponse:
-    collab = _collab(request)
-    if collab is None:
-        return _no_collab(request)
+@with_collaborative
+def aggregates(request: AuthedHttpRequest, collab: Collaborative) -> HttpResponse:
     require(request.user, "capability.view_aggregates", collab)
     orgs = selectors.member_organisation_choices(collaborative=collab)
     form = AggregateFilterForm(request.GET or None, organisations=orgs)
@@ -161,6 +171,7 @@ def aggregates(request: AuthedHttpRequest) -> HttpResponse:
             collaborative=collab, pk=form.cleaned_data["organisation"]
         )
     agg = selectors.capability_aggregates(collaborative=collab, organisation=org)
+    sees = selectors.sees_individuals(viewer=request.user, collaborative=collab, organisation=org)
     return render(
         request,
         "capability/aggregates.jinja",
@@ -171,6 +182,8 @@ def aggregates(request: AuthedHttpRequest) -> HttpResponse:
             "collab": collab,
             "form": form,
             "agg": agg,
+            "suppressed": presenters.group_suppressed(agg.members_assessed, sees_individuals=sees),
+            "fewer_than": presenters.FEWER_THAN,
             "change_sentence": presenters.change_sentence(
                 agg.change, float(agg.goal.target_percent) if agg.goal else None
             ),
@@ -180,10 +193,8 @@ def aggregates(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def seed_subjects(request: AuthedHttpRequest) -> HttpResponse:
-    collab = _collab(request)
-    if collab is None:
-        return _no_collab(request)
+@with_collaborative
+def seed_subjects(request: AuthedHttpRequest, collab: Collaborative) -> HttpResponse:
     require(request.user, "capability.manage_framework", collab)
     made = services.subject_areas_seed(actor=request.user, collaborative=collab)
     messages.success(request, f"{made} subject areas added. Edit them in the admin if needed.")

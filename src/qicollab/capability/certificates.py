@@ -1,0 +1,32 @@
+"""Certificates of completion as PDF (WeasyPrint, through the storyboard's renderer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from qicollab.measures.storyboard import pdf
+
+
+def certificate_context(enrolment: Any) -> dict[str, Any]:
+    """What the certificate says; only a completed enrolment has one."""
+    course = enrolment.cohort.course
+    return {
+        "e": enrolment,
+        "person": enrolment.person,
+        "course": course,
+        "cohort": enrolment.cohort,
+        "collab": course.collaborative,
+        "organisation": enrolment.organisation,
+        "produced": timezone.localdate(),
+    }
+
+
+def certificate_pdf(enrolment: Any, *, base_url: str) -> bytes:
+    """An A4 landscape certificate for a completed enrolment."""
+    if not enrolment.is_completed:
+        raise ValueError("Only a completed enrolment has a certificate.")
+    html = render_to_string("capability/certificate_print.jinja", certificate_context(enrolment))
+    return pdf(html, base_url=base_url)
