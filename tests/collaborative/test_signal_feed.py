@@ -1,0 +1,292 @@
+"""The signal feed: runs of special cause, what is "new since", who sees which signals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from qicollab import spc
+from qicollab.collaborative import signal_feed as sf
+from qicollab.collaborative.signal_feed import signal_runs
+from tests.collaborative.portfolio_data import BASELINE, SHIFT, measure, months_to_now, project
+
+pytestmark = pytest.mark.django_db
+
+
+def _x(n: int) -> list[str]:
+    return [f"{2021 + i // 12}-{i % 12 + 1:02d}-01" for i in range(n)]
+
+
+# --- runs (no database) -----------------------------------------------------------------
+
+
+def test_a_shift_is_one_run_of_seven_below_the_mean() -> None:
+    runs = signal_runs(spc.chart(SHIFT, chart="c", direction="decrease", x=_x(len(SHIFT))))
+    assert len(runs) == 1
+    run = runs[0]
+    assert (run.point_class, run.side, run.count, run.rules) == (
+        "improvement",
+        "low",
+        7,
+        ("shift",),
+    )
+    assert (run.start, run.end) == (date(2022, 1, 1), date(2022, 7, 1))
+    assert run.describe("mean") == "7 points below the mean"
+    assert run.tag == ("Improvement", "nhsuk-tag--blue")
+
+
+def test_a_point_above_the_upper_limit_is_a_concern_when_lower_is_better() -> None:
+    y = [*BASELINE, 30]
+    (run,) = signal_runs(spc.chart(y, chart="c", direction="decrease", x=_x(len(y))))
+    assert (run.point_class, run.rules, run.count) == ("concern", ("outside_limits",), 1)
+    assert run.describe() == "1 point above the upper limit"
+    assert run.rule_labels == ["outside the limits"]
+
+
+def test_a_trend_is_described_as_rising() -> None:
+    y = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 3, 3.5, 4, 4.5, 5, 5.5, 6.5]
+    (run,) = signal_runs(spc.chart(y, chart="i", direction="increase", x=_x(len(y))))
+    assert run.rules == ("trend",) and run.describe() == "7 points rising in a row"
+
+
+def test_gaps_do_not_break_a_run_and_common_cause_has_none() -> None:
+    y = [*SHIFT[:12], 6, 5, None, 7, 6, 5, 6, 7]
+    (run,) = signal_runs(spc.chart(y, chart="c", direction="decrease", x=_x(len(y))))
+    assert run.count == 7 and run.end == date(2022, 8, 1)
+    assert signal_runs(spc.chart(BASELINE, chart="c", x=_x(len(BASELINE)))) == []
+
+
+def test_a_neutral_measure_gives_a_change_without_direction() -> None:
+    (run,) = signal_runs(spc.chart(SHIFT, chart="c", direction="neutral", x=_x(len(SHIFT))))
+    assert run.point_class == "neutral" and run.tag[0] == "Change (no direction set)"
+
+
+# --- the feed ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feed_world(world: Any) -> dict[str, Any]:
+    people = world.people
+    a_private = project(world, title="Ward 3 project", sharing="private")
+    b_private = project(
+        world, title="Brook ward project", org=world.trust_b, lead=people["staff_b"]
+    )
+    b_public = project(world, title="Brook open project", org=world.trust_b, lead=people["staff_b"])
+    b_public.sharing = "public"
+    b_public.save()
+    o_project = project(
+        world,
+        title="Other region project",
+        org=world.trust_o,
+        collab=world.other_collab,
+        lead=people["pm_o"],
+        sharing="collaborative",
+    )
+    return {
+        "falls": measure(a_private, SHIFT, name="Ward 3 falls"),
+        "restraint": measure(b_private, SHIFT, name="Brook restraint", direction="increase"),
+        "calm": measure(b_public, BASELINE, name="Brook calm measure"),
+        "spike": measure(b_public, [*BASELINE, 25], name="Brook spike", main=False),
+        "short": measure(a_private, SHIFT[-8:], name="Too short", main=False),
+        "other": measure(o_project, SHIFT, name="Other falls"),
+    }
+
+
+def _url(world: Any, slug: str | None = None, **params: str) -> str:
+    url = reverse("collaborative:signals", args=[slug or world.collab.slug])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+FALLS = "Ward 3 falls: 7 points below the mean (improvement)"
+RESTRAINT = "Brook restraint: 7 points below the mean (concern)"
+SPIKE = "Brook spike: 1 point above the upper limit (concern)"
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("faculty", {FALLS, RESTRAINT, SPIKE}),
+        ("collab_lead", {FALLS, RESTRAINT, SPIKE}),
+        ("national_admin", {FALLS, RESTRAINT, SPIKE}),
+        ("staff_a", {FALLS, SPIKE}),
+        ("pm_a", {FALLS, SPIKE}),
+        ("viewer_a", {SPIKE}),
+        ("staff_b", {RESTRAINT, SPIKE}),
+        ("outsider", {SPIKE}),
+        (None, {SPIKE}),
+    ],
+)
+def test_feed_shows_signals_of_visible_projects_only(
+    world: Any, feed_world: Any, login: Any, persona: str | None, expected: set[str]
+) -> None:
+    person = world.people[persona] if persona else None
+    response = login(person).get(_url(world))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert {t for t in (FALLS, RESTRAINT, SPIKE) if t in html} == expected
+    assert "Other falls" not in html and "Too short" not in html
+
+
+def test_items_link_to_the_measure_chart_newest_first(
+    world: Any, feed_world: Any, login: Any
+) -> None:
+    html = login(world.people["faculty"]).get(_url(world)).content.decode()
+    assert feed_world["falls"].get_absolute_url() in html
+    # The spike is this month's single point; the shifts also end this month, so within
+    # a date items go by project title: Brook ward, Brook open (spike), Ward 3.
+    assert html.index(RESTRAINT) < html.index(FALLS)
+    assert "Rule: shift." in html and "Rule: outside the limits." in html
+
+
+def test_a_run_that_began_before_the_date_is_shown_as_continuing(
+    world: Any, feed_world: Any, login: Any
+) -> None:
+    months = months_to_now(len(SHIFT))
+    since = months[-3]  # the shift's last three points are on or after it
+    html = login(world.people["faculty"]).get(_url(world, since=since.isoformat())).content
+    text = html.decode()
+    assert FALLS in text and f"Began {months[-7]:%B %Y} and continues" in text
+
+
+def test_a_date_after_every_value_finds_nothing(world: Any, feed_world: Any) -> None:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    feed = sf.signal_feed(
+        viewer=world.people["faculty"], collaborative=world.collab, since=tomorrow
+    )
+    assert feed.items == [] and feed.measures_checked == 0
+
+
+def test_old_signals_are_not_new(world: Any, login: Any) -> None:
+    # A shift that ended before the window, followed by a year of common cause.
+    p = project(world, title="Old news", sharing="collaborative")
+    measure(p, [*SHIFT, 10, 11, 9, 12, 10, 11, 9, 12, 10, 11, 9, 12], name="Old shift")
+    feed = sf.signal_feed(
+        viewer=world.people["faculty"],
+        collaborative=world.collab,
+        since=sf.default_since(timezone.localdate()),
+    )
+    assert feed.measures_checked == 1 and feed.items == []
+
+
+def test_too_few_values_are_counted_not_judged(world: Any, feed_world: Any) -> None:
+    feed = sf.signal_feed(
+        viewer=world.people["staff_a"],
+        collaborative=world.collab,
+        since=sf.default_since(timezone.localdate()),
+    )
+    assert feed.too_few == 1  # "Too short" has 8 values
+    assert {it.measure.name for it in feed.items} == {"Ward 3 falls", "Brook spike"}
+
+
+def test_one_batch_call_for_every_measure(world: Any, feed_world: Any) -> None:
+    with mock.patch("qicollab.spc.batch", wraps=spc.batch) as batch:
+        feed = sf.signal_feed(
+            viewer=world.people["faculty"],
+            collaborative=world.collab,
+            since=sf.default_since(timezone.localdate()),
+        )
+    assert batch.call_count == 1
+    sent = set(batch.call_args.args[0])
+    ids = {feed_world[k].pk for k in ("falls", "restraint", "calm", "spike")}
+    assert sent == ids  # "short" has too few values; "other" is another collaborative's
+    assert {it.text for it in feed.items} == {FALLS, RESTRAINT, SPIKE}
+
+
+def test_query_count_does_not_grow_with_measures(world: Any, login: Any) -> None:
+    client = login(world.people["faculty"])
+
+    def add(n: int) -> None:
+        for i in range(n):
+            p = project(world, title=f"Many {i}", sharing="collaborative")
+            measure(p, SHIFT, name=f"Many falls {i}")
+
+    add(2)
+    client.get(_url(world))
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(world))
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(_url(world)).content.decode()
+    assert html.count("points below the mean (improvement)") == 12
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("not-a-date", "Enter the date as a real date"),
+        ("2999-01-01", "The date must be today or in the past"),
+        ("2001-01-01", "The date must be within the last 730 days"),
+    ],
+)
+def test_bad_dates_are_explained_and_kept(
+    world: Any, feed_world: Any, login: Any, since: str, message: str
+) -> None:
+    response = login(world.people["faculty"]).get(_url(world, since=since))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and message in html
+    assert f'value="{since}"' in html
+    assert FALLS in html  # the default window is used meanwhile
+
+
+def test_private_collaborative_feed_is_404_outside_it(
+    world: Any, feed_world: Any, login: Any
+) -> None:
+    url = _url(world, world.other_collab.slug)
+    for persona in ("outsider", "staff_a", "faculty"):
+        assert login(world.people[persona]).get(url).status_code == 404
+    assert login(None).get(url).status_code == 404
+    html = login(world.people["pm_o"]).get(url).content.decode()
+    assert "Other falls: 7 points below the mean (improvement)" in html
+
+
+def test_empty_feed_explains_itself(world: Any, login: Any) -> None:
+    html = login(world.people["staff_b"]).get(_url(world)).content.decode()
+    assert "No measure of a project you can see has data since" in html
+
+
+# --- API --------------------------------------------------------------------------------
+
+
+def _api(world: Any, slug: str | None = None) -> str:
+    return f"/api/collaboratives/{slug or world.collab.slug}/signals"
+
+
+def test_api_feed(world: Any, feed_world: Any, login: Any) -> None:
+    body = login(world.people["staff_b"]).get(_api(world)).json()
+    assert {i["text"] for i in body["items"]} == {RESTRAINT, SPIKE}
+    restraint = next(i for i in body["items"] if i["measure_name"] == "Brook restraint")
+    assert restraint["kind"] == "concern" and restraint["rules"] == ["shift"]
+    assert restraint["points"] == 7 and restraint["continuing"] is True  # began months ago
+    assert restraint["url"] == feed_world["restraint"].get_absolute_url()
+    assert body["since"] == sf.default_since(timezone.localdate()).isoformat()
+
+
+def test_api_since(world: Any, feed_world: Any, login: Any) -> None:
+    since = months_to_now(len(SHIFT))[-3].isoformat()
+    body = login(world.people["faculty"]).get(_api(world) + f"?since={since}").json()
+    falls = next(i for i in body["items"] if i["measure_name"] == "Ward 3 falls")
+    assert falls["continuing"] is True and body["since"] == since
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2025-13-01", "2999-01-01", "2001-01-01"])
+def test_api_bad_since_is_422_with_a_reason(
+    world: Any, feed_world: Any, login: Any, since: str
+) -> None:
+    response = login(world.people["faculty"]).get(_api(world) + f"?since={since}")
+    assert response.status_code == 422
+    assert "since" in response.json()["detail"]
+
+
+def test_api_private_collaborative_is_404(world: Any, feed_world: Any, login: Any) -> None:
+    url = _api(world, world.other_collab.slug)
+    assert login(world.people["outsider"]).get(url).status_code == 404
+    assert login(world.people["pm_o"]).get(url).status_code == 200
