@@ -59,6 +59,10 @@ POST   /collaboratives/{C}/members          201  201  403  403  403  403  403  4
 POST   /collaboratives/{D}/members          404  404  404  404  404  404  404  404  403  404  401
 POST   /collaboratives/{C}/members/{mB}/end 200  200  403  403  403  403  403  403  403  403  401
 POST   /collaboratives/{D}/members/{mO}/end 404  404  404  404  404  404  404  404  403  404  401
+GET    /collaboratives/{C}/dashboard        200  200  200  403  403  403  403  403  403  403  401
+GET    /collaboratives/{D}/dashboard        404  404  404  404  404  404  404  404  403  404  401
+GET    /collaboratives/{C}/coaching         200  200  200  200  403  403  403  403  403  403  401
+GET    /collaboratives/{D}/coaching         404  404  404  404  404  404  404  404  200  404  401
 
 GET    /people                              200  200  200  200  200  200  200  200  200  200  401
 GET    /people/{p:staff_a}                  200  200  200  200  200  200  200  404  404  404  401

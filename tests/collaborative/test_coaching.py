@@ -280,3 +280,26 @@ def test_sponsor_may_not_coach(world: Any, login: Any) -> None:
     sponsor = f.PersonFactory(email="sp@example.nhs.uk")
     f.CollaborativeRoleFactory(person=sponsor, collaborative=world.collab, role="sponsor")
     assert login(sponsor).get(_url(world.collab)).status_code == 403
+
+
+# --- API ------------------------------------------------------------------------------
+
+
+def test_api_coaching_lists_and_validation(world: Any, scale: ScaleDefinition, login: Any) -> None:
+    make_project(world, title="Avon quiet", status="active")
+    make_project(world, title="Brook quiet", status="active", org=world.trust_b)
+    api = f"/api/collaboratives/{world.collab.slug}/coaching"
+    pm = login(world.people["pm_a"]).get(api + "?weeks=6").json()
+    assert pm["weeks"] == 6 and pm["months"] == 12 and pm["own_organisation_only"] is True
+    assert [q["title"] for q in pm["quiet"]] == ["Avon quiet"]
+    assert pm["quiet"][0]["stale"] == ["data", "pdsa", "report"]
+    assert len(pm["monthly_scores"]) == 12
+    fac = login(world.people["faculty"]).get(api).json()
+    assert sorted(q["title"] for q in fac["quiet"]) == ["Avon quiet", "Brook quiet"]
+    assert fac["own_organisation_only"] is False
+
+    bad = login(world.people["faculty"]).get(api + "?weeks=0&months=abc")
+    assert bad.status_code == 422
+    detail = bad.json()["detail"]
+    assert "Enter at least 1 week." in detail["weeks"]
+    assert "whole number" in detail["months"][0]

@@ -245,3 +245,29 @@ def test_query_count_does_not_grow_with_projects(
     assert _queries(world) == before
     with django_assert_max_num_queries(page_before):
         assert client.get(_url(world.collab)).status_code == 200
+
+
+# --- API ------------------------------------------------------------------------------
+
+
+def test_api_dashboard_matches_the_page(world: Any, board: dict[str, Any], login: Any) -> None:
+    data = (
+        login(world.people["collab_lead"])
+        .get(f"/api/collaboratives/{world.collab.slug}/dashboard")
+        .json()
+    )
+    assert data["total_projects"] == 5
+    assert {s["status"]: s["count"] for s in data["by_status"]}["active"] == 3
+    assert {s["score"]: s["count"] for s in data["scores"] if s["count"]} == {
+        1.5: 1,
+        3.0: 2,
+        4.0: 1,
+    }
+    assert (data["scored"], data["unscored"], data["pct_at_3"], data["pct_at_4"]) == (
+        4,
+        1,
+        75.0,
+        25.0,
+    )
+    ws = {w["name"]: w["total"] for w in data["by_workstream"]}
+    assert ws == {"Medication": 2, "Physical health": 1, "Not in a workstream": 2}

@@ -15,11 +15,13 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from qicollab.api.auth import public_auth
+from qicollab.collaborative import coaching as coaching_mod
+from qicollab.collaborative import dashboard as dashboard_mod
 from qicollab.collaborative import goals, selectors
 from qicollab.collaborative import portfolio as pf
 from qicollab.collaborative import signal_feed as sf
 from qicollab.collaborative.forms import SignalFeedForm
-from qicollab.core.http import found
+from qicollab.core.http import found, require
 from qicollab.organisations.models import Collaborative
 from qicollab.organisations.selectors import collaborative_get
 from qicollab.projects.selectors import project_list
@@ -385,5 +387,218 @@ def signals(request: HttpRequest, slug: str, since: str = "") -> Any:
                 "url": it.url,
             }
             for it in feed.items
+        ],
+    }
+
+
+# --- dashboard and coaching (collaborative.rules: leads, faculty, sponsors / coaches) ------
+
+
+class GoalSummaryOut(Schema):
+    slug: str
+    statement: str
+    status: str
+    latest_value: float | None
+    latest_period: str | None
+    target_value: float
+    deadline: date
+    unit: str
+
+
+class StatusCountOut(Schema):
+    status: str
+    label: str
+    count: int
+
+
+class WorkstreamCountOut(Schema):
+    slug: str | None
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+class ScoreCountOut(Schema):
+    score: float
+    label: str
+    count: int
+    percent: float
+
+
+class OutcomeCountOut(Schema):
+    state: str
+    label: str
+    count: int
+
+
+class OutcomeSummaryOut(Schema):
+    available: bool
+    counts: list[OutcomeCountOut]
+    note: str
+
+
+class DashboardOut(Schema):
+    collaborative: str
+    counts_note: str
+    goals: list[GoalSummaryOut]
+    total_projects: int
+    by_status: list[StatusCountOut]
+    by_workstream: list[WorkstreamCountOut]
+    scores: list[ScoreCountOut]
+    scored: int
+    unscored: int
+    pct_at_3: float | None
+    pct_at_4: float | None
+    outcomes: OutcomeSummaryOut
+
+
+@router.get("/collaboratives/{slug}/dashboard", response=DashboardOut)
+def dashboard(request: HttpRequest, slug: str) -> Any:
+    """The dashboard's figures: aggregates over all the collaborative's projects."""
+    collab = _collab(request, slug)
+    require(request.user, "collaborative.view_dashboard", collab)
+    b = dashboard_mod.dashboard(viewer=request.user, collaborative=collab)
+    return {
+        "collaborative": collab.slug,
+        "counts_note": "Counts include every project of the collaborative, private ones too.",
+        "goals": [
+            {
+                "slug": s.goal.slug,
+                "statement": s.goal.statement,
+                "status": s.status.value,
+                "latest_value": s.latest.value.value if s.latest else None,
+                "latest_period": s.latest.label if s.latest else None,
+                "target_value": float(s.goal.target_value),
+                "deadline": s.goal.deadline,
+                "unit": s.goal.unit,
+            }
+            for s in b.goals
+        ],
+        "total_projects": b.total_projects,
+        "by_status": [vars(s) for s in b.by_status],
+        "by_workstream": [vars(w) for w in b.by_workstream],
+        "scores": [
+            {"score": float(s.value), "label": s.label, "count": s.count, "percent": s.percent}
+            for s in b.scores
+        ],
+        "scored": b.scored,
+        "unscored": b.unscored,
+        "pct_at_3": b.pct_at_3,
+        "pct_at_4": b.pct_at_4,
+        "outcomes": {
+            "available": b.outcome.available,
+            "counts": [vars(c) for c in b.outcome.counts],
+            "note": b.outcome.note,
+        },
+    }
+
+
+class ActivityOut(Schema):
+    kind: str
+    label: str
+    last_recorded: datetime | None
+    stale: bool
+
+
+class QuietProjectOut(Schema):
+    slug: str
+    title: str
+    organisation: str
+    status: str
+    quiet_since: date
+    stale: list[str]
+    activities: list[ActivityOut]
+
+
+class MonthScoresOut(Schema):
+    month: date
+    teams_rated: int
+    median: float | None
+    pct_at_3: float | None
+    pct_at_4: float | None
+    counts: dict[str, int]
+    teams_with_both_ratings: int
+    mean_gap: float | None
+
+
+class RatingGapOut(Schema):
+    slug: str
+    title: str
+    organisation: str
+    month: date
+    self_score: float
+    faculty_score: float
+    gap: float
+
+
+class CoachingOut(Schema):
+    collaborative: str
+    weeks: int
+    months: int
+    own_organisation_only: bool
+    quiet: list[QuietProjectOut]
+    monthly_scores: list[MonthScoresOut]
+    rating_gaps: list[RatingGapOut]
+
+
+@router.get("/collaboratives/{slug}/coaching", response=CoachingOut)
+def coaching(request: HttpRequest, slug: str, weeks: str = "", months: str = "") -> Any:
+    """Quiet projects, the monthly score distribution and self/faculty rating gaps.
+
+    ``weeks`` (1 to 52, default 4) and ``months`` (12 to 24, default 12); a bad value is a
+    422 naming the parameter.
+    """
+    collab = _collab(request, slug)
+    require(request.user, "collaborative.view_coaching", collab)
+    form = coaching_mod.CoachingForm({"weeks": weeks, "months": months})
+    if not form.is_valid():
+        raise ValidationError({k: list(v) for k, v in form.errors.items()})
+    n_weeks, n_months = form.settings()
+    projects = coaching_mod.coaching_projects(viewer=request.user, collaborative=collab)
+    trends = coaching_mod.score_trends(projects=projects, months=n_months)
+    return {
+        "collaborative": collab.slug,
+        "weeks": n_weeks,
+        "months": n_months,
+        "own_organisation_only": coaching_mod.coaching_org_ids(request.user, collab) is not None,
+        "quiet": [
+            {
+                "slug": q.slug,
+                "title": q.title,
+                "organisation": q.organisation,
+                "status": q.status,
+                "quiet_since": q.since,
+                "stale": [a.kind for a in q.stale],
+                "activities": [
+                    {"kind": a.kind, "label": a.label, "last_recorded": a.last, "stale": a.stale}
+                    for a in q.activities
+                ],
+            }
+            for q in coaching_mod.quiet_projects(projects=projects, weeks=n_weeks)
+        ],
+        "monthly_scores": [
+            {
+                "month": m.month,
+                "teams_rated": m.teams,
+                "median": m.median,
+                "pct_at_3": m.pct_3,
+                "pct_at_4": m.pct_4,
+                "counts": {f"{k:.1f}": v for k, v in m.counts.items()},
+                "teams_with_both_ratings": m.gaps,
+                "mean_gap": m.mean_gap,
+            }
+            for m in trends.months
+        ],
+        "rating_gaps": [
+            {
+                "slug": g.slug,
+                "title": g.title,
+                "organisation": g.organisation,
+                "month": g.month,
+                "self_score": float(g.self_score),
+                "faculty_score": float(g.faculty_score),
+                "gap": float(g.gap),
+            }
+            for g in trends.gaps
         ],
     }
