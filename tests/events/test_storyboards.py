@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from qicollab.events import storyboard_files as files
 from qicollab.events import storyboards as sb
 from qicollab.events.models import LearningSession, Storyboard, StoryboardSteal
 from qicollab.projects import services as project_services
@@ -250,8 +251,8 @@ def test_files_are_judged_by_content_not_name(
 
 def test_pdf_with_javascript_is_refused() -> None:
     with pytest.raises(ValidationError, match="scripts"):
-        sb.check_upload(upload("board.pdf", pdf_bytes(extra=b"/JavaScript")))
-    assert sb.check_upload(upload("board.pdf", pdf_bytes())).content_type == "application/pdf"
+        files.check_upload(upload("board.pdf", pdf_bytes(extra=b"/JavaScript")))
+    assert files.check_upload(upload("board.pdf", pdf_bytes())).content_type == "application/pdf"
 
 
 def test_oversize_upload_refused(world: Any, login: Any, settings: Any) -> None:
@@ -502,4 +503,4 @@ def test_demo_step_makes_storyboards_steals_and_feedback_idempotently(db: Any) -
     pooled = feedback.results_over_time(collaborative=collab)
     assert pooled.positive_pct is not None and pooled.positive_pct > 85
     board = Storyboard.objects.filter(kind="upload").first()
-    assert board is not None and sb.read_file(board, thumbnail=True)
+    assert board is not None and files.read_file(board, thumbnail=True)

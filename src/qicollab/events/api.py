@@ -45,6 +45,11 @@ class BarOut(Schema):
     pct: float
 
 
+class CommentOut(Schema):
+    text: str
+    count: int
+
+
 class FeedbackResultsOut(Schema):
     session_id: int
     responses: int
@@ -55,8 +60,8 @@ class FeedbackResultsOut(Schema):
     ratings: list[BarOut]
     learning: list[BarOut]
     patient_care: list[BarOut]
-    do_differently: list[str]
-    comments: list[str]
+    do_differently: list[CommentOut]
+    comments: list[CommentOut]
 
 
 @router.get("/sessions/{session_id}/feedback", response=FeedbackResultsOut)

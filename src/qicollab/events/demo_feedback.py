@@ -28,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
-from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal
+from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal, Workstream
 from qicollab.core.demo import content as c
 from qicollab.core.demo.context import DemoContext
 from qicollab.events.models import (
@@ -42,22 +42,56 @@ from qicollab.events.models import (
     StoryboardKind,
     StoryboardSteal,
 )
-from qicollab.events.storyboards import DIR, THUMB_WIDTH, member_ids_at
+from qicollab.events.storyboard_files import DIR, THUMB_WIDTH
+from qicollab.events.storyboards import member_ids_at
 from qicollab.organisations.models import Affiliation, Organisation
 from qicollab.projects.models import Project, Sharing
 
+# (title, the idea, workstream slug)
 POSTER_IDEAS = [
-    ("Safety huddles at every shift change", "A five-minute huddle before handover"),
-    ("Fewer restrictive interventions", "Safety pods and a de-escalation prompt card"),
-    ("Physical health checks within 72 hours", "A Lester tool checklist in admission packs"),
-    ("Medicines reconciliation in 24 hours", "Pharmacy technicians on the admissions ward"),
-    ("Sharing learning from deaths", "A monthly bulletin co-written with families"),
-    ("Sexual safety on inpatient wards", "A ward charter agreed with patients"),
-    ("Reducing falls in older adults' wards", "Falls sensors and a 'bay tag' rota"),
-    ("Co-produced care plans", "Care plans written with patients, in their words"),
-    ("Zero suicide ambition", "Safety plans for everyone leaving the ward"),
-    ("Learning from excellence", "Thank-you notes that capture what went right"),
-    ("Observation practice", "Therapeutic engagement instead of watching"),
+    (
+        "Safety huddles at every shift change",
+        "A five-minute huddle before handover",
+        "safe-and-reliable-care",
+    ),
+    (
+        "Fewer restrictive interventions",
+        "Safety pods and a de-escalation prompt card",
+        "safe-and-reliable-care",
+    ),
+    (
+        "Physical health checks within 72 hours",
+        "A Lester tool checklist in admission packs",
+        "physical-health",
+    ),
+    (
+        "Medicines reconciliation in 24 hours",
+        "Pharmacy technicians on the admissions ward",
+        "medication",
+    ),
+    (
+        "Sharing learning from deaths",
+        "A monthly bulletin co-written with families",
+        "safe-and-reliable-care",
+    ),
+    (
+        "Sexual safety on inpatient wards",
+        "A ward charter agreed with patients",
+        "safe-and-reliable-care",
+    ),
+    (
+        "Reducing falls in older adults' wards",
+        "Falls sensors and a 'bay tag' rota",
+        "physical-health",
+    ),
+    ("Co-produced care plans", "Care plans written with patients, in their words", "leadership"),
+    (
+        "Zero suicide ambition",
+        "Safety plans for everyone leaving the ward",
+        "safe-and-reliable-care",
+    ),
+    ("Learning from excellence", "Thank-you notes that capture what went right", "leadership"),
+    ("Omitted doses of critical medicines", "A red tray for time-critical medicines", "medication"),
 ]
 
 STEAL_NOTES = [
@@ -76,8 +110,12 @@ DO_DIFFERENTLY = [
     "Involve a lived-experience partner from the start.",
     "Share our PDSA cycles with the team every month.",
     "Use SBAR at handover.",
-    "",
-    "",
+    "Ask the night staff what gets in their way.",
+    "Try the safety pods idea from the storyboard walk.",
+    "Write our aim as a SMART statement with the team.",
+    "Add a balancing measure to our family of measures.",
+    "Meet the pharmacy team about omitted doses.",
+    "Invite a carer to our next project meeting.",
 ]
 
 COMMENTS = [
@@ -86,9 +124,11 @@ COMMENTS = [
     "More time for questions in the plenary, please.",
     "Great energy in the room.",
     "The SPC workshop finally made sense of our charts.",
-    "",
-    "",
-    "",
+    "The venue was hard to reach by public transport.",
+    "Loved hearing from the lived-experience partners.",
+    "Could the slides be shared before the day?",
+    "The workshop at Learn level was pitched just right.",
+    "Too much in the afternoon; a longer break would help.",
 ]
 
 # Overall ratings, mostly positive (about 96% rate 4 or 5), as a learning session usually is.
@@ -174,6 +214,9 @@ def _storyboards(
         else {o.pk for o in rng.sample(members, k=min(2, len(members)) if members else 0)}
     )
     boards: list[Storyboard] = []
+    workstreams = {
+        w.slug: w for w in Workstream.objects.filter(collaborative_id=session.collaborative_id)
+    }
     by_org: dict[int, list[Project]] = defaultdict(list)
     for p in projects:
         if p.start_date is None or p.start_date <= session.starts_on:
@@ -196,7 +239,7 @@ def _storyboards(
                 },
             )
         else:
-            title, idea = POSTER_IDEAS[(i + session.starts_on.month) % len(POSTER_IDEAS)]
+            title, idea, ws = POSTER_IDEAS[(i + session.starts_on.month) % len(POSTER_IDEAS)]
             seed = f"{session.uid}:{org.slug}"
             file_name = _secret_name(seed)
             thumb_name = _secret_name(seed, "thumb")
@@ -206,7 +249,11 @@ def _storyboards(
             board, _ = ctx.ensure(
                 Storyboard,
                 key={"session": session, "organisation": org, "title": title},
-                values={"kind": StoryboardKind.UPLOAD, "summary": idea},
+                values={
+                    "kind": StoryboardKind.UPLOAD,
+                    "summary": idea,
+                    "workstream": workstreams.get(ws),
+                },
                 create_only={
                     "file_name": file_name,
                     "thumb_name": thumb_name,
@@ -256,8 +303,9 @@ def _feedback(ctx: DemoContext, session: LearningSession, people: list[Any]) -> 
             "patient_care": Contribution.YES
             if rating >= 4 and rng.random() < 0.9
             else Contribution.PARTLY,
-            "do_differently": rng.choice(DO_DIFFERENTLY),
-            "comments": rng.choice(COMMENTS),
+            # About half answer each free-text question.
+            "do_differently": rng.choice(DO_DIFFERENTLY) if rng.random() < 0.5 else "",
+            "comments": rng.choice(COMMENTS) if rng.random() < 0.4 else "",
         }
         _, created = ctx.ensure(FeedbackReceipt, key={"session": session, "person": person})
         if created:

@@ -146,8 +146,8 @@ class SessionResults:
     ratings: list[Bar] = field(default_factory=list)
     learning: list[Bar] = field(default_factory=list)
     patient_care: list[Bar] = field(default_factory=list)
-    do_differently: list[str] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
+    do_differently: list[Comment] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
     @property
     def positive_pct(self) -> float | None:
@@ -160,9 +160,20 @@ def _bars(counts: Counter[Any], choices: list[tuple[Any, str]], total: int) -> l
     return [Bar(label, counts[value], 100.0 * counts[value] / total) for value, label in choices]
 
 
-def _texts(values: list[str]) -> list[str]:
-    # Alphabetical: a list in the order given could be matched against who answered when.
-    return sorted((v for v in values if v.strip()), key=str.casefold)
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    count: int
+
+
+def _texts(values: list[str]) -> list[Comment]:
+    """Free-text answers, identical ones once with a count, in alphabetical order.
+
+    Alphabetical, because a list in the order given could be matched against who answered
+    when; grouped, because twenty copies of "Use SBAR at handover" say less than one and a 20.
+    """
+    counts = Counter(" ".join(v.split()) for v in values if v.strip())
+    return [Comment(t, n) for t, n in sorted(counts.items(), key=lambda kv: kv[0].casefold())]
 
 
 def session_results(*, session: LearningSession) -> SessionResults:

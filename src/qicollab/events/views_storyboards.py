@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from qicollab.core.http import AuthedHttpRequest, found, require, safe_next
 from qicollab.events import feedback, selectors
+from qicollab.events import storyboard_files as files
 from qicollab.events import storyboards as sb
 from qicollab.events.forms import ProjectStoryboardForm, StealForm, UploadStoryboardForm
 from qicollab.events.models import LearningSession, Storyboard
@@ -105,11 +106,15 @@ def _submit_page(
 
 
 def _upload_form(request: AuthedHttpRequest, s: LearningSession, **kw: Any) -> UploadStoryboardForm:
+    orgs = sb.upload_organisations(actor=request.user, session=s)
+    only = list(orgs[:2])
+    if len(only) == 1 and "data" not in kw:
+        kw["initial"] = {"organisation": only[0].pk}
     return UploadStoryboardForm(
         prefix="upload",
-        organisations=sb.upload_organisations(actor=request.user, session=s),
+        organisations=orgs,
         workstreams=sb.session_workstreams(session=s),
-        max_mb=sb.max_upload_mb(),
+        max_mb=files.max_upload_mb(),
         **kw,
     )
 
@@ -172,7 +177,7 @@ def storyboard_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def _file_response(request: AuthedHttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
     board = found(sb.storyboard_get(viewer=request.user, pk=pk))
     require(request.user, "events.view_storyboards", board.session)
-    data = sb.read_file(board, thumbnail=thumbnail)
+    data = files.read_file(board, thumbnail=thumbnail)
     if data is None:
         raise Http404
     content_type = "image/png" if thumbnail else board.content_type
@@ -180,7 +185,7 @@ def _file_response(request: AuthedHttpRequest, pk: int, *, thumbnail: bool) -> H
     # Images show inline (thumbnails, the poster itself); PDFs download, so a crafted PDF is
     # never rendered under this site's origin.
     disposition = "inline" if content_type.startswith("image/") else "attachment"
-    resp["Content-Disposition"] = f'{disposition}; filename="{sb.download_name(board)}"'
+    resp["Content-Disposition"] = f'{disposition}; filename="{files.download_name(board)}"'
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     resp["Cache-Control"] = "private, max-age=300"
