@@ -210,7 +210,7 @@ def storyboard_steal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     back = safe_next(request, reverse("events:storyboard_gallery", args=[board.session_id]))
     form = StealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["note"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["note"]))
         return redirect(back)
     try:
         sb.storyboard_steal(actor=request.user, storyboard=board, note=form.cleaned_data["note"])
