@@ -271,3 +271,60 @@ def test_api_dashboard_matches_the_page(world: Any, board: dict[str, Any], login
     )
     ws = {w["name"]: w["total"] for w in data["by_workstream"]}
     assert ws == {"Medication": 2, "Physical health": 1, "Not in a workstream": 2}
+
+
+# --- the hub page (organisations:collaborative_detail) --------------------------------
+
+
+def _hub(world: Any) -> str:
+    return reverse("organisations:collaborative_detail", args=[world.collab.slug])
+
+
+def test_hub_names_sponsors_and_workstream_leads_publicly_without_emails(
+    world: Any, board: dict[str, Any], sponsor: Any, client: Any, login: Any
+) -> None:
+    from qicollab.organisations.models import CollaborativeRole
+
+    CollaborativeRole.objects.filter(person=sponsor).update(title="Chief executive")
+    board["meds"].leads.add(world.people["faculty"])
+    world.collab.memberships.filter(organisation=world.trust_a)
+    anon = client.get(_hub(world)).content.decode()
+    assert "Sam Sponsor" in anon and "Chief executive" in anon
+    assert "Led by Faculty" in anon
+    assert "@example.nhs.uk" not in anon  # no one's email for the public
+    assert reverse("collaborative:dashboard", args=[world.collab.slug]) not in anon
+    # A sponsor is listed under Sponsors, not under leads and faculty.
+    leads_part = anon.split('id="faculty"')[1].split('id="sponsors"')[0]
+    assert "Sam Sponsor" not in leads_part
+
+    member = login(world.people["staff_b"]).get(_hub(world)).content.decode()
+    assert "pm_a@example.nhs.uk" in member  # programme managers' contact for members
+    assert reverse("collaborative:dashboard", args=[world.collab.slug]) not in member
+
+
+def test_hub_counts_only_projects_the_viewer_may_see(
+    world: Any, board: dict[str, Any], login: Any
+) -> None:
+    import re
+
+    def seen(html: str) -> str:
+        m = re.search(r"Medication</a>.*?(\d+) projects? you can see", html, re.DOTALL)
+        assert m is not None
+        return m.group(1)
+
+    # Medication holds A1 and A2, both private to their team (the default sharing).
+    staff_b = login(world.people["staff_b"]).get(_hub(world)).content.decode()
+    faculty = login(world.people["faculty"]).get(_hub(world)).content.decode()
+    assert seen(staff_b) == "0"
+    assert seen(faculty) == "2"
+    assert reverse("collaborative:dashboard", args=[world.collab.slug]) in faculty
+    assert reverse("collaborative:coaching", args=[world.collab.slug]) in faculty
+
+
+def test_hub_links_for_programme_manager_and_sponsor(world: Any, login: Any, sponsor: Any) -> None:
+    dash = reverse("collaborative:dashboard", args=[world.collab.slug])
+    coach = reverse("collaborative:coaching", args=[world.collab.slug])
+    pm = login(world.people["pm_a"]).get(_hub(world)).content.decode()
+    assert coach in pm and dash not in pm
+    sp = login(sponsor).get(_hub(world)).content.decode()
+    assert dash in sp and coach not in sp

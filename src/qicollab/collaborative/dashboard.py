@@ -232,3 +232,43 @@ def dashboard(*, viewer: Any, collaborative: Collaborative, today: date | None =
         outcome=outcome_states(collaborative=collaborative),
         links=links,
     )
+
+
+def hub_extras(*, viewer: Any, collaborative: Collaborative) -> dict[str, Any]:
+    """What the collaborative's hub page adds for this viewer (two queries).
+
+    Project counts per workstream and per theme principle count only projects the viewer
+    may see; the coordinators' pages are linked for those allowed to open them.
+    """
+    from qicollab.projects.selectors import visible_projects
+
+    ws_counts = dict(
+        visible_projects(viewer=viewer)
+        .filter(collaborative=collaborative)
+        .order_by()
+        .values_list("workstream_id")
+        .annotate(n=Count("pk"))
+        .values_list("workstream_id", "n")
+    )
+    slug = collaborative.slug
+    links = [
+        (text, url)
+        for text, url, perm in (
+            (
+                "Dashboard: is the collaborative achieving its aims?",
+                link_or_none("collaborative:dashboard", slug),
+                "collaborative.view_dashboard",
+            ),
+            (
+                "Coaching view: quiet teams, scores month by month, self-rating gaps",
+                link_or_none("collaborative:coaching", slug),
+                "collaborative.view_coaching",
+            ),
+        )
+        if url and viewer.has_perm(perm, collaborative)
+    ]
+    return {
+        "ws_project_counts": ws_counts,
+        "theme_counts": selectors.theme_counts(viewer=viewer, collaborative=collaborative),
+        "hub_links": links,
+    }

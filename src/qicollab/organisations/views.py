@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.collaborative.dashboard import hub_extras
 from qicollab.core.forms import show_conflict
 from qicollab.core.http import (
     AuthedHttpRequest,
@@ -171,6 +172,8 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else [],
             "people_roles": selectors.collaborative_people_roles(collaborative=collab),
             "internals": internals,
+            # Hub additions (collaborative app): visible project counts, coordinators' links.
+            **hub_extras(viewer=request.user, collaborative=collab),
             "can_change": request.user.has_perm("organisations.change_collaborative", collab),
             "history": collab.history.select_related("history_user").order_by("-history_date")
             if internals
