@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal, Workstream
 from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.core.demo.context import CHANGE_REASON, DemoContext
 
 
 def _next_march(today: date) -> date:
@@ -77,3 +78,69 @@ def build_goals(ctx: DemoContext) -> None:
                 "order": order,
             },
         )
+
+
+def build_coaching(ctx: DemoContext) -> None:
+    """A sponsor for the mental-health collaborative, and recorded-on dates that match the
+    demo's story, so the dashboard and the coaching view have something to show.
+
+    The projects and measures steps create months of history in one go, so every row looks
+    recorded today. Here each data point is dated a few days after its period, each progress
+    report a few days after its month, each PDSA cycle after its last real date; a few teams
+    have gone quiet. Deterministic, so re-runs write the same values and create nothing.
+    """
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from qicollab.measures.models import DataPoint
+    from qicollab.organisations.models import CollaborativeRole
+    from qicollab.projects.models import PdsaCycle, ProgressReport, Project
+
+    collab = ctx.collaborative(c.MH_COLLABORATIVE.slug)
+    sponsor = next(p for p in c.NAMED_PEOPLE if p.full_name == "Hugo Sorrelgate")
+    ctx.ensure(
+        CollaborativeRole,
+        key={"person": ctx.person(sponsor.email), "collaborative": collab, "role": "sponsor"},
+        values={"title": "Executive sponsor, non-executive director"},
+    )
+
+    now = timezone.now()
+
+    def at(day: date, days_after: int) -> datetime:
+        when = timezone.make_aware(datetime.combine(day + timedelta(days=days_after), time(10)))
+        return min(when, now)
+
+    projects = list(Project.objects.filter(collaborative=collab).order_by("slug"))
+    # Every fourth project has been quiet for two months: nothing recorded since then.
+    quiet = {p.pk for i, p in enumerate(projects) if i % 4 == 1}
+    cutoff = now - timedelta(days=60)
+
+    def dated(pid: int, when: datetime) -> datetime:
+        return min(when, cutoff) if pid in quiet else when
+
+    def demo_rows(model: Any) -> Any:
+        # Only rows the demo made and nobody has changed since: what people add or edit
+        # while trying the demo keeps its real dates.
+        made = model.history.filter(history_type="+", history_change_reason=CHANGE_REASON)
+        touched = model.history.exclude(history_change_reason=CHANGE_REASON)
+        return model.objects.filter(pk__in=made.values("id")).exclude(pk__in=touched.values("id"))
+
+    points = list(
+        demo_rows(DataPoint).filter(measure__project__in=projects).select_related("measure")
+    )
+    for dp in points:
+        dp.created_at = dated(dp.measure.project_id, at(dp.period, 9))
+    DataPoint.objects.bulk_update(points, ["created_at"], batch_size=500)
+    reports = list(demo_rows(ProgressReport).filter(project__in=projects))
+    for r in reports:
+        r.created_at = dated(r.project_id, at(r.month, 35))
+    ProgressReport.objects.bulk_update(reports, ["created_at"], batch_size=500)
+    cycles = list(demo_rows(PdsaCycle).filter(project__in=projects))
+    for cy in cycles:
+        last = cy.actual_end or cy.actual_start or cy.planned_start
+        if last is not None:
+            cy.updated_at = dated(cy.project_id, at(last, 2))
+    # ``update()`` keeps ``updated_at`` as set here (``save`` would stamp it now).
+    for cy in cycles:
+        PdsaCycle.objects.filter(pk=cy.pk).update(updated_at=cy.updated_at)
