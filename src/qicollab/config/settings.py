@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qicollab.deaths",
     "qicollab.capability",
     "qicollab.events",
+    "qicollab.national",
 ]
 
 MIDDLEWARE = [
