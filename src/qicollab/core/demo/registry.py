@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
-from qicollab.collaborative.demo import build_goals
+from qicollab.collaborative.demo import build_coaching, build_goals
 from qicollab.core.demo import organisations, people, structure
 from qicollab.core.demo.context import DemoContext, StepStats
 from qicollab.deaths.demo import build_deaths
@@ -40,6 +40,13 @@ def _build_events_feedback(ctx: DemoContext) -> None:
     from qicollab.events.demo_feedback import build_events_feedback
 
     build_events_feedback(ctx)
+
+
+def _build_capability(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.capability.demo import build_capability
+
+    build_capability(ctx)
 
 
 def _build_events(ctx: DemoContext) -> None:
@@ -85,13 +92,29 @@ STEPS: tuple[Step, ...] = (
     Step("workstreams", "Workstreams", structure.build_workstreams, ("collaboratives", "people")),
     Step("themes", "Cross-cutting themes", structure.build_themes, ("collaboratives",)),
     Step(
+        "capability",
+        "The 3 L's and training: subject areas, self-assessments, courses, completions",
+        _build_capability,
+        ("memberships", "roles", "workstreams"),
+    ),
+    Step(
         "events",
         "Learning sessions, agendas, places",
         _build_events,
         ("memberships", "roles", "workstreams"),
     ),
-    Step("projects", "QI projects, teams, aims, diagrams, PDSA, scores", build_projects),
-    Step("measures", "Measures, their data and chart decisions, bundles", build_measures),
+    Step(
+        "projects",
+        "QI projects, teams, aims, diagrams, PDSA, scores",
+        build_projects,
+        ("memberships", "roles", "workstreams", "themes"),
+    ),
+    Step(
+        "measures",
+        "Measures, their data and chart decisions, bundles",
+        build_measures,
+        ("projects",),
+    ),
     Step(
         "deaths",
         "Learning from deaths: cases, reviews and shared learning",
@@ -103,6 +126,12 @@ STEPS: tuple[Step, ...] = (
         "events_feedback",
         "Storyboards, steals and feedback at past learning sessions",
         _build_events_feedback,
+    ),
+    Step(
+        "coaching",
+        "A sponsor, and recorded-on dates that tell the projects' story (some teams quiet)",
+        build_coaching,
+        ("projects", "measures"),
     ),
 )
 
