@@ -151,7 +151,7 @@ class SignalFeedForm(forms.Form):
     since = forms.DateField(
         label="Signals since",
         required=False,
-        widget=_DateInput(),
+        widget=_DateInput(attrs={"class": "nhsuk-input--width-10"}),
         help_text="Signals with a point on or after this date. For example, 1 3 2025.",
         error_messages={"invalid": "Enter the date as a real date, for example 1 3 2025"},
     )
