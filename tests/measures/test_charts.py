@@ -77,7 +77,13 @@ def test_limits_centre_target_and_annotations_are_drawn() -> None:
         if layer["mark"]["type"] == "rule" and layer["encoding"].get("y", {}).get("datum") == 9
     ]
     assert target and target[0]["mark"]["color"] == "#DA291C"
-    annotation_layers = [layer for layer in spec["layer"] if "data" in layer]
+    # The target's line and label are drawn once, not once per data row.
+    target_layers = [layer for layer in spec["layer"] if layer["mark"].get("color") == "#DA291C"]
+    assert len(target_layers) == 2
+    assert all(layer["data"] == {"values": [{}]} for layer in target_layers)
+    annotation_layers = [
+        layer for layer in spec["layer"] if "data" in layer and layer not in target_layers
+    ]
     texts = annotation_layers[0]["data"]["values"]
     assert [t["text"] for t in texts] == ["PDSA 1: safety huddles", "Ward refurbished"]
     assert texts[0]["date"] == "2024-01-10"

@@ -474,6 +474,27 @@ def test_bundle_pages(project: Any, world: Any, login: Any) -> None:
 # --- storyboard ----------------------------------------------------------------------------
 
 
+def test_storyboard_charts_mark_the_pdsa_cycles(
+    project: Any, pct_measure: Measure, world: Any
+) -> None:
+    """The storyboard's charts, like the measure page's, put each PDSA cycle on the time axis."""
+    from qicollab.measures.storyboard import key_charts
+    from qicollab.projects import services as ps
+
+    actor = world.people["staff_a"]
+    fill(pct_measure, actor, [(5, 10)] * 12)
+    idea = ps.node_add(actor=actor, project=project, kind="idea", text="Safety huddles", links=[])
+    ps.pdsa_cycle_create(
+        actor=actor,
+        project=project,
+        change_ideas=[idea],
+        data={"title": "Huddle on one shift", "planned_start": dt.date(2023, 6, 5)},
+    )
+    (chart,) = key_charts(project)
+    pdsa = [a.label for a in chart.chart.annotations if a.kind == "pdsa"]
+    assert pdsa == ["PDSA 1: Huddle on one shift"]
+
+
 def test_storyboard_page_and_pdfs(
     project: Any, pct_measure: Measure, world: Any, login: Any
 ) -> None:

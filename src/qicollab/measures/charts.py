@@ -415,8 +415,11 @@ def chart_spec(
         ]
     layers.append(line("cl", "#231F20", None, 1.5))
     if meta.target is not None:
+        # One datum of its own: inheriting the chart's rows would draw the line and the
+        # label once per point, piling up into a smudge.
         layers.append(
             {
+                "data": {"values": [{}]},
                 "mark": {
                     "type": "rule",
                     "aria": False,
@@ -429,6 +432,7 @@ def chart_spec(
         )
         layers.append(
             {
+                "data": {"values": [{}]},
                 "mark": {
                     "type": "text",
                     "aria": False,

@@ -301,11 +301,14 @@ def chart_from(
     )
 
 
-def measure_charts(measures: Sequence[Measure]) -> dict[int, MeasureChart]:
+def measure_charts(
+    measures: Sequence[Measure], *, pdsa: Sequence[tuple[date, str]] = ()
+) -> dict[int, MeasureChart]:
     """Charts of many measures with one engine call (``spc.batch``), e.g. a project page.
 
     Falls back to one call per measure if the batch refuses any series, so that one
-    measure's odd data never hides the others' charts.
+    measure's odd data never hides the others' charts. ``pdsa`` (from
+    ``selectors.pdsa_annotations``) puts one project's PDSA cycles on every chart's time axis.
     """
     if not measures:
         return {}
@@ -325,7 +328,7 @@ def measure_charts(measures: Sequence[Measure]) -> dict[int, MeasureChart]:
         series = build_series(m, points[m.pk])
         prepared[m.pk] = series
         if not series.periods or all(v is None for v in series.y):
-            out[m.pk] = chart_from(m, points[m.pk], events[m.pk])
+            out[m.pk] = chart_from(m, points[m.pk], events[m.pk], pdsa)
         else:
             groups[series.n is not None].append(m)
     for with_n, group in groups.items():
@@ -357,14 +360,14 @@ def measure_charts(measures: Sequence[Measure]) -> dict[int, MeasureChart]:
             batch = None
         for m in group:
             if batch is None:
-                out[m.pk] = chart_from(m, points[m.pk], events[m.pk])
+                out[m.pk] = chart_from(m, points[m.pk], events[m.pk], pdsa)
                 continue
             series = prepared[m.pk]
             out[m.pk] = MeasureChart(
                 chart_meta(m),
                 series,
                 batch[m.pk].to_dict(),
-                _annotations(m, series, events[m.pk], ()),
+                _annotations(m, series, events[m.pk], pdsa),
             )
     return out
 

@@ -61,7 +61,8 @@ def _image(spec: dict[str, Any]) -> str:
 def key_charts(project: Project, *, width: int = 560, height: int = 230) -> list[StoryChart]:
     """The charts worth showing: the main outcome, then signals, then the rest of the family."""
     measures = list(selectors.measure_list(project=project))
-    charts = measure_charts(measures)
+    # The storyboard tells the story of the tests: each PDSA cycle on each chart's time axis.
+    charts = measure_charts(measures, pdsa=selectors.pdsa_annotations(project=project))
     with_data = [m for m in measures if charts[m.pk].has_chart]
 
     def rank(m: Any) -> tuple[int, int, int]:
