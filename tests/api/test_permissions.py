@@ -12,7 +12,7 @@ belongs to nothing.
 
 Columns: national_admin, collab_lead, faculty, pm_a, staff_a, partner_a, viewer_a,
 staff_b, pm_o, outsider, anonymous. Paths are under /api. Placeholders: {A} {B} {H} {O}
-organisation slugs, {C} {D} collaborative slugs, {mB} {mO}
+organisation slugs, {C} {D} collaborative slugs, {N} the national programme's slug, {mB} {mO}
 the memberships of B in C and O in D, {p:name} a persona's id.
 """
 
@@ -63,6 +63,8 @@ GET    /collaboratives/{C}/dashboard        200  200  200  403  403  403  403  4
 GET    /collaboratives/{D}/dashboard        404  404  404  404  404  404  404  404  403  404  401
 GET    /collaboratives/{C}/coaching         200  200  200  200  403  403  403  403  403  403  401
 GET    /collaboratives/{D}/coaching         404  404  404  404  404  404  404  404  200  404  401
+
+GET    /national/{N}/figures                200  200  403  403  403  403  403  403  404  404  401
 
 GET    /people                              200  200  200  200  200  200  200  200  200  200  401
 GET    /people/{p:staff_a}                  200  200  200  200  200  200  200  404  404  404  401
@@ -134,6 +136,7 @@ def _fill(text: str, world: Any) -> str:
     values = {
         "A": world.trust_a.slug, "B": world.trust_b.slug, "H": world.ahsn.slug,
         "O": world.trust_o.slug, "C": world.collab.slug, "D": world.other_collab.slug,
+        "N": world.programme.slug,
         "mB": world.collab.memberships.get(organisation=world.trust_b).pk,
         "mO": world.other_collab.memberships.get(organisation=world.trust_o).pk,
         **{f"p:{name}": person.pk for name, person in world.people.items()},
