@@ -84,3 +84,53 @@ def test_a_failing_step_leaves_nothing_behind(monkeypatch: Any) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         run_demo()
     assert not Person.objects.exists()
+
+
+# --- prerequisites of a step (``Step.requires``) ---------------------------------------------
+
+
+def test_only_runs_the_steps_a_step_requires_first() -> None:
+    from qicollab.events.models import LearningSession
+
+    results = run_demo(only=["events"])
+    keys = [r.step.key for r in results]
+    assert keys[-1] == "events"
+    assert {"organisations", "people", "collaboratives", "memberships", "workstreams"} <= set(keys)
+    assert "deaths" not in keys and "themes" not in keys
+    assert LearningSession.objects.filter(collaborative__slug=c.MH_COLLABORATIVE.slug).count() == 5
+
+
+def test_prerequisites_are_in_run_order() -> None:
+    assert registry.with_prerequisites(["roles"]) == [
+        "organisations",
+        "people",
+        "programme",
+        "collaboratives",
+        "roles",
+    ]
+    assert registry.with_prerequisites([]) == []
+
+
+def test_a_step_missing_earlier_data_names_the_steps_to_run(monkeypatch: Any) -> None:
+    def needs_a_collaborative(ctx: Any) -> None:
+        ctx.collaborative(c.MH_COLLABORATIVE.slug)
+
+    monkeypatch.setattr(
+        registry, "STEPS", (*STEPS, Step("undeclared", "Undeclared", needs_a_collaborative))
+    )
+    with pytest.raises(registry.MissingPrerequisite, match=r"needs data.*organisations, people"):
+        run_demo(only=["undeclared"])
+    out = io.StringIO()
+    with (
+        pytest.raises(CommandError, match="Run seed_demo without --only first"),
+        override_settings(DEBUG=True),
+    ):
+        call_command("seed_demo", "--only", "undeclared", stdout=out)
+    assert not Person.objects.exists()
+
+
+def test_every_required_step_exists_and_comes_earlier() -> None:
+    seen: set[str] = set()
+    for step in STEPS:
+        assert set(step.requires) <= seen, f"{step.key} requires a later or unknown step"
+        seen.add(step.key)

@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from qicollab.accounts.models import Person
 from qicollab.collaborative.models import Theme, Workstream
@@ -261,8 +262,11 @@ def test_refresh_restores_demo_values_once(demo: Collaborative) -> None:
 def test_only_runs_the_named_steps(demo: Collaborative) -> None:
     Workstream.objects.filter(slug="medication").delete()
     results = run_demo(only=["workstreams"])
-    assert [r.step.key for r in results] == ["workstreams"]
-    assert results[0].stats.created == 1
+    # The steps it requires run first; with their rows already there they change nothing.
+    assert [r.step.key for r in results][-1] == "workstreams"
+    assert "themes" not in [r.step.key for r in results]
+    assert results[-1].stats.created == 1
+    assert sum(r.stats.created + r.stats.updated for r in results[:-1]) == 0
     assert Workstream.objects.filter(collaborative=demo, slug="medication").exists()
 
 
@@ -383,3 +387,57 @@ def test_demo_logins_flags_a_changed_password(demo: Collaborative) -> None:
     assert re.search(r"Priya Willowmere \(changed", out)
     assert "seed_demo --refresh" in out
     assert "Owen Brackenholt (changed" not in out
+
+
+# --- Learning sessions (events step) ------------------------------------------------------
+
+
+def test_a_year_of_two_day_learning_sessions(demo: Collaborative) -> None:
+    from qicollab.events.models import ActionPeriod, LearningSession
+
+    sessions = list(LearningSession.objects.filter(collaborative=demo).order_by("starts_on"))
+    today = timezone.localdate()
+    assert sum(s.ends_on < today for s in sessions) == 3
+    assert sum(s.starts_on > today for s in sessions) == 2
+    assert all((s.ends_on - s.starts_on).days == 1 and s.venue for s in sessions)
+    periods = list(ActionPeriod.objects.filter(collaborative=demo).order_by("starts_on"))
+    assert len(periods) == len(sessions) - 1
+    for before, period, after in zip(sessions[:-1], periods, sessions[1:], strict=True):
+        assert before.ends_on < period.starts_on <= period.ends_on < after.starts_on
+
+
+def test_agendas_have_plenaries_national_presenters_and_workshops_at_every_level(
+    demo: Collaborative,
+) -> None:
+    from qicollab.events.models import AgendaItem
+
+    items = AgendaItem.objects.filter(session__collaborative=demo)
+    for s in items.values_list("session", flat=True).distinct():
+        kinds = set(items.filter(session=s).values_list("kind", flat=True))
+        assert {"plenary", "national", "workshop"} <= kinds
+        levels = set(items.filter(session=s, kind="workshop").values_list("level", flat=True))
+        assert levels == {1, 2, 3}
+    workshops = items.filter(kind="workshop")
+    assert not workshops.filter(subject__isnull=True).exists()
+    assert workshops.filter(workstream__isnull=False).values("workstream").distinct().count() == 4
+
+
+def test_places_waiting_list_check_ins_and_workshop_bookings(demo: Collaborative) -> None:
+    from qicollab.events.models import LearningSession, Registration, WorkshopBooking
+
+    today = timezone.localdate()
+    past = LearningSession.objects.filter(collaborative=demo, ends_on__lt=today)
+    for s in past:
+        regs = Registration.objects.filter(session=s)
+        assert regs.count() >= 25
+        assert regs.filter(checked_in_at__isnull=False).count() >= regs.count() * 0.7
+    upcoming = LearningSession.objects.filter(collaborative=demo, starts_on__gt=today)
+    waiting = Registration.objects.filter(session__in=upcoming, status="waiting")
+    assert waiting.exists() and not waiting.filter(checked_in_at__isnull=False).exists()
+    full = waiting.first().session
+    assert full.registrations.filter(status="booked").count() == full.capacity
+    assert WorkshopBooking.objects.filter(workshop__session__collaborative=demo).count() > 100
+    # The demo's staff member went before and has the next sessions still to book.
+    owen = who("staff_a")
+    assert Registration.objects.filter(person=owen, session__in=past).count() == 3
+    assert not Registration.objects.filter(person=owen, session__in=upcoming).exists()

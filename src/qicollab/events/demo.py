@@ -36,7 +36,7 @@ from qicollab.events.models import (
     Registration,
     WorkshopBooking,
 )
-from qicollab.organisations.models import Affiliation, AffiliationRole
+from qicollab.organisations.models import Affiliation, AffiliationRole, Collaborative
 
 LONDON = ZoneInfo("Europe/London")
 T = dt.time
@@ -123,7 +123,7 @@ def _tuesday(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=(1 - d.weekday()) % 7)
 
 
-def _ensure_subjects(ctx: DemoContext, collab: object) -> dict[str, SubjectArea]:
+def _ensure_subjects(ctx: DemoContext, collab: Collaborative) -> dict[str, SubjectArea]:
     """The capability defaults, if the capability step has not made them (never overwritten)."""
     for order, (slug, name, learn, live, lead) in enumerate(DEFAULT_SUBJECTS):
         ctx.ensure(
@@ -206,7 +206,7 @@ def _agenda(
     return items
 
 
-def _attendee_pool(collab: object) -> list[Person]:
+def _attendee_pool(collab: Collaborative) -> list[Person]:
     """Staff, partners and programme managers of the current member trusts, in a fixed order."""
     affs = (
         Affiliation.objects.filter(

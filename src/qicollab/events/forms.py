@@ -79,7 +79,12 @@ class LearningSessionForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-
             "ask_needs",
             "description",
         )
-        labels = {"online_link": "Online link (optional)", "venue": "Venue (optional)"}
+        labels = {
+            "online_link": "Online link (optional)",
+            "venue": "Venue (optional)",
+            "capacity": "Places (optional)",
+            "description": "Description (optional)",
+        }
         help_texts = {
             "title": "For example, Learning session 12: spreading what works.",
             "venue": "The building and town, as people will put it in their calendar.",
@@ -162,8 +167,6 @@ class AgendaItemForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
             "capacity": "Workshop places (optional)",
         }
         help_texts = {
-            "subject": "Workshops only: members at this level in this subject are "
-            "recommended the workshop.",
             "capacity": "Workshops only; leave empty for no limit.",
             "day": "",
         }

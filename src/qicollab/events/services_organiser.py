@@ -209,7 +209,9 @@ def _check_kind_change(item: AgendaItem) -> None:
 
 
 def _check_subject(item: AgendaItem, session: LearningSession) -> None:
-    if item.subject_id is not None and item.subject.collaborative_id != session.collaborative_id:
+    if (
+        item.subject_id is not None and item.subject.collaborative_id != session.collaborative_id  # type: ignore[union-attr]
+    ):
         raise ValidationError({"subject": "Choose one of this collaborative's subject areas."})
     if (
         item.workstream_id is not None

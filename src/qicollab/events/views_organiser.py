@@ -255,7 +255,7 @@ def agenda_item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return redirect(s)
     consequences = ["It is removed from the agenda and from people's calendars."]
     if item.kind == AgendaKind.WORKSHOP:
-        n = item.bookings.exclude(status=BookingStatus.CANCELLED).count()  # type: ignore[attr-defined]
+        n = item.bookings.exclude(status=BookingStatus.CANCELLED).count()
         consequences.append(
             f"{n} {'booking is' if n == 1 else 'bookings are'} deleted with it. "
             "People are not emailed: tell them yourself."

@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qicollab.core.demo import STEPS, StepResult, UnknownStep, run_demo
+from qicollab.core.demo import STEPS, StepResult, run_demo
+from qicollab.core.demo.registry import DemoStepError
 
 
 class Command(BaseCommand):
@@ -42,7 +43,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
             for step in STEPS:
-                self.stdout.write(f"{step.key:<16} {step.title}")
+                needs = f" (needs {', '.join(step.requires)})" if step.requires else ""
+                self.stdout.write(f"{step.key:<16} {step.title}{needs}")
             return
         if not (settings.DEBUG or _serves_loopback_only()) and not options["force"]:
             raise CommandError(
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             results = run_demo(refresh=options["refresh"], only=options["only"], on_step=report)
-        except UnknownStep as exc:
+        except DemoStepError as exc:
             raise CommandError(str(exc)) from exc
         if verbose:
             created = sum(r.stats.created for r in results)
