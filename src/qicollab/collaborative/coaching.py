@@ -330,7 +330,9 @@ def score_text(value: float | Decimal | None) -> str:
 
 
 def gap_text(value: float | Decimal | None) -> str:
-    return "–" if value is None else f"{float(value):+.1f}"  # noqa: RUF001
+    if value is None:
+        return "–"  # noqa: RUF001
+    return "0.0" if round(float(value), 1) == 0 else f"{float(value):+.1f}"
 
 
 def trend_summary(months: list[MonthScores]) -> str:
