@@ -3,7 +3,7 @@
 Data is generated, never real: each measure has a baseline level and the levels it moved to
 after the team adopted a change (``changes``, in months before the current month), and each
 period's number is drawn from the distribution the chart assumes (binomial for p charts,
-Poisson for u and c charts, normal for I and run charts, geometric gaps for g charts) from
+Poisson for u and c charts, normal for I and run charts, gamma-distributed gaps for g charts) from
 a random source seeded by the project, the measure and the period. So the data is the same
 on every run, and the shifts are real enough for the SPC engine to flag special cause.
 
@@ -104,6 +104,8 @@ class BundleSpec:
 
 # --- generation (pure) -----------------------------------------------------------------
 
+GAP_SHAPE = 2.5
+
 
 def anchor_month(today: date) -> date:
     """The first day of the current month: every demo date is counted back from it."""
@@ -168,7 +170,9 @@ def generate_points(
         day = anchor - timedelta(days=round(spec.months * 30.44))
         while True:
             mean = level_at(spec, months_before(anchor, day))
-            gap = max(1, round(rng.expovariate(1 / mean)))
+            # Gamma rather than geometric gaps: a little more regular than pure chance, so
+            # a few years of rare events tell the story the team saw.
+            gap = max(1, round(rng.gammavariate(GAP_SHAPE, mean / GAP_SHAPE)))
             day += timedelta(days=gap)
             if day >= today:
                 return out
@@ -355,7 +359,8 @@ def ensure_bundle(ctx: DemoContext, project: Project, spec: BundleSpec) -> Bundl
         if period in audited:
             ctx.stats.unchanged += 1
             continue
-        rng = DemoContext.rng("bundle", project.slug, spec.name, period.isoformat())
+        # Seeded by how many months ago, like the measures: the same story every month.
+        rng = DemoContext.rng("bundle", project.slug, spec.name, str(k))
         chance = spec.reliability[0][1]
         for when, p in spec.reliability:
             if k < when:

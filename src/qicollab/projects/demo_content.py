@@ -114,9 +114,10 @@ LARKSPUR = ProjectSpec(
     slug="larkspur-restrictive-practice",
     title="Reducing restrictive practice on Larkspur ward",
     summary=(
-        "Larkspur is a 20-bed adult acute ward. In 2024 it had one of the highest rates of "
-        "physical restraint in the trust, and patients told us in community meetings that the "
-        "ward felt tense at handover and at night. Working with patients and carers, the ward "
+        "Larkspur is a 20-bed adult acute ward. When the project began it had one of the "
+        "highest rates of physical restraint in the trust, and patients told us in community "
+        "meetings that the ward felt tense at handover and at night. Working with patients and "
+        "carers, the ward "
         "team is testing Safewards interventions, safety huddles and post-incident debriefs to "
         "make restraint a last resort."
     ),
@@ -388,7 +389,7 @@ LARKSPUR = ProjectSpec(
             "rate",
             "u",
             45,
-            ((16, 32), (7, 20)),
+            ((16, 32), (9, 20)),
             denominator=560,
             rate_multiplier=1000,
             unit="occupied bed days",
@@ -404,6 +405,7 @@ LARKSPUR = ProjectSpec(
             freeze=9,
             owner=OWEN,
             rebase=((16, "Safety huddles and calm-down boxes adopted"),),
+            seed="|1",
             exclude=(
                 11,
                 "Ward half closed for three weeks for anti-ligature works: too few bed days "
@@ -432,7 +434,7 @@ LARKSPUR = ProjectSpec(
             "shift coordinator's sheet.",
             denominator_definition="Shifts in the week (three a day).",
             data_source="Shift coordinator's sheet, counted every Monday",
-            freeze=20,
+            freeze=16,
             owner=who("Kwame Silverthorn", "avonvale"),
         ),
         MeasureSpec(
@@ -651,7 +653,7 @@ OMISSIONS = ProjectSpec(
             "Missed doses handed over at the next handover",
         ),
         ((24, 0.86), (16, 0.93), (12, 0.975), (5, 0.99)),
-        audits_per_month=14,
+        audits_per_month=20,
         not_applicable={4: 0.3},
         prefix="MD",
         auditor=who("Fiona Bellhollow", "avonvale"),
@@ -784,13 +786,27 @@ BRACKENMOOR = ProjectSpec(
                 CycleSpec(
                     "Leaflet given at admission",
                     "10 admissions",
-                    6,
+                    9,
                     21,
                     "adapt",
                     "Fewer patients will decline bloods.",
                     "Declines fell from 4 of 10 to 2 of 10; some could not read the leaflet.",
                     "An easy-read version is needed.",
                     "Test an easy-read version.",
+                    studies=("Patients declining bloods at admission",),
+                ),
+                CycleSpec(
+                    "Easy-read leaflet with a conversation",
+                    "All admissions, 4 weeks",
+                    8,
+                    28,
+                    "adopt",
+                    "Fewer than 2 in 10 will decline bloods.",
+                    "3 of 31 declined.",
+                    "Explaining why, in plain words, is what helps.",
+                    "Adopt on all wards.",
+                    "implement",
+                    ("Patients declining bloods at admission",),
                 ),
             ),
         ),
@@ -825,7 +841,7 @@ BRACKENMOOR = ProjectSpec(
             "percentage",
             "p",
             30,
-            ((6, 21),),
+            ((8, 15),),
             months=24,
             denominator=38,
             direction="decrease",
@@ -1120,9 +1136,9 @@ DUNMERE = ProjectSpec(
             "outcome",
             "days_between",
             "g",
-            16,
-            ((15, 75),),
-            months=30,
+            28,
+            ((15, 110),),
+            months=36,
             direction="increase",
             target=120,
             unit="days",
@@ -1131,9 +1147,10 @@ DUNMERE = ProjectSpec(
             inclusions="Falls reported on the incident system and graded moderate or severe.",
             data_source="Incident reporting system",
             main=True,
-            freeze=20,
+            freeze=12,
             owner=who("Tegan Starwort", "dunmere-valley"),
             notes=((15, "Bay tagging adopted"),),
+            seed="|4",
         ),
         MeasureSpec(
             "Falls per 1,000 occupied bed days",
