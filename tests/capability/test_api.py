@@ -42,3 +42,34 @@ def test_api_withholds_counts_of_fewer_than_five(world: Any, login: Any, subject
     assert data["suppressed"] and data["members_assessed"] is None and data["subjects"] == []
     fac = login(world.people["faculty"]).get(url).json()
     assert not fac["suppressed"] and fac["members_assessed"] == 4
+
+
+def test_people_trained_api_suppresses_small_counts(world: Any, login: Any) -> None:
+    from datetime import date
+
+    from tests import factories as f
+
+    cohort = f.CohortFactory(
+        course=f.CourseFactory(collaborative=world.collab, category="human_factors"),
+        starts_on=date(2025, 1, 1),
+    )
+    for who in ("staff_a", "partner_a"):
+        f.EnrolmentFactory(
+            cohort=cohort,
+            person=world.people[who],
+            status="completed",
+            completed_on=date(2025, 2, 1),
+        )
+    url = f"/api/capability/{world.collab.slug}/people-trained"
+    member = login(world.people["staff_b"]).get(url).json()
+    assert member["total"] is None and member["by_category"]["human_factors"] is None
+    assert member["by_category"]["qi"] == 0
+    lead = login(world.people["collab_lead"]).get(url).json()
+    assert lead["total"] == 2 and lead["by_kind"] == {"staff": 1, "lived_experience": 1, "other": 0}
+    early = login(world.people["collab_lead"]).get(url + "?until=2025-01-31").json()
+    assert early["total"] == 0
+    assert login(world.people["collab_lead"]).get(url + "?since=nonsense").status_code == 422
+    assert login(world.people["outsider"]).get(url).status_code == 404
+    mine = login(world.people["partner_a"]).get("/api/capability/me/training").json()
+    assert [m["status"] for m in mine] == ["completed"]
+    assert login(world.people["outsider"]).get("/api/capability/me/training").json() == []
