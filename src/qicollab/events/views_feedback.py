@@ -44,12 +44,8 @@ def feedback_give(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("events:feedback_thanks", pk=s.pk)
     ctx["form"] = form
-    return render(
-        request,
-        "events/feedback_give.jinja",
-        ctx,
-        status=400 if request.method == "POST" else 200,
-    )
+    # A form with errors re-renders with 200, like the other apps' forms.
+    return render(request, "events/feedback_give.jinja", ctx)
 
 
 @login_required

@@ -79,7 +79,6 @@ def _submit_page(
     *,
     project_form: ProjectStoryboardForm | None = None,
     upload_form: UploadStoryboardForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     projects = sb.submittable_projects(actor=request.user, session=s)
     upload_form = upload_form or _upload_form(request, s)
@@ -101,7 +100,6 @@ def _submit_page(
             "upload_form": upload_form,
             "can_upload": upload_form.fields["organisation"].queryset.exists(),  # type: ignore[attr-defined]
         },
-        status=status,
     )
 
 
@@ -146,7 +144,7 @@ def storyboard_submit_project(request: AuthedHttpRequest, pk: int) -> HttpRespon
         else:
             messages.success(request, f"“{board.title}” is in the gallery.")
             return redirect("events:storyboard_gallery", pk=s.pk)
-    return _submit_page(request, s, project_form=form, status=400)
+    return _submit_page(request, s, project_form=form)
 
 
 @login_required
@@ -171,7 +169,7 @@ def storyboard_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"“{board.title}” is in the gallery.")
             return redirect("events:storyboard_gallery", pk=s.pk)
-    return _submit_page(request, s, upload_form=form, status=400)
+    return _submit_page(request, s, upload_form=form)
 
 
 def _file_response(request: AuthedHttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
