@@ -181,7 +181,7 @@ class CohortForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AddPersonForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Person",
         queryset=None,
         error_messages={

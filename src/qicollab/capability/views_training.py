@@ -335,7 +335,7 @@ def enrolment_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, "capability.run_cohort", e.cohort)
     form = CompletionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["completed_on"]))
+        messages.error(request, " ".join(str(m) for m in form.errors["completed_on"]))
     else:
         try:
             services.enrolment_complete(
