@@ -493,6 +493,7 @@ def test_storyboard_charts_mark_the_pdsa_cycles(
     (chart,) = key_charts(project)
     pdsa = [a.label for a in chart.chart.annotations if a.kind == "pdsa"]
     assert pdsa == ["PDSA 1: Huddle on one shift"]
+    assert chart.key == ["1. 5 June 2023: PDSA 1: Huddle on one shift"]  # the image's caption
 
 
 def test_storyboard_page_and_pdfs(

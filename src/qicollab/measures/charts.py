@@ -333,6 +333,13 @@ def _annotation_rows(
     return out
 
 
+def annotation_key(annotations: Sequence[ChartAnnotation], periods: Sequence[date]) -> list[str]:
+    """What each number along the top of a chart marks, for a caption where the chart is an
+    image (storyboards, PDFs): ``["1. 6 January 2025: PDSA 1: Huddles", ...]``."""
+    rows = _annotation_rows(annotations, min(periods, default=None), max(periods, default=None))
+    return [f"{r['n']}. {r['when']}: {r['text']}" for r in rows]
+
+
 def chart_spec(
     result: dict[str, Any],
     meta: ChartMeta,

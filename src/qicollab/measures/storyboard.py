@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qicollab.measures import rendering, selectors
+from qicollab.measures.charts import annotation_key
 from qicollab.measures.spc_adapter import MeasureChart, measure_charts
 from qicollab.projects.models import Project
 from qicollab.projects.presenters import ProjectPage, project_page
@@ -32,6 +33,11 @@ class StoryChart:
     @property
     def summary(self) -> str:
         return self.chart.summary
+
+    @property
+    def key(self) -> list[str]:
+        """What the numbers along the top of the chart image mark (PDSA cycles, notes)."""
+        return annotation_key(self.chart.annotations, self.chart.series.periods)
 
 
 @dataclass
