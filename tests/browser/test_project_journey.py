@@ -81,7 +81,8 @@ def pdf_text_and_png(pdf: Path, png_stem: Path) -> tuple[str, Path]:
     """The PDF's text (pdftotext) and its first page as a PNG (pdftoppm, 60 dpi)."""
     for tool in ("pdftotext", "pdftoppm"):
         if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is missing: apt-get install poppler-utils")
+            # Like Chromium, a system tool: .ci/run installs it where it can.
+            pytest.skip(f"{tool} not found (apt-get install poppler-utils); PDF not read back")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"],
         check=True,
