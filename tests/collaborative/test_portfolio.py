@@ -329,3 +329,15 @@ def test_api_private_collaborative_is_404(world: Any, pf_world: Any, login: Any)
     )
     body = login(world.people["pm_o"]).get(_api(world, world.other_collab.slug)).json()
     assert [p["title"] for p in body["items"]] == ["Other region project"]
+
+
+def test_collaborative_page_and_bar_link_to_portfolio_and_signals(
+    world: Any, login: Any, client: Any
+) -> None:
+    portfolio, signals = _url(world), reverse("collaborative:signals", args=[world.collab.slug])
+    public = client.get(world.collab.get_absolute_url()).content.decode()
+    assert portfolio in public and signals in public
+    # The collaborative bar under the header, on any page, for the current collaborative.
+    home = login(world.people["staff_a"]).get(reverse("projects:project_list")).content.decode()
+    bar = home.split('class="app-collab-bar"')[1].split("</div>")[0]
+    assert portfolio in bar and signals in bar

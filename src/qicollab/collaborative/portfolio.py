@@ -193,7 +193,7 @@ def portfolio_projects(
         qs = qs.filter(themes=filters["theme"])
     score: Decimal | None = filters.get("score")
     if score is not None:
-        qs = qs.filter(latest_score__gte=score)
+        qs = qs.filter(latest_score__gte=score)  # type: ignore[misc]  # an annotation
     qs = qs.annotate(
         last_activity=Greatest(
             "updated_at",

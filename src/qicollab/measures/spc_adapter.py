@@ -13,7 +13,7 @@ Nothing else in the platform calls :mod:`qicollab.spc` with measure data. The ad
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -546,7 +546,7 @@ def measure_results(
     ys: list[float | None] = []
     ns: list[float | None] = []
     xs: list[str] = []
-    options: dict[int, dict[str, Any]] = {}
+    options: dict[Hashable, Mapping[str, Any]] = {}
     for m in ready:
         series = out[m.pk].series
         series_ids += [m.pk] * len(series.periods)
