@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
-from qicollab.core.forms import show_conflict  # noqa: F401 - re-exported for the views
+from qicollab.core.forms import show_conflict as show_conflict  # re-exported for the views
 from qicollab.core.http import require
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
