@@ -189,6 +189,7 @@ def test_real_png_is_stored_under_a_random_name_and_served_safely(
     assert resp["Content-Type"] == "image/png"
     assert resp["X-Content-Type-Options"] == "nosniff"
     assert resp["Content-Disposition"] == 'inline; filename="my-poster.png"'
+    assert "sandbox" in resp["Content-Security-Policy"]
     assert b"".join(resp) == png_bytes()
     thumb = login(world.people["staff_b"]).get(
         f"/learning/sessions/storyboards/{board.pk}/thumbnail/"

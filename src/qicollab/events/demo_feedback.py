@@ -14,6 +14,7 @@ them; unguessable without the key).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import io
@@ -141,51 +142,53 @@ def _secret_name(*parts: str) -> str:
     return f"{DIR}/demo-{digest.hexdigest()[:40]}"
 
 
+@functools.cache
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=size)
+
+
 def _poster(title: str, org: str, idea: str, seed: str) -> tuple[bytes, bytes]:
-    """A simple storyboard poster (PNG) and its thumbnail."""
-    from PIL import Image, ImageDraw, ImageFont
+    """A simple storyboard poster (PNG, A-series landscape) and its thumbnail."""
+    from PIL import Image, ImageDraw
 
     rng = DemoContext.rng("poster", seed)
-    img = Image.new("RGB", (1200, 848), (240, 244, 245))
+    img = Image.new("RGB", (800, 566), (240, 244, 245))
     d = ImageDraw.Draw(img)
-    d.rectangle((0, 0, 1200, 130), fill=(0, 94, 184))
-    d.text((40, 28), title, fill="white", font=ImageFont.load_default(size=40))
-    d.text((40, 82), org, fill="white", font=ImageFont.load_default(size=26))
-    body = ImageFont.load_default(size=26)
-    d.text((40, 170), "What we changed", fill=(33, 43, 50), font=body)
-    d.text((40, 210), idea, fill=(66, 84, 98), font=ImageFont.load_default(size=22))
+    d.rectangle((0, 0, 800, 88), fill=(0, 94, 184))
+    d.text((26, 18), title, fill="white", font=_font(27))
+    d.text((26, 55), org, fill="white", font=_font(17))
+    d.text((26, 112), "What we changed", fill=(33, 43, 50), font=_font(17))
+    d.text((26, 140), idea, fill=(66, 84, 98), font=_font(15))
     # A run chart with a shift: the change worked.
-    d.rectangle((40, 280, 760, 780), outline=(174, 183, 189), width=2)
-    points = []
-    for i in range(24):
-        level = 620 if i < 12 else 470
-        points.append((60 + i * 29, level + rng.randint(-45, 45)))
-    d.line((50, 620, 750, 620), fill=(174, 183, 189), width=2)
-    d.line(points, fill=(0, 94, 184), width=4)
+    d.rectangle((26, 186, 506, 520), outline=(174, 183, 189), width=2)
+    points = [(40 + i * 19, (413 if i < 12 else 313) + rng.randint(-30, 30)) for i in range(24)]
+    d.line((33, 413, 500, 413), fill=(174, 183, 189), width=1)
+    d.line(points, fill=(0, 94, 184), width=3)
     for x, y in points[12:]:
-        d.ellipse((x - 6, y - 6, x + 6, y + 6), fill=(237, 139, 0))
-    d.text((800, 300), "What we learned", fill=(33, 43, 50), font=body)
-    for i, line in enumerate(
-        [
-            "Start small: one ward,",
-            "one shift, one week.",
-            "Ask patients first.",
-            "Plot the data weekly.",
-        ]
-    ):
-        d.text((800, 350 + i * 40), line, fill=(66, 84, 98), font=ImageFont.load_default(size=22))
+        d.ellipse((x - 4, y - 4, x + 4, y + 4), fill=(237, 139, 0))
+    d.text((533, 200), "What we learned", fill=(33, 43, 50), font=_font(17))
+    lessons = [
+        "Start small: one ward,",
+        "one shift, one week.",
+        "Ask patients first.",
+        "Plot the data weekly.",
+    ]
+    for i, line in enumerate(lessons):
+        d.text((533, 233 + i * 27), line, fill=(66, 84, 98), font=_font(15))
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
-    thumb = img.copy()
-    thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+    img.save(out, format="PNG", compress_level=1)
+    thumb = img.resize((THUMB_WIDTH, round(566 * THUMB_WIDTH / 800)), Image.Resampling.BILINEAR)
     tout = io.BytesIO()
-    thumb.save(tout, format="PNG", optimize=True)
+    thumb.save(tout, format="PNG", compress_level=1)
     return out.getvalue(), tout.getvalue()
 
 
 def _ensure_file(name: str, data: bytes) -> None:
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
+    if default_storage.exists(name):
+        default_storage.delete(name)  # half of a pair from an interrupted run
+    default_storage.save(name, ContentFile(data))
 
 
 def _attendees(session: LearningSession) -> list[Any]:
@@ -243,9 +246,13 @@ def _storyboards(
             seed = f"{session.uid}:{org.slug}"
             file_name = _secret_name(seed)
             thumb_name = _secret_name(seed, "thumb")
-            poster, thumb = _poster(title, org.name, idea, seed)
-            _ensure_file(file_name, poster)
-            _ensure_file(thumb_name, thumb)
+            if default_storage.exists(file_name) and default_storage.exists(thumb_name):
+                size = default_storage.size(file_name)  # a re-run: the poster is there
+            else:
+                poster, thumb = _poster(title, org.name, idea, seed)
+                _ensure_file(file_name, poster)
+                _ensure_file(thumb_name, thumb)
+                size = len(poster)
             board, _ = ctx.ensure(
                 Storyboard,
                 key={"session": session, "organisation": org, "title": title},
@@ -258,7 +265,7 @@ def _storyboards(
                     "file_name": file_name,
                     "thumb_name": thumb_name,
                     "content_type": "image/png",
-                    "file_size": len(poster),
+                    "file_size": size,
                     "original_name": f"{org.slug}-storyboard.png",
                 },
             )
