@@ -95,9 +95,9 @@ def test_rollup_page_queries_do_not_grow_with_organisations(
 ) -> None:
     c = login(nation.world.people["national_admin"])
     c.get(rollup_url(nation))  # warm the session and caches
-    # Session, roles, grouped figure queries, and three per collaborative (deaths sharing
-    # and the capability app's two training counts, both reused as they are).
-    with django_assert_max_num_queries(26) as small:
+    # Session, roles, grouped figure queries, and one per collaborative (the deaths app's
+    # sharing selector, reused as it is).
+    with django_assert_max_num_queries(22) as small:
         c.get(rollup_url(nation))
     for i in range(15):
         org = f.OrganisationFactory(org_type="care_home" if i % 2 else "primary_care")

@@ -131,6 +131,13 @@ def test_people_trained_from_training_records(nation: Nation) -> None:
     assert s.values["trained_total"] == 1
     assert r.total.values["trained:qi"] == 3
     assert r.total.values["trained_total"] == 2  # ``both`` once nationally
+    # The same figures as the capability app's contract with the roll-up.
+    from qicollab.capability.metrics import people_trained_by_category
+
+    for row in r.collaboratives:
+        cid = row.collaborative.pk  # type: ignore[union-attr]
+        theirs = people_trained_by_category([cid], since=Q.start, until=Q.end)
+        assert {k: row.values[f"trained:{k}"] for k in theirs} == theirs
     labels = [col.label for col in presenters.visible_columns(r) if col.group == "trained"]
     assert labels == [
         "Trained: Quality improvement",

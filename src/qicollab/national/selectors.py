@@ -172,22 +172,37 @@ class Trained:
 
 
 def _people_trained(collab_ids: list[int], start: date, end: date) -> Trained | None:
-    """People trained in the period, through the capability app's contract
-    ``people_trained_by_category``; ``None`` while training is not recorded in the platform
-    (never a made-up number)."""
+    """People trained in the period, from the capability app's training records; ``None``
+    while training is not recorded in the platform (never a made-up number).
+
+    Same definitions as the capability app's ``people_trained_by_category`` (the contract
+    with this roll-up) and ``people_trained_count``: both count distinct people over its
+    ``completions`` selector, which is grouped here by collaborative so that the cost does
+    not grow with the number of collaboratives. A test checks the two agree.
+    """
     try:
-        from qicollab.capability.metrics import people_trained_by_category
-        from qicollab.capability.selectors import people_trained_count
+        from qicollab.capability import selectors as capability
+        from qicollab.capability.models import TrainingCategory
     except ImportError:  # pragma: no cover - the capability app is installed
         return None
-    return Trained(
-        by_category={
-            cid: dict(people_trained_by_category([cid], since=start, until=end))
-            for cid in collab_ids
-        },
-        people={cid: people_trained_count([cid], since=start, until=end) for cid in collab_ids},
-        national=people_trained_count(collab_ids, since=start, until=end) if collab_ids else 0,
-    )
+    if not collab_ids:
+        return Trained(by_category={}, people={}, national=0)
+    done = capability.completions(collab_ids, since=start, until=end)
+    collab = "cohort__course__collaborative_id"
+    by_category: dict[int, dict[str, int]] = {
+        cid: dict.fromkeys(TrainingCategory.values, 0) for cid in collab_ids
+    }
+    for r in (
+        done.values(collab, "cohort__course__category")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    ):
+        by_category[r[collab]][r["cohort__course__category"]] = r["n"]
+    people = dict.fromkeys(collab_ids, 0)
+    for r in done.values(collab).annotate(n=Count("person_id", distinct=True)).order_by():
+        people[r[collab]] = r["n"]
+    national = done.values("person_id").distinct().count()
+    return Trained(by_category=by_category, people=people, national=national)
 
 
 def training_label(category: str) -> str:
