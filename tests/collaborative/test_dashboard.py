@@ -219,6 +219,10 @@ def test_outcome_states_count_every_project(world: Any, board: dict[str, Any]) -
 
 
 def _queries(world: Any) -> int:
+    """Queries of a dashboard computed from scratch (nothing cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         dashboard.dashboard(viewer=world.people["faculty"], collaborative=world.collab)
     return len(ctx.captured_queries)
@@ -328,3 +332,19 @@ def test_hub_links_for_programme_manager_and_sponsor(world: Any, login: Any, spo
     assert coach in pm and dash not in pm
     sp = login(sponsor).get(_hub(world)).content.decode()
     assert dash in sp and coach not in sp
+
+
+def test_cached_outcomes_are_recomputed_when_the_data_changes(
+    world: Any, board: dict[str, Any]
+) -> None:
+    from qicollab.measures.models import Measure
+
+    first = dashboard.outcome_states(collaborative=world.collab)
+    if not first.available:
+        pytest.skip("portfolio not installed")
+    assert first.count("no_main_outcome") == 5
+    project = world.collab.projects.get(title="A1")
+    Measure.objects.create(project=project, name="Falls", is_main_outcome=True)
+    again = dashboard.outcome_states(collaborative=world.collab)
+    assert again.count("no_main_outcome") == 4
+    assert again.count("not_enough_data") == 1

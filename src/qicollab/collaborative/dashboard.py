@@ -22,11 +22,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from qicollab.collaborative import goals, selectors
-from qicollab.collaborative.models import Workstream
+from qicollab.collaborative.models import ProgrammeGoal, Workstream
 from qicollab.organisations.models import Collaborative
 from qicollab.projects.models import ProgressReport, Project, Status
 
@@ -180,30 +182,83 @@ def score_distribution(*, collaborative: Collaborative) -> tuple[list[ScoreCount
     return rows, scored, unscored
 
 
+OUTCOME_CACHE_SECONDS = 60 * 60
+
+
+def _outcome_fingerprint(collaborative: Collaborative) -> str:
+    """Changes whenever anything the outcome states depend on changes: the projects, their
+    main outcome measures, those measures' data points and chart decisions (counts catch
+    deletions, the newest ``updated_at`` catches additions and edits). Three queries."""
+    from qicollab.measures.models import ChartEvent, DataPoint, Measure
+
+    parts = [collaborative.pk, Project.objects.filter(collaborative=collaborative).count()]
+    main = {"project__collaborative": collaborative, "is_main_outcome": True}
+    for qs in (
+        Measure.objects.filter(**main),
+        DataPoint.objects.filter(**{f"measure__{k}": v for k, v in main.items()}),
+        ChartEvent.objects.filter(**{f"measure__{k}": v for k, v in main.items()}),
+    ):
+        agg = qs.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts += [agg["n"], agg["last"].isoformat() if agg["last"] else ""]
+    return ":".join(str(p) for p in parts)
+
+
 def outcome_states(*, collaborative: Collaborative) -> OutcomeStates:
     """How many projects' main outcome measures show each state, from the portfolio's
-    computation (one ``spc.batch`` call for all of them, a fixed number of queries)."""
+    computation (one ``spc.batch`` call for all of them, a fixed number of queries).
+
+    The engine run over every main outcome measure is the dashboard's one costly part
+    (about a second for 130 projects' data), so its result is cached under a fingerprint
+    of the data it reads: any new or changed point, measure or chart decision computes
+    it afresh, and an unchanged collaborative costs three small aggregate queries.
+    """
     try:
         from qicollab.collaborative import portfolio
     except ImportError:  # the portfolio feature is not in this build
         return OutcomeStates(
             False, note="The signals on projects' main outcome measures are not available."
         )
-    projects = list(Project.objects.filter(collaborative=collaborative).only("pk"))
-    states = Counter(o.state for o in portfolio.outcome_states(projects).values())
+    key = "collaborative:dashboard:outcomes:" + _outcome_fingerprint(collaborative)
+    states: dict[str, int] | None = cache.get(key)
+    if states is None:
+        projects = list(Project.objects.filter(collaborative=collaborative).only("pk"))
+        counted = Counter(o.state.value for o in portfolio.outcome_states(projects).values())
+        states = dict(counted)
+        cache.set(key, states, OUTCOME_CACHE_SECONDS)
     return OutcomeStates(
         True,
         [
-            OutcomeCount(state.value, portfolio.STATE_DISPLAY[state][0], states[state])
+            OutcomeCount(state.value, portfolio.STATE_DISPLAY[state][0], states.get(state.value, 0))
             for state in portfolio.OutcomeState
         ],
     )
 
 
+GOAL_CACHE_SECONDS = 5 * 60
+
+
+def goal_series_cached(goal: ProgrammeGoal, *, today: date | None = None) -> goals.GoalSeries:
+    """The goal's series as :func:`goals.goal_series` computes it, kept for five minutes.
+
+    A goal's metric reads many tables (projects, scores, deaths, memberships, training...),
+    a query or two per period, so a dashboard of several goals spends most of its time here.
+    Programme goals move over months, so the dashboard shows figures at most five minutes
+    old; a changed goal (its ``updated_at``) or a new day computes afresh, and the goal's
+    own page is always computed live.
+    """
+    day = today or timezone.localdate()
+    key = f"collaborative:dashboard:goal:{goal.pk}:{goal.updated_at.isoformat()}:{day}"
+    series: goals.GoalSeries | None = cache.get(key)
+    if series is None:
+        series = goals.goal_series(goal, today=day)
+        cache.set(key, series, GOAL_CACHE_SECONDS)
+    return series
+
+
 def dashboard(*, viewer: Any, collaborative: Collaborative, today: date | None = None) -> Dashboard:
     """Everything the dashboard shows, in a number of queries independent of the data size."""
     series = [
-        goals.goal_series(g, today=today) for g in selectors.goal_list(collaborative=collaborative)
+        goal_series_cached(g, today=today) for g in selectors.goal_list(collaborative=collaborative)
     ]
     by_status, by_ws = project_counts(collaborative=collaborative)
     scores, scored, unscored = score_distribution(collaborative=collaborative)
