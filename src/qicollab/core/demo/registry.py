@@ -126,6 +126,7 @@ STEPS: tuple[Step, ...] = (
         "events_feedback",
         "Storyboards, steals and feedback at past learning sessions",
         _build_events_feedback,
+        ("events", "projects"),
     ),
     Step(
         "coaching",
