@@ -92,6 +92,10 @@ def test_deaths_sharing_reuses_the_deaths_selector(nation: Nation, monkeypatch: 
         return Organisation.objects.filter(pk=pk)
 
     monkeypatch.setattr(deaths, "organisations_sharing", sharing)
+    # Nobody shared anything: the selector is not even asked.
+    everything(nation)
+    assert calls == []
+    monkeypatch.setattr(selectors, "_collabs_receiving_learning", lambda ids, s, e: set(ids))
     r = everything(nation)
     assert len(calls) == 2 and all(c[1:] == (Q.start, Q.end) for c in calls)
     c, s = r.collaboratives

@@ -311,7 +311,12 @@ def rollup(
         target.add("projects_started", p["started"])
         target.add("projects_completed", p["completed"])
 
+    # The deaths selector is the definition; it runs per collaborative, so first find (in
+    # one query, with a wider filter) the collaboratives that received any summary at all.
+    received = _collabs_receiving_learning(ids, start, end)
     for c in collabs:
+        if c.pk not in received:
+            continue
         for oid in organisations_sharing(collaborative=c, start=start, end=end).values_list(
             "pk", flat=True
         ):
@@ -352,6 +357,24 @@ def rollup(
         collaboratives=[collab_rows[c.pk] for c in collabs],
         organisations={cid: list(rows.values()) for cid, rows in org_rows.items()},
         training_categories=categories,
+    )
+
+
+def _collabs_receiving_learning(ids: list[int], start: date, end: date) -> set[int]:
+    """Collaboratives that were shared any learning-from-deaths summary in the period: a
+    superset of those with an organisation counted by ``organisations_sharing``."""
+    from qicollab.deaths.choices import SummaryStatus
+    from qicollab.deaths.models import LearningSummary
+
+    return set(
+        LearningSummary.objects.filter(
+            status=SummaryStatus.SHARED,
+            collaboratives__in=ids,
+            shared_at__date__gte=start,
+            shared_at__date__lte=end,
+        )
+        .values_list("collaboratives", flat=True)
+        .distinct()
     )
 
 
