@@ -560,7 +560,9 @@ def coaching(request: HttpRequest, slug: str, weeks: str = "", months: str = "")
         "collaborative": collab.slug,
         "weeks": n_weeks,
         "months": n_months,
-        "own_organisation_only": coaching_mod.coaching_org_ids(request.user, collab) is not None,
+        "own_organisation_only": coaching_mod.own_organisations_only(
+            viewer=request.user, collaborative=collab
+        ),
         "quiet": [
             {
                 "slug": q.slug,

@@ -93,6 +93,11 @@ class CoachingForm(forms.Form):
         return data.get("weeks") or DEFAULT_WEEKS, data.get("months") or DEFAULT_MONTHS
 
 
+def own_organisations_only(*, viewer: Any, collaborative: Collaborative) -> bool:
+    """True when the viewer coaches only their organisations' projects (a programme manager)."""
+    return coaching_org_ids(viewer, collaborative) is not None
+
+
 # --- quiet projects --------------------------------------------------------------------
 
 

@@ -191,8 +191,11 @@ def _outcome_fingerprint(collaborative: Collaborative) -> str:
     deletions, the newest ``updated_at`` catches additions and edits). Three queries."""
     from qicollab.measures.models import ChartEvent, DataPoint, Measure
 
-    parts = [collaborative.pk, Project.objects.filter(collaborative=collaborative).count()]
-    main = {"project__collaborative": collaborative, "is_main_outcome": True}
+    parts: list[object] = [
+        collaborative.pk,
+        Project.objects.filter(collaborative=collaborative).count(),
+    ]
+    main: dict[str, Any] = {"project__collaborative": collaborative, "is_main_outcome": True}
     for qs in (
         Measure.objects.filter(**main),
         DataPoint.objects.filter(**{f"measure__{k}": v for k, v in main.items()}),

@@ -98,11 +98,11 @@ def build_coaching(ctx: DemoContext) -> None:
     from qicollab.projects.models import PdsaCycle, ProgressReport, Project
 
     collab = ctx.collaborative(c.MH_COLLABORATIVE.slug)
-    sponsor = next(p for p in c.NAMED_PEOPLE if p.full_name == "Hugo Sorrelgate")
+    sponsor = next(p for p in c.NAMED_PEOPLE if p.full_name == "Beatrix Wrenfield")
     ctx.ensure(
         CollaborativeRole,
         key={"person": ctx.person(sponsor.email), "collaborative": collab, "role": "sponsor"},
-        values={"title": "Executive sponsor, non-executive director"},
+        values={"title": "Lay sponsor, public governor"},
     )
 
     now = timezone.now()

@@ -258,7 +258,9 @@ def coaching(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "quiet": coaching_mod.quiet_projects(projects=projects, weeks=weeks),
             "trends": trends,
             "chart": coaching_mod.trend_chart(trends.months),
-            "own_org_only": coaching_mod.coaching_org_ids(request.user, collab) is not None,
+            "own_org_only": coaching_mod.own_organisations_only(
+                viewer=request.user, collaborative=collab
+            ),
             "c": coaching_mod,
         },
     )
