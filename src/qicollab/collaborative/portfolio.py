@@ -26,6 +26,7 @@ from qicollab.measures.presenters import Icon, variation_icon
 from qicollab.measures.spc_adapter import MIN_POINTS, MeasureResult, measure_results
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects.models import PdsaCycle, ProgressReport, Project, Status
+from qicollab.projects.selectors import _latest as latest_progress  # one "latest score" rule
 from qicollab.projects.selectors import project_list, scale_for
 
 
@@ -182,7 +183,7 @@ def portfolio_projects(
     ``latest_rater``, ``latest_month`` and ``last_activity``: the newest change to the
     project, its measures' data, its PDSA cycles or its progress reports.
     """
-    qs = project_list(
+    scoped = project_list(
         viewer=viewer,
         collaborative=collaborative,
         status=filters.get("status", ""),
@@ -190,10 +191,22 @@ def portfolio_projects(
         organisation=filters.get("organisation"),
     )
     if filters.get("theme") is not None:
-        qs = qs.filter(themes=filters["theme"])
+        scoped = scoped.filter(themes=filters["theme"])
+    # The scoped selector decides which projects; the page's query then needs no DISTINCT,
+    # so the database computes the per-project subqueries for the page's rows only (with
+    # DISTINCT it computes them for every project of the collaborative, and again to count).
+    qs = (
+        Project.objects.filter(pk__in=scoped.values("pk"))
+        .select_related("lead_organisation", "workstream", "collaborative")
+        .annotate(
+            latest_score=latest_progress("score"),
+            latest_month=latest_progress("month"),
+            latest_rater=latest_progress("rater_type"),
+        )
+    )
     score: Decimal | None = filters.get("score")
     if score is not None:
-        qs = qs.filter(latest_score__gte=score)  # type: ignore[misc]  # an annotation
+        qs = qs.filter(latest_score__gte=score)
     qs = qs.annotate(
         last_activity=Greatest(
             "updated_at",

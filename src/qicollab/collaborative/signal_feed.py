@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from qicollab import spc
 from qicollab.measures.models import DataPoint, Measure
 from qicollab.measures.spc_adapter import MIN_POINTS, measure_results
@@ -187,11 +189,13 @@ def default_since(today: date) -> date:
 
 def feed_measures(*, viewer: Any, collaborative: Collaborative, since: date) -> list[Measure]:
     """Measures of visible projects in the collaborative with a value on or after ``since``."""
-    recent = DataPoint.objects.filter(period__gte=since).values("measure_id")
+    # Exists per measure walks the (measure, period) unique index; "period >= since" over
+    # the whole table would read every data point in the platform.
+    recent = DataPoint.objects.filter(measure=OuterRef("pk"), period__gte=since)
     return list(
         Measure.objects.filter(
+            Exists(recent),
             project__in=visible_projects(viewer=viewer).filter(collaborative=collaborative),
-            pk__in=recent,
         )
         .select_related("project")
         .order_by("-updated_at", "pk")[: MAX_MEASURES + 1]

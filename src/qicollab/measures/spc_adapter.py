@@ -16,7 +16,7 @@ import logging
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from qicollab import spc
 from qicollab.measures import selectors
@@ -117,7 +117,17 @@ class Series:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def build_series(measure: Measure, points: Iterable[DataPoint]) -> Series:
+class PointRow(NamedTuple):
+    """A data point's values without the model instance (lists of many measures)."""
+
+    period: date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    note: str
+
+
+def build_series(measure: Measure, points: Iterable[DataPoint | PointRow]) -> Series:
     """Lay the points on the period grid, with gaps for missing periods and zero denominators."""
     by_period = {p.period: p for p in points}
     if not by_period:
@@ -521,9 +531,15 @@ def measure_results(
     if not measures:
         return {}
     ids = [m.pk for m in measures]
-    points: dict[int, list[DataPoint]] = {i: [] for i in ids}
-    for p in DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period"):
-        points[p.measure_id].append(p)
+    # Plain rows, not model instances: a feed over hundreds of measures reads ~100,000 points.
+    points: dict[int, list[PointRow]] = {i: [] for i in ids}
+    rows = (
+        DataPoint.objects.filter(measure_id__in=ids)
+        .order_by("measure_id", "period")
+        .values_list("measure_id", "period", "value", "numerator", "denominator", "note")
+    )
+    for measure_id, period, value, numerator, denominator, note in rows.iterator(10_000):
+        points[measure_id].append(PointRow(period, value, numerator, denominator, note))
     events: dict[int, list[ChartEvent]] = {i: [] for i in ids}
     for e in ChartEvent.objects.filter(measure_id__in=ids):
         events[e.measure_id].append(e)
