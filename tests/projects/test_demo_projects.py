@@ -294,6 +294,20 @@ def test_the_care_bundle_has_an_all_or_none_rate_and_reliability(demo: list[Proj
     )
 
 
+def test_death_review_actions_are_carried_out_by_the_trusts_project(demo: list[Project]) -> None:
+    from qicollab.deaths.models import CaseAction
+
+    run_demo(only=["deaths"])
+    linked = list(CaseAction.objects.filter(project__slug=LARKSPUR).select_related("death"))
+    assert linked
+    larkspur = next(p for p in demo if p.slug == LARKSPUR)
+    assert larkspur.start_date is not None
+    for action in linked:
+        assert action.death.organisation_id == larkspur.lead_organisation_id
+        assert action.death.date_of_death >= larkspur.start_date
+    assert CaseAction.objects.filter(project__isnull=True).exists()
+
+
 # --- Idempotent ---------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from qicollab.deaths.models import (
     Screening,
 )
 from qicollab.organisations.models import Collaborative, Organisation
+from qicollab.projects.models import Project
 
 COLLABORATIVE = "southern-counties-mh"
 LONDON = ZoneInfo("Europe/London")
@@ -287,6 +288,16 @@ def _build_trust(
 ) -> None:
     """One trust's cases, written in bulk (with their audit history): about 90 deaths each."""
     rng = ctx.rng("deaths", org.slug)
+    # Actions after the trust's safe-and-reliable-care QI project began are carried out by it.
+    project = (
+        Project.objects.filter(
+            lead_organisation=org,
+            workstream__slug="safe-and-reliable-care",
+            status__in=("active", "sustaining"),
+        )
+        .order_by("slug")
+        .first()
+    )
     existing = set(Death.objects.filter(organisation=org).values_list("case_reference", flat=True))
     planned: list[tuple[Death, FinancialQuarter, int]] = []
     for q in quarters:
@@ -346,6 +357,9 @@ def _build_trust(
                     "audit the change after three months.",
                     owner="Team manager",
                     due_on=death.date_of_death + timedelta(days=120),
+                    project=project
+                    if project and project.start_date and death.date_of_death >= project.start_date
+                    else None,
                     status=c.ActionStatus.DONE
                     if death.date_of_death < ctx.today - timedelta(days=200)
                     else c.ActionStatus.IN_PROGRESS,
