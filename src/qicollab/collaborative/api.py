@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from qicollab.api.auth import public_auth
+from qicollab.api.schemas import ErrorOut, FieldErrorsOut
 from qicollab.collaborative import coaching as coaching_mod
 from qicollab.collaborative import dashboard as dashboard_mod
 from qicollab.collaborative import goals, selectors
@@ -285,7 +286,7 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 @router.get(
     "/collaboratives/{slug}/portfolio",
-    response=PortfolioOut,
+    response={200: PortfolioOut, 404: ErrorOut, 422: FieldErrorsOut},
     auth=public_auth,
     summary="The portfolio: visible projects with their main outcome's signal state",
 )
@@ -345,7 +346,7 @@ def portfolio(
 
 @router.get(
     "/collaboratives/{slug}/signals",
-    response=SignalFeedOut,
+    response={200: SignalFeedOut, 404: ErrorOut, 422: FieldErrorsOut},
     auth=public_auth,
     summary="New special-cause signals since a date across the visible portfolio",
 )
