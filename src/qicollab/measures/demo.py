@@ -326,7 +326,7 @@ def ensure_measures(
 def _results(
     rng: random.Random, spec: BundleSpec, chance: float, elements: list[BundleElement]
 ) -> dict[int, str]:
-    out = {}
+    out: dict[int, str] = {}
     for i, element in enumerate(elements):
         if rng.random() < spec.not_applicable.get(i, 0):
             out[element.pk] = AuditResult.NA

@@ -117,7 +117,7 @@ def _report_rows(
         for cycle in idea.cycles:
             cycles_by_month.setdefault(int(cycle.start), []).append(cycle.title)
     coach = next((e for e, role in spec.team if role == TeamRole.COACH), None)
-    rows = []
+    rows: list[tuple[dt.date, str, Decimal, str, str, str]] = []
     for i, score in enumerate(scores):
         ago = first - i
         month = month_start(ctx, ago)
@@ -258,20 +258,20 @@ def _team(ctx: DemoContext, project: Project, spec: ProjectSpec) -> dict[str, An
 
 
 def _diagram(ctx: DemoContext, project: Project, spec: ProjectSpec) -> list[ChangeIdea]:
-    primaries = []
+    primaries: list[PrimaryDriver] = []
     for order, text in enumerate(spec.primaries, start=1):
-        node, _ = ctx.ensure(
+        primary, _ = ctx.ensure(
             PrimaryDriver, key={"project": project, "text": text}, values={"order": order}
         )
-        primaries.append(node)
-    secondaries = []
+        primaries.append(primary)
+    secondaries: list[SecondaryDriver] = []
     for order, (text, links) in enumerate(spec.secondaries, start=1):
-        node, created = ctx.ensure(
+        secondary, created = ctx.ensure(
             SecondaryDriver, key={"project": project, "text": text}, values={"order": order}
         )
-        ctx.ensure_m2m(node, "primaries", [primaries[i] for i in links], created=created)
-        secondaries.append(node)
-    ideas = []
+        ctx.ensure_m2m(secondary, "primaries", [primaries[i] for i in links], created=created)
+        secondaries.append(secondary)
+    ideas: list[ChangeIdea] = []
     for order, idea in enumerate(spec.ideas, start=1):
         node, created = ctx.ensure(
             ChangeIdea,
