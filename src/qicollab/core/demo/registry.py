@@ -105,13 +105,13 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "projects",
-        "QI projects, teams, aims, diagrams, PDSA, scores",
+        "QI projects, teams, PDSA, scores",
         build_projects,
         ("memberships", "roles", "workstreams", "themes"),
     ),
     Step(
         "measures",
-        "Measures, their data and chart decisions, bundles",
+        "Measures, data, care bundles",
         build_measures,
         ("projects",),
     ),
