@@ -14,6 +14,7 @@ and add a test that checks it against a hand count.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -76,12 +77,26 @@ def metric(
     def register(
         fn: Callable[[Collaborative, date, date, Params], MetricValue],
     ) -> Callable[[Collaborative, date, date, Params], MetricValue]:
-        REGISTRY[key] = Metric(
-            key, label, unit, fn, (fn.__doc__ or "").strip().split("\n\n")[0], params or {}
-        )
+        REGISTRY[key] = Metric(key, label, unit, fn, plain_description(fn.__doc__), params or {})
         return fn
 
     return register
+
+
+_RST_ROLE = re.compile(r":[a-z]+:`~?([^`]*)`")
+_RST_LITERAL = re.compile(r"``([^`]*)``")
+
+
+def plain_description(docstring: str | None) -> str:
+    r"""The docstring's first paragraph as plain text for pages: people read it under
+    "Measured by", so reST markup (``code``, :func:`name`) and line breaks go.
+
+    >>> plain_description('Share of ``params["x"]``\n   in the period.\n\nMore.')
+    'Share of params["x"] in the period.'
+    """
+    first = (docstring or "").strip().split("\n\n")[0]
+    text = _RST_LITERAL.sub(r"\1", _RST_ROLE.sub(r"\1", first))
+    return " ".join(text.split())
 
 
 def get(key: str) -> Metric:
@@ -230,8 +245,8 @@ def lived_experience_partners(
 def organisations_engaged(
     collaborative: Collaborative, start: date, end: date, params: Params
 ) -> MetricValue:
-    """Member organisations during the period; ``org_type`` limits it to one type. The detail
-    gives the count of each type."""
+    """Member organisations during the period, or only those of one type when the goal names
+    one (``org_type``). The detail gives the count of each type."""
     org_type = str(params.get("org_type", "") or "")
     types = list(
         Organisation.objects.filter(pk__in=_member_org_ids(collaborative, start, end)).values_list(
@@ -268,9 +283,10 @@ def capability_change_pct(
     collaborative: Collaborative, start: date, end: date, params: Params
 ) -> MetricValue:
     """Percentage change in the number of members counting under the collaborative's 3 L's
-    definition, from the baseline date (``params["baseline"]``, ISO date; the goal passes
-    its own) to the end of the period. Numerator: members counting at the end; denominator:
-    members counting at the baseline."""
+    definition, from the goal's baseline date to the end of the period.
+
+    Numerator: members counting at the end; denominator: members counting at the baseline
+    (``params["baseline"]``, ISO date; the goal passes its own)."""
     baseline = params.get("baseline")
     on = date.fromisoformat(str(baseline)) if baseline else start
     then = _members_counting(collaborative, on)

@@ -340,6 +340,27 @@ def annotation_key(annotations: Sequence[ChartAnnotation], periods: Sequence[dat
     return [f"{r['n']}. {r['when']}: {r['text']}" for r in rows]
 
 
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
+
+
+def _tick_count(first: date | None, last: date | None, frequency: str) -> Any:
+    """About eight ticks; for monthly and quarterly charts, whole months only.
+
+    Labels on those charts read "Jul 2026", so a tick inside a month would repeat its
+    neighbour's label; ticks every ``step`` months (every 3 or more for quarterly data)
+    never do.
+
+    >>> _tick_count(date(2024, 1, 1), date(2026, 1, 1), "monthly")
+    {'interval': 'month', 'step': 3}
+    """
+    if frequency not in ("monthly", "quarterly") or first is None or last is None:
+        return 8
+    months = (last.year - first.year) * 12 + last.month - first.month
+    steps = [s for s in _MONTH_STEPS if frequency == "monthly" or s % 3 == 0]
+    step = next((s for s in steps if months / s <= 8), steps[-1])
+    return {"interval": "month", "step": step}
+
+
 def chart_spec(
     result: dict[str, Any],
     meta: ChartMeta,
@@ -372,7 +393,9 @@ def chart_spec(
             "labelAngle": 0,
             "grid": False,
             "labelOverlap": True,
-            "tickCount": 8,
+            "tickCount": _tick_count(
+                min(known) if known else None, max(known) if known else None, meta.frequency
+            ),
         },
     }
 
