@@ -207,6 +207,7 @@ def test_fewer_than_five_responses_are_withheld(world: Any, login: Any) -> None:
     r = login(world.people["faculty"]).get(f"/learning/sessions/{s.pk}/feedback/results/")
     body = r.content.decode()
     assert "4 responses so far" in body and "withheld" in body
+    assert "4 of 4 people with a place responded" in body
     assert "secret comment" not in body and "% positive" not in body.split("Over time")[0]
     data = (
         login(world.people["faculty"])

@@ -80,6 +80,18 @@ def why_not_give(*, person: Any, session: LearningSession) -> str | None:
     return None
 
 
+def eligible_count(*, session: LearningSession) -> int:
+    """How many people may answer (had a place, or were checked in): the response rate's base."""
+    return (
+        Registration.objects.filter(
+            Q(status=BookingStatus.BOOKED) | Q(checked_in_at__isnull=False), session=session
+        )
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+
+
 # --- the write ----------------------------------------------------------------------------
 
 

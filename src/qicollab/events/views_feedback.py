@@ -78,6 +78,7 @@ def feedback_results(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(s, "Feedback results"),
             "s": s,
             "results": feedback.session_results(session=s),
+            "eligible": feedback.eligible_count(session=s),
             "over_time": feedback.results_over_time(collaborative=s.collaborative),
             "min_responses": feedback.MIN_RESPONSES,
             "withheld_text": feedback.WITHHELD,
