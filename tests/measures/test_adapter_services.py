@@ -38,6 +38,29 @@ def test_missing_periods_and_empty_values_are_gaps(count_measure: Measure, world
     assert [p["y"] for p in chart.result["points"]] == [3, 4, 5, None, 6, None]  # type: ignore[index]
 
 
+def test_events_between_rare_events_have_no_grid_and_no_gaps(
+    make_measure: Any, world: Any
+) -> None:
+    """Days between falls: each value is an event on its day; the days in between are not
+    missing data, so the chart and its table show the events only."""
+    g = make_measure(
+        name="Days between falls with harm",
+        value_type="days_between",
+        chart_type="g",
+        frequency="daily",
+        direction="increase",
+    )
+    actor = world.people["staff_a"]
+    days = [D(2024, 1, 3), D(2024, 1, 20), D(2024, 3, 2), D(2024, 5, 30)]
+    for day, value in zip(days, [5, 17, 42, 89], strict=True):
+        ms.datapoint_save(actor=actor, measure=g, period=day, value=value)
+    series = build_series(g, g.points.all())
+    assert series.periods == days
+    assert series.y == [5, 17, 42, 89]
+    chart = measure_chart(g)
+    assert "No data" not in [r["value"] for r in chart.table()]
+
+
 def test_zero_denominator_is_a_gap_not_an_error(pct_measure: Measure, world: Any) -> None:
     fill(pct_measure, world.people["staff_a"], [(8, 10), (0, 0), (9, 10), (7, 10)])
     series = build_series(pct_measure, pct_measure.points.all())

@@ -107,6 +107,10 @@ def chart_meta(measure: Measure) -> ChartMeta:
     )
 
 
+#: Value types where each point is one event, recorded on the day it happened.
+EVENT_VALUE_TYPES = frozenset({ValueType.DAYS_BETWEEN, ValueType.CASES_BETWEEN})
+
+
 @dataclass
 class Series:
     """One measure's data on its period grid (``None`` = a gap)."""
@@ -132,9 +136,14 @@ def build_series(measure: Measure, points: Iterable[DataPoint | PointRow]) -> Se
     by_period = {p.period: p for p in points}
     if not by_period:
         return Series([], [], [] if measure.uses_denominator else None)
-    grid = period_range(min(by_period), max(by_period), measure.frequency, measure.week_start)
-    # Points off the grid (a measure whose frequency was changed) still count, in order.
-    periods = sorted(set(grid) | set(by_period))
+    if measure.value_type in EVENT_VALUE_TYPES:
+        # Each value is an event (days or cases since the last one): a day without an event
+        # is not missing data, so there is no grid and no gaps, only the events in order.
+        periods = sorted(by_period)
+    else:
+        grid = period_range(min(by_period), max(by_period), measure.frequency, measure.week_start)
+        # Points off the grid (a measure whose frequency was changed) still count, in order.
+        periods = sorted(set(grid) | set(by_period))
     y: list[float | None] = []
     n: list[float | None] | None = [] if measure.uses_denominator else None
     notes: dict[str, str] = {}
