@@ -49,6 +49,13 @@ def _build_capability(ctx: DemoContext) -> None:
     build_capability(ctx)
 
 
+def _build_designations(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.national.demo import build_designations
+
+    build_designations(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.events.demo import build_events
@@ -133,6 +140,12 @@ STEPS: tuple[Step, ...] = (
         "A sponsor, and recorded-on dates that tell the projects' story (some teams quiet)",
         build_coaching,
         ("projects", "measures"),
+    ),
+    Step(
+        "designations",
+        "Safety champions and QI experts for the national roll-up",
+        _build_designations,
+        ("memberships", "people"),
     ),
 )
 
