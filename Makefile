@@ -76,7 +76,7 @@ test-fast: install ## Run the suite without the browser tests
 test-browser: install ## Run only the browser tests (Playwright + Debian Chromium + axe-core)
 	$(PY) -m pytest -q -m browser
 
-bench: install ## Run the benchmarks and print the figures (see docs/performance.md)
+bench: install ## Run the benchmarks (the first run loads the national data set into var/, minutes; see docs/performance.md)
 	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONPATH=src $(PY) $$b || exit 1; done
 
 lint: install ## ruff check and format check
