@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qicollab.measures.bundles import Audit, bundle_rates, reliability_level
+from qicollab.measures.bundles import Audit, bundle_rates, reliability_level, sample_caution
 from qicollab.measures.periods import (
     add_periods,
     grid_problem,
@@ -145,3 +145,22 @@ def test_period_labels() -> None:
 def test_unknown_frequency() -> None:
     with pytest.raises(ValueError, match="fortnightly"):
         snap(JAN, "fortnightly")
+
+
+@pytest.mark.parametrize(
+    ("successes", "eligible", "caution"),
+    [
+        # 100% of 20 reads as 10⁻³, but a single defect in 20 would already be 95%.
+        (20, 20, "Only 20 audits: at least 200 are needed to show 10⁻³"),
+        (4, 4, "Only 4 audits: at least 200 are needed to show 10⁻³"),
+        (199, 200, ""),  # 99.5% of 200: enough audits to show 10⁻³
+        (19, 20, ""),  # 95% of 20: 10⁻², and 20 audits can show it
+        (9, 10, ""),  # 90%: 10⁻¹
+        (3, 4, ""),  # 75%: chaotic, nothing to overstate
+    ],
+)
+def test_sample_caution_when_too_few_audits_to_show_the_level(
+    successes: int, eligible: int, caution: str
+) -> None:
+    text = sample_caution(reliability_level(successes, eligible), eligible)
+    assert text.startswith(caution) and bool(text) == bool(caution)

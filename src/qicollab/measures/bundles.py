@@ -38,6 +38,7 @@ __all__ = [
     "Reliability",
     "bundle_rates",
     "reliability_level",
+    "sample_caution",
 ]
 
 Result = Literal["met", "not_met", "na"]
@@ -101,6 +102,32 @@ def reliability_level(successes: int, eligible: int) -> Reliability | None:
     if 10 * successes >= 8 * eligible:
         return _LEVELS["10-1"]
     return _LEVELS["chaotic"]
+
+
+#: The fewest audits in which a single defect still leaves the rate at the level: below it,
+#: the sample cannot tell the level from the one beneath (20 of 20 is 100%, but 1 defect
+#: in those 20 would already be 95%).
+_SMALLEST_SAMPLE = {"10-1": 5, "10-2": 20, "10-3": 200}
+
+
+def sample_caution(level: Reliability | None, eligible: int) -> str:
+    """Say when a level rests on too few audits to show it (an empty string otherwise).
+
+    >>> sample_caution(reliability_level(20, 20), 20)
+    'Only 20 audits: at least 200 are needed to show 10⁻³ (one defect would still leave 99.5%).'
+    >>> sample_caution(reliability_level(199, 200), 200)
+    ''
+    """
+    if level is None or level.code not in _SMALLEST_SAMPLE:
+        return ""
+    needed = _SMALLEST_SAMPLE[level.code]
+    if eligible >= needed:
+        return ""
+    floor = {"10-1": "80%", "10-2": "95%", "10-3": "99.5%"}[level.code]
+    return (
+        f"Only {eligible} audit{'s' if eligible != 1 else ''}: at least {needed} are needed "
+        f"to show {level.label} (one defect would still leave {floor})."
+    )
 
 
 @dataclass(frozen=True)

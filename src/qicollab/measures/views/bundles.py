@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from qicollab.core.http import found
 from qicollab.measures import selectors, services
-from qicollab.measures.bundles import RELIABILITY_AIM_PERCENT, reliability_level
+from qicollab.measures.bundles import RELIABILITY_AIM_PERCENT, reliability_level, sample_caution
 from qicollab.measures.forms import AuditForm, BundleForm
 from qicollab.measures.periods import period_label
 from qicollab.measures.spc_adapter import bundle_charts
@@ -102,7 +102,11 @@ def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "successes": total_s,
                 "eligible": total_n,
                 "level": reliability_level(total_s, total_n),
+                "caution": sample_caution(reliability_level(total_s, total_n), total_n),
             },
+            "latest_caution": sample_caution(periods[0]["level"], periods[0]["audits"])
+            if periods
+            else "",
             "aim": RELIABILITY_AIM_PERCENT,
             "blocks": [
                 _chart_block(charts.all_or_none, f"{bundle.pk}-aon"),
