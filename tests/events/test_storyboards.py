@@ -190,11 +190,45 @@ def test_real_png_is_stored_under_a_random_name_and_served_safely(
     assert resp["X-Content-Type-Options"] == "nosniff"
     assert resp["Content-Disposition"] == 'inline; filename="my-poster.png"'
     assert "sandbox" in resp["Content-Security-Policy"]
-    assert b"".join(resp) == png_bytes()
+    served = Image.open(io.BytesIO(b"".join(resp)))
+    assert served.format == "PNG" and served.size == (60, 40)
+    assert served.convert("RGB").getpixel((5, 5)) == (0, 94, 184)
     thumb = login(world.people["staff_b"]).get(
         f"/learning/sessions/storyboards/{board.pk}/thumbnail/"
     )
     assert thumb["Content-Type"] == "image/png" and b"".join(thumb).startswith(b"\x89PNG")
+
+
+def test_photo_metadata_is_removed_and_orientation_kept(world: Any, login: Any, media: Any) -> None:
+    """A phone photo's EXIF (camera owner, GPS) never reaches the gallery; the picture is
+    stored upright, re-encoded from its pixels."""
+    exif = Image.Exif()
+    exif[0x010F] = "Ward Manager's Phone"  # Make
+    exif[0x013B] = "Jo Bloggs"  # Artist
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    photo = io.BytesIO()
+    Image.new("RGB", (80, 40), (200, 30, 30)).save(photo, format="JPEG", exif=exif.tobytes())
+    assert b"Jo Bloggs" in photo.getvalue()
+    s = past_session(world)
+    c = login(world.people["staff_a"])
+    r = c.post(
+        f"/learning/sessions/{s.pk}/storyboards/new/upload/",
+        {
+            "upload-organisation": world.trust_a.pk,
+            "upload-title": "Huddle board photo",
+            "upload-file": upload("IMG_0001.jpg", photo.getvalue(), "image/jpeg"),
+        },
+    )
+    assert r.status_code == 302
+    board = Storyboard.objects.get()
+    data = b"".join(
+        login(world.people["staff_b"]).get(f"/learning/sessions/storyboards/{board.pk}/file/")
+    )
+    assert b"Jo Bloggs" not in data and b"Phone" not in data
+    stored = Image.open(io.BytesIO(data))
+    assert stored.format == "JPEG"
+    assert dict(stored.getexif()) == {}
+    assert stored.size == (40, 80)  # turned upright as the orientation said
 
 
 def test_real_pdf_and_jpeg_accepted_pdf_downloads(world: Any, login: Any) -> None:

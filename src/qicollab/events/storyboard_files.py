@@ -81,12 +81,18 @@ def _check_pdf(data: bytes) -> None:
         )
 
 
-def _check_image(data: bytes, content_type: str) -> bytes:
-    """Open and fully decode the image; return a PNG thumbnail re-encoded from the pixels."""
+def _check_image(data: bytes, content_type: str) -> tuple[bytes, bytes]:
+    """Open and fully decode the image; return it re-encoded from its pixels alone, and a
+    PNG thumbnail.
+
+    Re-encoding drops EXIF, XMP and text chunks: a phone photo of a ward's poster carries
+    the GPS position and the camera owner's name, which the gallery must not publish. The
+    EXIF orientation is applied first so the picture still stands the right way up.
+    """
     try:
-        from PIL import Image
+        from PIL import Image, ImageOps
     except ImportError:  # pragma: no cover - Pillow is a dependency; stay safe without it
-        return b""
+        return data, b""
     expected = {PNG: "PNG", JPEG: "JPEG"}[content_type]
     try:
         with warnings.catch_warnings():
@@ -98,11 +104,21 @@ def _check_image(data: bytes, content_type: str) -> bytes:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as img:
                 img.load()
-                thumb = img.convert("RGB")
+                upright = ImageOps.exif_transpose(img)
+                # A new image from the raw pixels carries no metadata at all.
+                pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+                if upright.mode == "P":
+                    pixels.putpalette(upright.getpalette() or [])
+                clean = io.BytesIO()
+                if expected == "JPEG":
+                    pixels.convert("RGB").save(clean, format="JPEG", quality=92, optimize=True)
+                else:
+                    pixels.save(clean, format="PNG", optimize=True)
+                thumb = upright.convert("RGB")
                 thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
                 out = io.BytesIO()
                 thumb.save(out, format="PNG", optimize=True)
-                return out.getvalue()
+                return clean.getvalue(), out.getvalue()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -154,7 +170,7 @@ def check_upload(upload: Any) -> CheckedFile:
     if content_type == PDF:
         _check_pdf(data)
     else:
-        thumbnail = _check_image(data, content_type)
+        data, thumbnail = _check_image(data, content_type)
     name = re.sub(r"[^\w .()-]", "_", str(getattr(upload, "name", "") or ""))[:150].strip()
     return CheckedFile(data, content_type, thumbnail, name or "storyboard")
 
