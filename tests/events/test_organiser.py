@@ -412,6 +412,10 @@ def test_action_periods(world: Any, login: Any) -> None:
     assert p.title == "Action period three"
     assert c.post(f"/learning/sessions/action-periods/{p.pk}/delete/").status_code == 302
     assert not ActionPeriod.objects.exists()
+    # Every change, the deletion included, stays in the audit history with who made it.
+    trail = list(ActionPeriod.history.filter(id=p.pk).order_by("history_date"))
+    assert [h.history_type for h in trail] == ["+", "~", "-"]
+    assert {h.history_user for h in trail} == {world.people["collab_lead"]}
 
 
 def test_action_period_of_another_collaborative_is_not_found(world: Any, login: Any) -> None:

@@ -71,6 +71,8 @@ class ActionPeriod(TimeStampedModel):
     starts_on = models.DateField()
     ends_on = models.DateField()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("starts_on",)
         constraints = [

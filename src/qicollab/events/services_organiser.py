@@ -173,6 +173,7 @@ def action_period_update(
 @transaction.atomic
 def action_period_delete(*, actor: Any, period: ActionPeriod) -> None:
     _require_organise(actor, period.collaborative)
+    period._history_user = actor  # type: ignore[attr-defined]
     period.delete()
 
 
