@@ -44,7 +44,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Partnership NHS Trust {n}")
     slug = factory.Sequence(lambda n: f"testshire-{n}")
     org_type = "nhs_trust"
-    ods_code = factory.Sequence(lambda n: "R" + _B36[n // 36 % 36] + _B36[n % 36])
+    # Trust-shaped codes R<digit><letter>: never one of the fixed codes tests give (RA1,
+    # RB1, RFM…), however far a long run's sequence has wrapped (260 codes per wrap).
+    ods_code = factory.Sequence(lambda n: "R" + _B36[n // 26 % 10] + _B36[10 + n % 26])
     region = "sw"
 
 

@@ -171,6 +171,9 @@ def test_the_table_covers_every_operation() -> None:
     from qicollab.api.api import api
 
     schema = api.get_openapi_schema()
+    every_operation = {
+        (method.upper(), path) for path, ops in schema["paths"].items() for method in ops
+    }
     documented = {
         (method.upper(), path)
         for path, ops in schema["paths"].items()
@@ -179,8 +182,11 @@ def test_the_table_covers_every_operation() -> None:
     }
     in_table = set()
     for method, path, _codes in _table():
-        generic = re.sub(r"\{[ABHOCD]\}", "{slug}", path)
+        generic = re.sub(r"\{[ABHOCDN]\}", "{slug}", path)
         generic = re.sub(r"\{m[BO]\}", "{membership_id}", generic)
         generic = re.sub(r"\{p:\w+\}", "{person_id}", generic)
         in_table.add((method, generic))
-    assert documented == in_table
+    # Every operation of these routers has a row; rows for other routers' operations (the
+    # dashboard, coaching, national figures) are welcome but must name real operations.
+    assert documented <= in_table, documented - in_table
+    assert in_table <= every_operation, in_table - every_operation

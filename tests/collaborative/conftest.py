@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from qicollab.projects.models import Project, ProjectMember, ScaleDefinition, TeamRole
+from qicollab.projects.selectors import scale_for
 
 _n = itertools.count(1)
 
@@ -29,8 +30,10 @@ def make_project(world: Any, *, org: Any = None, collab: Any = None, **kw: Any) 
 
 
 @pytest.fixture
-def scale() -> ScaleDefinition:
-    return ScaleDefinition.objects.order_by("pk").first()  # type: ignore[return-value]
+def scale(world: Any) -> ScaleDefinition:
+    # Not ``ScaleDefinition.objects.first()``: a browser test earlier on the same worker
+    # flushes the migration's scales; this seeds them again when they are missing.
+    return scale_for(collaborative=world.collab)
 
 
 Q1 = (date(2025, 1, 1), date(2025, 3, 31))

@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from qicollab.projects.models import ProgressReport, ScaleDefinition
+from qicollab.projects.models import ProgressReport
+from qicollab.projects.selectors import scale_for
 from tests.browser.conftest import WCAG_AA, Console, describe
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
@@ -52,7 +53,9 @@ def test_dashboard_and_coaching_journey(
     console: Console,
     screenshot: Callable[[str], Path],
 ) -> None:
-    scale = ScaleDefinition.objects.order_by("pk").first()
+    # The live server's database is flushed between browser tests, taking the migration's
+    # scales with it: ask for the collaborative's scale, which seeds them again if missing.
+    scale = scale_for(collaborative=world.collab)
     month = timezone.localdate().replace(day=1)
     for title, faculty, self_score in (
         ("Ward 3 falls", "4.0", "4.5"),

@@ -233,3 +233,21 @@ def test_index_lists_programmes_for_admins_and_leads(nation: Nation, login: Any)
     assert w.programme.name in login(nation.lead_s).get("/national/").content.decode()
     assert w.programme.name not in login(w.people["outsider"]).get("/national/").content.decode()
     assert login(None).get("/national/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [
+        ("national_admin", True),
+        ("collab_lead", True),
+        ("faculty", False),
+        ("pm_a", False),
+        ("staff_a", False),
+        ("outsider", False),
+    ],
+)
+def test_national_link_in_the_header_only_for_those_who_see_a_roll_up(
+    nation: Nation, login: Any, who: str, shown: bool
+) -> None:
+    page = login(nation.world.people[who]).get("/").content.decode()
+    assert (f'href="{reverse("national:index")}"' in page) is shown

@@ -1,4 +1,5 @@
-"""Permission predicates for designations (used by the admin; pages use the selectors)."""
+"""Permission predicates for designations (used by the admin; pages use the selectors) and
+for showing the national roll-up in the navigation (the pages check rows themselves)."""
 
 from __future__ import annotations
 
@@ -20,5 +21,14 @@ def may_change_designation(user: Any, obj: Any = None) -> bool:
     )
 
 
+@rules.predicate
+def may_view_rollup(user: Any) -> bool:
+    """National admins and collaborative leads: the people who see a roll-up row
+    (see :func:`qicollab.national.selectors.rollup_collab_ids`)."""
+    roles = roles_for(user)
+    return bool(roles.admin_collab_ids or roles.lead_collab_ids)
+
+
+rules.add_perm("national.view_rollup", may_view_rollup)
 rules.add_perm("national.add_designation", may_change_designation)
 rules.add_perm("national.change_designation", may_change_designation)

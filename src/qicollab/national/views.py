@@ -60,7 +60,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
         "national/index.jinja",
         {
             "page_title": "National programmes",
-            "active_nav": "collaboratives",
+            "active_nav": "national",
             "breadcrumbs": [(NATIONAL[0], "")],
             "programmes": selectors.programmes_for(viewer=request.user),
         },
@@ -81,7 +81,7 @@ def rollup(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "national/rollup.jinja",
         {
             "page_title": f"{programme.name}: activity {quarter.label}",
-            "active_nav": "collaboratives",
+            "active_nav": "national",
             "breadcrumbs": [NATIONAL, (programme.name, "")],
             "programme": programme,
             "form": form,
@@ -129,7 +129,7 @@ def rollup_collaborative(request: AuthedHttpRequest, slug: str, collab: str) -> 
         "national/rollup_collaborative.jinja",
         {
             "page_title": f"{target.name}: activity {quarter.label}",
-            "active_nav": "collaboratives",
+            "active_nav": "national",
             "breadcrumbs": [
                 NATIONAL,
                 (programme.name, reverse("national:rollup", args=[programme.slug])),
@@ -221,7 +221,7 @@ def designation_list(request: AuthedHttpRequest, collab: str) -> HttpResponse:
         "national/designation_list.jinja",
         {
             "page_title": f"Safety champions and QI experts: {target.name}",
-            "active_nav": "collaboratives",
+            "active_nav": "national",
             "breadcrumbs": [
                 ("Collaboratives", "/collaboratives/"),
                 (target.name, target.get_absolute_url()),
