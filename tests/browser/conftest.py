@@ -83,6 +83,23 @@ class Console:
         self.messages.clear()
 
 
+def check_page(
+    page: Page,
+    axe: Callable[..., list[dict[str, Any]]],
+    console: Console,
+    screenshot: Callable[[str], Path],
+    name: str,
+) -> None:
+    """The checks every journey makes on every page: wait for it to load, save a
+    screenshot, and fail on any WCAG 2.2 AA violation, console error or CSP report."""
+    page.wait_for_load_state("load")
+    screenshot(name)
+    violations = axe(WCAG_AA)
+    assert not violations, f"{name}: " + "\n".join(describe(violations))
+    assert not console.errors(), f"{name}: {console.errors()}"
+    assert not console.csp(), f"{name}: {console.csp()}"
+
+
 @pytest.fixture
 def console(page: Page) -> Console:
     return Console(page)

@@ -17,7 +17,7 @@ from qicollab.events import feedback
 from qicollab.events import storyboards as sb
 from qicollab.events.models import Registration
 from tests import factories as f
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -29,20 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-def _check(
-    page: Page,
-    axe: Callable[..., list[dict[str, Any]]],
-    console: Console,
-    screenshot: Callable[[str], Path],
-    name: str,
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def _png() -> SimpleUploadedFile:
@@ -94,23 +80,23 @@ def test_steal_an_idea_give_feedback_and_read_results(
     expect(
         page.get_by_role("img", name="Storyboard: Safety huddles at shift change")
     ).to_be_visible()
-    _check(page, axe, console, screenshot, "storyboards-01-gallery")
+    check_page(page, axe, console, screenshot, "storyboards-01-gallery")
     page.locator("summary", has_text="Steal this idea").click()
     page.get_by_label("A note for the team (optional)").fill("Trying it on Elm ward")
     page.get_by_role("button", name="I will steal this").click()
     expect(page.get_by_text("You intend to steal this")).to_be_visible()
     expect(page.locator(f"#steals-{s.storyboards.get().pk}")).to_contain_text("1 person intends")
-    _check(page, axe, console, screenshot, "storyboards-02-stolen")
+    check_page(page, axe, console, screenshot, "storyboards-02-stolen")
     page.goto(f"{live_server.url}/learning/sessions/{s.pk}/storyboards/new/")
-    _check(page, axe, console, screenshot, "storyboards-03-submit")
+    check_page(page, axe, console, screenshot, "storyboards-03-submit")
 
     # The same attendee gives feedback.
     page.goto(f"{live_server.url}/learning/sessions/{s.pk}/")
     page.get_by_role("link", name="Give feedback").click()
-    _check(page, axe, console, screenshot, "feedback-01-form")
+    check_page(page, axe, console, screenshot, "feedback-01-form")
     page.get_by_role("button", name="Send feedback").click()  # nothing chosen
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    _check(page, axe, console, screenshot, "feedback-02-errors")
+    check_page(page, axe, console, screenshot, "feedback-02-errors")
     page.get_by_label("4: Good").check()
     page.get_by_role("group", name="Did the session contribute to your learning?").get_by_label(
         "Yes"
@@ -121,7 +107,7 @@ def test_steal_an_idea_give_feedback_and_read_results(
     page.get_by_label("What will you do differently? (optional)").fill("Huddles on Elm ward")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
-    _check(page, axe, console, screenshot, "feedback-03-thanks")
+    check_page(page, axe, console, screenshot, "feedback-03-thanks")
 
     # Faculty read the results: six responses, five positive.
     page.context.clear_cookies()
@@ -129,4 +115,4 @@ def test_steal_an_idea_give_feedback_and_read_results(
     page.goto(f"{live_server.url}/learning/sessions/{s.pk}/feedback/results/")
     expect(page.locator("#positive-headline")).to_have_text("83% positive")
     expect(page.get_by_text("Huddles on Elm ward")).to_be_visible()
-    _check(page, axe, console, screenshot, "feedback-04-results")
+    check_page(page, axe, console, screenshot, "feedback-04-results")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from qicollab.capability.models import Attendance, Enrolment
 from tests import factories as f
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -25,20 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-def _check(
-    page: Page,
-    axe: Callable[..., list[dict[str, Any]]],
-    console: Console,
-    screenshot: Callable[[str], Path],
-    name: str,
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def test_faculty_run_a_cohort_and_the_member_gets_a_certificate(
@@ -67,13 +53,13 @@ def test_faculty_run_a_cohort_and_the_member_gets_a_certificate(
     log_in("faculty@example.nhs.uk")
     page.goto(f"{live_server.url}/learning/training/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Training")
-    _check(page, axe, console, screenshot, "training-01-courses")
+    check_page(page, axe, console, screenshot, "training-01-courses")
 
     page.get_by_role("link", name="SBAR and human factors").click()
-    _check(page, axe, console, screenshot, "training-02-course")
+    check_page(page, axe, console, screenshot, "training-02-course")
     page.get_by_role("link", name="Spring workshop").click()
     expect(page.get_by_role("heading", name="Roster")).to_be_visible()
-    _check(page, axe, console, screenshot, "training-03-roster")
+    check_page(page, axe, console, screenshot, "training-03-roster")
 
     first = page.get_by_role("group", name=f"Attendance on {start.strftime('%-d %B %Y')}")
     first.get_by_label("Staff A").check()
@@ -86,7 +72,7 @@ def test_faculty_run_a_cohort_and_the_member_gets_a_certificate(
     page.get_by_role("button", name="Completed (Staff A)").click()
     expect(page.get_by_role("link", name="Certificate for Staff A")).to_be_visible()
     assert Enrolment.objects.get(person=world.people["staff_a"]).status == "completed"
-    _check(page, axe, console, screenshot, "training-04-roster-after")
+    check_page(page, axe, console, screenshot, "training-04-roster-after")
 
     page.context.clear_cookies()
     log_in("staff_a@example.nhs.uk")
@@ -94,7 +80,7 @@ def test_faculty_run_a_cohort_and_the_member_gets_a_certificate(
     expect(
         page.get_by_role("link", name="Download (PDF) for SBAR and human factors")
     ).to_be_visible()
-    _check(page, axe, console, screenshot, "training-05-my-record")
+    check_page(page, axe, console, screenshot, "training-05-my-record")
     with page.expect_download() as dl:
         page.get_by_role("link", name="Download (PDF) for SBAR and human factors").click()
     assert dl.value.suggested_filename.endswith(".pdf")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from qicollab.projects.models import ProgressReport
 from qicollab.projects.selectors import scale_for
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -32,16 +32,6 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _check(
-    page: Page, axe: Any, console: Console, screenshot: Callable[[str], Path], name: str
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def test_dashboard_and_coaching_journey(
@@ -70,21 +60,21 @@ def test_dashboard_and_coaching_journey(
 
     log_in("faculty@example.nhs.uk")
     page.goto(f"{live_server.url}/collaboratives/{world.collab.slug}/")
-    _check(page, axe, console, screenshot, "coaching-01-hub")
+    check_page(page, axe, console, screenshot, "coaching-01-hub")
 
     page.get_by_role("link", name="Dashboard: is the collaborative achieving its aims?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.locator("#projects")).to_have_text("Projects (3)")
-    _check(page, axe, console, screenshot, "coaching-02-dashboard")
+    check_page(page, axe, console, screenshot, "coaching-02-dashboard")
 
     page.get_by_role("link", name="Coaching view").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Coaching view")
     expect(page.get_by_role("link", name="Quiet ward project")).to_be_visible()
     expect(page.locator("img.app-chart__image")).to_have_count(1)  # drawn on the server
-    _check(page, axe, console, screenshot, "coaching-03-view")
+    check_page(page, axe, console, screenshot, "coaching-03-view")
 
     page.get_by_label("Quiet for more than (weeks)").fill("0")
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter at least 1 week.")
     expect(page.get_by_label("Quiet for more than (weeks)")).to_have_value("0")
-    _check(page, axe, console, screenshot, "coaching-04-bad-weeks")
+    check_page(page, axe, console, screenshot, "coaching-04-bad-weeks")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -26,16 +26,6 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _check(
-    page: Page, axe: Any, console: Console, screenshot: Callable[[str], Path], name: str
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def test_portfolio_and_signals_journey(
@@ -56,7 +46,7 @@ def test_portfolio_and_signals_journey(
     page.get_by_role("link", name="Portfolio", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio")
     expect(page.locator("#portfolio-results")).to_contain_text("Improving")
-    _check(page, axe, console, screenshot, "portfolio-01-list")
+    check_page(page, axe, console, screenshot, "portfolio-01-list")
 
     # The filter form swaps the table with htmx and keeps the address bookmarkable.
     page.get_by_label("Status").select_option("active")
@@ -64,18 +54,18 @@ def test_portfolio_and_signals_journey(
     expect(page.locator("#portfolio-results")).not_to_contain_text("Clinic letters")
     expect(page.locator("#portfolio-results")).to_contain_text("Ward 3 falls project")
     assert "status=active" in page.url
-    _check(page, axe, console, screenshot, "portfolio-02-filtered")
+    check_page(page, axe, console, screenshot, "portfolio-02-filtered")
 
     page.get_by_role("link", name="See the new signals across the portfolio").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signals")
     link = page.get_by_role("link", name="Ward 3 falls: 7 points below the mean (improvement)")
     expect(link).to_be_visible()
-    _check(page, axe, console, screenshot, "signals-01-feed")
+    check_page(page, axe, console, screenshot, "signals-01-feed")
 
     page.get_by_label("Signals since").fill("2999-01-01")
     page.get_by_role("button", name="Show signals").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("today or in the past")
-    _check(page, axe, console, screenshot, "signals-02-bad-date")
+    check_page(page, axe, console, screenshot, "signals-02-bad-date")
 
     link = page.get_by_role("link", name="Ward 3 falls: 7 points below the mean (improvement)")
     link.click()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -20,20 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-def _check(
-    page: Page,
-    axe: Callable[..., list[dict[str, Any]]],
-    console: Console,
-    screenshot: Callable[[str], Path],
-    name: str,
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def test_reviewer_journey(
@@ -50,11 +36,11 @@ def test_reviewer_journey(
         "link", name="Learning from deaths"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning from deaths")
-    _check(page, axe, console, screenshot, "deaths-01-home")
+    check_page(page, axe, console, screenshot, "deaths-01-home")
 
     page.get_by_role("link", name="case records").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deaths recorded")
-    _check(page, axe, console, screenshot, "deaths-02-case-list")
+    check_page(page, axe, console, screenshot, "deaths-02-case-list")
 
     page.get_by_role("button", name="Record a death").click()
     page.get_by_label("Local case reference").fill("LfD-B-001")
@@ -62,7 +48,7 @@ def test_reviewer_journey(
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_contain_text("Enter the date of death")
     expect(page.get_by_label("Local case reference")).to_have_value("LfD-B-001")
-    _check(page, axe, console, screenshot, "deaths-03-case-form-errors")
+    check_page(page, axe, console, screenshot, "deaths-03-case-form-errors")
 
     page.get_by_label("Date of death").fill("2025-05-10")
     page.get_by_label("Age at death").select_option("45-54")
@@ -72,7 +58,7 @@ def test_reviewer_journey(
     page.get_by_label("How you were told").select_option("ward")
     page.get_by_role("button", name="Save case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case LfD-B-001")
-    _check(page, axe, console, screenshot, "deaths-04-case-detail")
+    check_page(page, axe, console, screenshot, "deaths-04-case-detail")
 
     page.get_by_role("button", name="Screen this death").click()
     page.get_by_label(
@@ -82,21 +68,21 @@ def test_reviewer_journey(
     page.get_by_label("Reason for the decision").fill("Expected")
     page.get_by_role("button", name="Save screening").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("has a red flag")
-    _check(page, axe, console, screenshot, "deaths-05-screening-refused")
+    check_page(page, axe, console, screenshot, "deaths-05-screening-refused")
     page.get_by_label("Structured judgement review").check()
     page.get_by_role("button", name="Save screening").click()
 
     page.get_by_role("button", name="Start the review").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Care review")
-    _check(page, axe, console, screenshot, "deaths-06-review-form")
+    check_page(page, axe, console, screenshot, "deaths-06-review-form")
     page.get_by_role("button", name="Complete review").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Rate the care overall")
-    _check(page, axe, console, screenshot, "deaths-07-review-errors")
+    check_page(page, axe, console, screenshot, "deaths-07-review-errors")
 
     page.goto(f"{live_server.url}/deaths/{teams.trust_a.slug}/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning from deaths dashboard")
     expect(page.locator("svg[role=img]").first).to_be_visible()
-    _check(page, axe, console, screenshot, "deaths-08-dashboard")
+    check_page(page, axe, console, screenshot, "deaths-08-dashboard")
 
     page.goto(f"{live_server.url}/deaths/library/{teams.collab.slug}/")
-    _check(page, axe, console, screenshot, "deaths-09-library")
+    check_page(page, axe, console, screenshot, "deaths-09-library")

@@ -23,7 +23,7 @@ from qicollab.capability.services import Answer, self_assessment_create
 from qicollab.collaborative.models import ProgrammeGoal
 from qicollab.events.models import LearningSession, Registration, WorkshopBooking
 from tests import factories as f
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -34,21 +34,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-def _check(
-    page: Page,
-    axe: Callable[..., list[dict[str, Any]]],
-    console: Console,
-    screenshot: Callable[[str], Path],
-    name: str,
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
-    assert not console.csp(), f"{name}: {console.csp()}"
 
 
 def _log_out(page: Page) -> None:
@@ -102,7 +87,7 @@ def test_learning_session_journey(
     log_in("faculty@example.nhs.uk")
     page.goto(f"{live_server.url}/learning/sessions/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning sessions")
-    _check(page, axe, console, screenshot, "events-01-session-list-organiser")
+    check_page(page, axe, console, screenshot, "events-01-session-list-organiser")
 
     page.get_by_role("link", name="Add a learning session").click()
     page.get_by_label("Title").fill("Learning session 9: measurement")
@@ -116,14 +101,14 @@ def test_learning_session_journey(
     expect(page.get_by_label("Venue (optional)")).to_have_value(
         "Harbourside Conference Centre, Exeford"
     )
-    _check(page, axe, console, screenshot, "events-02-session-form-errors")
+    check_page(page, axe, console, screenshot, "events-02-session-form-errors")
 
     page.get_by_label("Last day").fill((today + dt.timedelta(days=1)).isoformat())
     page.get_by_label("Ask about accessibility or dietary needs").check()
     page.get_by_role("button", name="Save the learning session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning session 9: measurement")
     session = LearningSession.objects.get(title="Learning session 9: measurement")
-    _check(page, axe, console, screenshot, "events-03-session-detail-organiser")
+    check_page(page, axe, console, screenshot, "events-03-session-detail-organiser")
 
     page.get_by_role("link", name="Add to the agenda").click()
     page.get_by_label("Workshop", exact=True).check()
@@ -135,7 +120,7 @@ def test_learning_session_journey(
     expect(page.locator(".nhsuk-error-summary")).to_contain_text(
         "Choose the subject area this workshop teaches."
     )
-    _check(page, axe, console, screenshot, "events-04-agenda-form-errors")
+    check_page(page, axe, console, screenshot, "events-04-agenda-form-errors")
     page.get_by_label("Subject area").select_option(label=spc.name)
     page.get_by_label(re.compile(r"Live: doing")).check()
     page.get_by_label("Workshop places (optional)").fill("20")
@@ -147,7 +132,7 @@ def test_learning_session_journey(
     log_in("staff_a@example.nhs.uk")
     before = _latest(page, goal_url)
     assert before == "0%"
-    _check(page, axe, console, screenshot, "events-05-goal-before")
+    check_page(page, axe, console, screenshot, "events-05-goal-before")
 
     # --- The member assesses, sees the matching workshop and books it --------------------
     page.goto(f"{live_server.url}/learning/")
@@ -156,14 +141,14 @@ def test_learning_session_journey(
     for s in subjects:
         level = "Live" if s.pk == spc.pk else "Learn"
         page.get_by_role("group", name=s.name).get_by_label(level, exact=True).check()
-    _check(page, axe, console, screenshot, "events-06-assess")
+    check_page(page, axe, console, screenshot, "events-06-assess")
     page.get_by_role("button", name="Save my assessment").click()
     recommended = page.get_by_role("table", name="Recommended workshops")
     expect(recommended).to_contain_text("Reading SPC charts")
-    _check(page, axe, console, screenshot, "events-07-recommended")
+    check_page(page, axe, console, screenshot, "events-07-recommended")
     recommended.get_by_role("button", name="Book Reading SPC charts").click()
     expect(page.locator("body")).to_contain_text("You are booked on “Reading SPC charts”.")
-    _check(page, axe, console, screenshot, "events-08-booked")
+    check_page(page, axe, console, screenshot, "events-08-booked")
     staff_a = world.people["staff_a"]
     assert Registration.objects.get(session=session, person=staff_a).status == "booked"
     assert WorkshopBooking.objects.get(person=staff_a).workshop.title == "Reading SPC charts"
@@ -172,14 +157,14 @@ def test_learning_session_journey(
     after = _latest(page, goal_url)
     assert after == "100%", after
     assert after != before
-    _check(page, axe, console, screenshot, "events-09-goal-after")
+    check_page(page, axe, console, screenshot, "events-09-goal-after")
 
     # --- The member subscribes to their sessions from a calendar app ----------------------
     page.goto(f"{live_server.url}/accounts/calendar-link/")
     page.get_by_role("button", name="Get a calendar link").click()
     link = page.get_by_label(re.compile("Copy this link now")).input_value()
     assert "/learning/sessions/feed/cal_" in link
-    _check(page, axe, console, screenshot, "events-10-calendar-link")
+    check_page(page, axe, console, screenshot, "events-10-calendar-link")
     # The link starts with SITE_URL; fetch its path from the test server, with no session.
     path = link[link.index("/learning/sessions/feed/") :]
     calendar_app = page.context.browser.new_context()  # type: ignore[union-attr]
@@ -196,11 +181,11 @@ def test_learning_session_journey(
     page.get_by_role("button", name="Check in Staff A").click()
     expect(page.locator("body")).to_contain_text("1 checked in")
     expect(page.get_by_role("button", name="Undo check-in Staff A")).to_be_visible()
-    _check(page, axe, console, screenshot, "events-11-checked-in")
+    check_page(page, axe, console, screenshot, "events-11-checked-in")
     assert Registration.objects.get(session=session, person=staff_a).checked_in_at is not None
     page.get_by_role("link", name="sign-in sheet").click()
     expect(page.get_by_role("table", name="People with a place")).to_contain_text("Staff A")
-    _check(page, axe, console, screenshot, "events-12-sign-in-sheet")
+    check_page(page, axe, console, screenshot, "events-12-sign-in-sheet")
     page.emulate_media(media="print")
     screenshot("events-12b-sign-in-sheet-print")
     expect(page.locator(".nhsuk-header")).to_be_hidden()
@@ -210,7 +195,7 @@ def test_learning_session_journey(
     # --- The attendee gives feedback ----------------------------------------------------------
     log_in("staff_a@example.nhs.uk")
     page.goto(f"{live_server.url}/learning/sessions/{session.pk}/feedback/")
-    _check(page, axe, console, screenshot, "events-13-feedback")
+    check_page(page, axe, console, screenshot, "events-13-feedback")
     page.get_by_label("5: Excellent").check()
     page.get_by_role("group", name="Did the session contribute to your learning?").get_by_label(
         "Yes", exact=True
@@ -220,4 +205,4 @@ def test_learning_session_journey(
     ).check()
     page.get_by_role("button", name=re.compile("Send")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
-    _check(page, axe, console, screenshot, "events-14-feedback-thanks")
+    check_page(page, axe, console, screenshot, "events-14-feedback-thanks")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import WCAG_AA, Console, describe
+from tests.browser.conftest import Console, check_page
 from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
@@ -22,16 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-def _check(
-    page: Page, axe: Any, console: Console, screenshot: Callable[[str], Path], name: str
-) -> None:
-    page.wait_for_load_state("load")
-    screenshot(name)
-    violations = axe(WCAG_AA)
-    assert not violations, f"{name}: " + "\n".join(describe(violations))
-    assert not console.errors(), f"{name}: {console.errors()}"
 
 
 def test_national_admin_journey(
@@ -51,22 +41,22 @@ def test_national_admin_journey(
     page.get_by_label("Quarter").select_option(Q.slug)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Activity in {Q.label}")
-    _check(page, axe, console, screenshot, "national-01-rollup")
+    check_page(page, axe, console, screenshot, "national-01-rollup")
 
     page.get_by_role("region", name="Activity by collaborative").get_by_role(
         "link", name=w.collab.name
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(w.collab.name)
     expect(page.get_by_role("link", name=w.trust_a.name)).to_be_visible()
-    _check(page, axe, console, screenshot, "national-02-organisations")
+    check_page(page, axe, console, screenshot, "national-02-organisations")
 
     page.goto(f"{live_server.url}/national/designations/{w.collab.slug}/")
     page.get_by_role("button", name="Record").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    _check(page, axe, console, screenshot, "national-03-designation-errors")
+    check_page(page, axe, console, screenshot, "national-03-designation-errors")
     page.get_by_label("Their email address").fill(w.people["staff_a"].email)
     page.get_by_label("Organisation").select_option(label=w.trust_a.name)
     page.get_by_label("Date designated").fill("2025-05-01")
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_role("cell", name=w.people["staff_a"].full_name)).to_be_visible()
-    _check(page, axe, console, screenshot, "national-04-designations")
+    check_page(page, axe, console, screenshot, "national-04-designations")

@@ -24,10 +24,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from qicollab.collaborative import goals, selectors
+from qicollab.collaborative import goals, portfolio, selectors
 from qicollab.collaborative.models import ProgrammeGoal, Workstream
 from qicollab.organisations.models import Collaborative
 from qicollab.projects.models import ProgressReport, Project, Status
@@ -110,14 +110,6 @@ class Dashboard:
     @property
     def pct_at_4(self) -> float | None:
         return 100.0 * self.at_4 / self.scored if self.scored else None
-
-
-def link_or_none(name: str, *args: Any) -> str | None:
-    """The URL of a page that may not exist yet in this build (another feature's)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def project_counts(
@@ -215,12 +207,6 @@ def outcome_states(*, collaborative: Collaborative) -> OutcomeStates:
     of the data it reads: any new or changed point, measure or chart decision computes
     it afresh, and an unchanged collaborative costs three small aggregate queries.
     """
-    try:
-        from qicollab.collaborative import portfolio
-    except ImportError:  # the portfolio feature is not in this build
-        return OutcomeStates(
-            False, note="The signals on projects' main outcome measures are not available."
-        )
     key = "collaborative:dashboard:outcomes:" + _outcome_fingerprint(collaborative)
     states: dict[str, int] | None = cache.get(key)
     if states is None:
@@ -269,10 +255,10 @@ def dashboard(*, viewer: Any, collaborative: Collaborative, today: date | None =
     links = {
         key: url
         for key, url in (
-            ("portfolio", link_or_none("collaborative:portfolio", slug)),
-            ("signals", link_or_none("collaborative:signals", slug)),
-            ("coaching", link_or_none("collaborative:coaching", slug)),
-            ("goals", link_or_none("collaborative:goal_list", slug)),
+            ("portfolio", reverse("collaborative:portfolio", args=[slug])),
+            ("signals", reverse("collaborative:signals", args=[slug])),
+            ("coaching", reverse("collaborative:coaching", args=[slug])),
+            ("goals", reverse("collaborative:goal_list", args=[slug])),
         )
         if url
     }
@@ -314,12 +300,12 @@ def hub_extras(*, viewer: Any, collaborative: Collaborative) -> dict[str, Any]:
         for text, url, perm in (
             (
                 "Dashboard: is the collaborative achieving its aims?",
-                link_or_none("collaborative:dashboard", slug),
+                reverse("collaborative:dashboard", args=[slug]),
                 "collaborative.view_dashboard",
             ),
             (
                 "Coaching view: quiet teams, scores month by month, self-rating gaps",
-                link_or_none("collaborative:coaching", slug),
+                reverse("collaborative:coaching", args=[slug]),
                 "collaborative.view_coaching",
             ),
         )

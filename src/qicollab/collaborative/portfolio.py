@@ -26,8 +26,7 @@ from qicollab.measures.presenters import Icon, variation_icon
 from qicollab.measures.spc_adapter import MIN_POINTS, MeasureResult, measure_results
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects.models import PdsaCycle, ProgressReport, Project, Status
-from qicollab.projects.selectors import _latest as latest_progress  # one "latest score" rule
-from qicollab.projects.selectors import project_list, scale_for
+from qicollab.projects.selectors import latest_progress, project_list, scale_for
 
 
 class OutcomeState(StrEnum):

@@ -62,8 +62,12 @@ def visible_projects(*, viewer: Any) -> QuerySet[Project]:
     return qs.filter(cond)
 
 
-def _latest(field: str) -> Subquery:
-    # Newest month first; in a month with both ratings the faculty's ("faculty" < "self").
+def latest_progress(field: str) -> Subquery:
+    """A subquery for one field of a project's latest progress report (outer ref ``pk``).
+
+    The one "latest score" rule, shared by the project list and the portfolio: newest month
+    first; in a month with both ratings, the faculty's ("faculty" < "self").
+    """
     return Subquery(
         ProgressReport.objects.filter(project=OuterRef("pk"))
         .order_by("-month", "rater_type")
@@ -105,9 +109,9 @@ def project_list(
         qs.distinct()
         .select_related("lead_organisation", "workstream", "collaborative")
         .annotate(
-            latest_score=_latest("score"),
-            latest_month=_latest("month"),
-            latest_rater=_latest("rater_type"),
+            latest_score=latest_progress("score"),
+            latest_month=latest_progress("month"),
+            latest_rater=latest_progress("rater_type"),
         )
         .order_by("title")
     )
