@@ -54,6 +54,12 @@ class Roles:
         return self.is_superuser or bool(self.admin_collab_ids)
 
     @property
+    def named_contact_collab_ids(self) -> frozenset[int]:
+        """Collaboratives that name this person as a lead, faculty member or sponsor (a
+        ``CollaborativeRole``): members of those collaboratives may look them up."""
+        return self.lead_collab_ids | self.faculty_collab_ids | self.sponsor_collab_ids
+
+    @property
     def coordinator_collab_ids(self) -> frozenset[int]:
         """Collaboratives this person leads, teaches or administers nationally."""
         return self.lead_collab_ids | self.faculty_collab_ids | self.admin_collab_ids

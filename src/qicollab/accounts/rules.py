@@ -19,8 +19,10 @@ def person_org_ids(person: Person) -> frozenset[int]:
 def can_view_person(user: Any, person: Person | None) -> bool:
     """Colleagues, the faculty of their collaboratives, and admins see a person's profile.
 
-    Programme managers and faculty are also visible to every member of their
-    collaboratives: they are the collaborative's named contacts.
+    Programme managers, leads, faculty and sponsors are also visible to every member of
+    their collaboratives: they are the collaborative's named contacts (the hub page lists
+    them, and :func:`qicollab.accounts.selectors.person_list` mirrors this rule in SQL). A
+    national admin's role over a whole programme does not make them one.
     """
     r = roles_for(user)
     if person is None:
@@ -34,7 +36,7 @@ def can_view_person(user: Any, person: Person | None) -> bool:
         return True
     return bool(
         (theirs.managed_org_ids & r.visible_org_ids)
-        or (theirs.coordinator_collab_ids & r.visible_collab_ids)
+        or (theirs.named_contact_collab_ids & r.visible_collab_ids)
     )
 
 
