@@ -133,6 +133,22 @@ def test_gallery_visibility(world: Any, login: Any, who: str, status: int) -> No
     assert login(None).get(f"/learning/sessions/storyboards/{board.pk}/file/").status_code == 302
 
 
+def test_organiser_may_both_withdraw_and_steal_but_a_team_only_withdraws(
+    world: Any, login: Any
+) -> None:
+    s = past_session(world)
+    upload_board(world, s, title="Fewer falls on Oak ward")
+    url = f"/learning/sessions/{s.pk}/storyboards/"
+    organiser = login(world.people["faculty"]).get(url).content.decode()
+    assert "Withdraw<span" in organiser  # organisers may take any storyboard down
+    assert "Steal this idea<span" in organiser  # ...and still adopt others' ideas
+    presenter = login(world.people["staff_a"]).get(url).content.decode()
+    assert "Withdraw<span" in presenter
+    assert "Steal this idea<span" not in presenter  # nothing to steal from your own team
+    member = login(world.people["staff_b"]).get(url).content.decode()
+    assert "Steal this idea<span" in member and "Withdraw<span" not in member
+
+
 def test_gallery_filters_by_workstream_in_constant_queries(
     world: Any, login: Any, django_assert_max_num_queries: Any
 ) -> None:

@@ -7,6 +7,7 @@ content and stored under a random name (:mod:`qicollab.events.storyboard_files`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,18 @@ def is_presenter(user: Any, storyboard: Storyboard) -> bool:
             project_id=storyboard.project_id, person_id=user.pk
         ).exists()
     )
+
+
+def presented_by(user: Any, storyboards: Iterable[Storyboard]) -> set[int]:
+    """The storyboards among these that are ``user``'s own idea (see :func:`is_presenter`),
+    in one query: an organiser may withdraw any storyboard but still steal others' ideas."""
+    boards = list(storyboards)
+    teams = set(
+        ProjectMember.objects.filter(
+            person_id=user.pk, project_id__in={b.project_id for b in boards if b.project_id}
+        ).values_list("project_id", flat=True)
+    )
+    return {b.pk for b in boards if b.submitted_by_id == user.pk or b.project_id in teams}
 
 
 # --- writes ---------------------------------------------------------------------------

@@ -62,6 +62,7 @@ def _gallery_context(request: AuthedHttpRequest, s: LearningSession) -> dict[str
             if c.project is not None
         },
         "mine": {c.pk for c in cards if sb.can_withdraw(request.user, c)},
+        "own": sb.presented_by(request.user, cards),
         "steal_form": StealForm(),
     }
 
