@@ -9,6 +9,7 @@ but not run it get 403.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -58,6 +59,20 @@ PERIOD_CONFLICT_FIELDS = [("title", "Title"), ("starts_on", "Starts on"), ("ends
 
 def _data(form: Any) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
+
+
+def _save_edit(form: Any, what: str, save: Callable[[str], object]) -> tuple[bool, Any]:
+    """Run an edit service with the version the form was loaded at. A concurrent change
+    comes back as the conflict to show, a refused business rule as a form error; returns
+    ``(saved, conflict)``."""
+    try:
+        save(form.cleaned_data["loaded_version"])
+    except EditConflict as exc:
+        return False, show_conflict(form, exc, what)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False, None
+    return True, None
 
 
 def _organised_collab(request: AuthedHttpRequest) -> Collaborative:
@@ -115,18 +130,17 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.learning_session_update(
+        saved, conflict = _save_edit(
+            form,
+            "learning session",
+            lambda version: services.learning_session_update(
                 actor=request.user,
                 session=_managed_session(request, pk),
                 data=_data(form),
-                loaded_version=form.cleaned_data["loaded_version"],
-            )
-        except EditConflict as exc:
-            conflict = show_conflict(form, exc, "learning session")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+                loaded_version=version,
+            ),
+        )
+        if saved:
             messages.success(request, "Your changes have been saved.")
             return redirect("events:session_detail", pk=s.pk)
     return _render_form(
@@ -217,18 +231,17 @@ def agenda_item_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(
+        saved, conflict = _save_edit(
+            form,
+            "agenda item",
+            lambda version: services.agenda_item_update(
                 actor=request.user,
                 item=_managed_item(request, pk),
                 data=_data(form),
-                loaded_version=form.cleaned_data["loaded_version"],
-            )
-        except EditConflict as exc:
-            conflict = show_conflict(form, exc, "agenda item")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+                loaded_version=version,
+            ),
+        )
+        if saved:
             messages.success(request, "Your changes have been saved.")
             return redirect(s)
     return _render_form(
@@ -312,16 +325,17 @@ def action_period_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_period_update(
+        saved, conflict = _save_edit(
+            form,
+            "action period",
+            lambda version: services.action_period_update(
                 actor=request.user,
                 period=_managed_period(request, pk),
                 data=_data(form),
-                loaded_version=form.cleaned_data["loaded_version"],
-            )
-        except EditConflict as exc:
-            conflict = show_conflict(form, exc, "action period")
-        else:
+                loaded_version=version,
+            ),
+        )
+        if saved:
             messages.success(request, "Your changes have been saved.")
             return redirect("events:session_list")
     return _render_form(
