@@ -167,3 +167,35 @@ def test_leaving_the_trust_ends_access(case_a: Any, teams: Any, login: Any) -> N
         .status_code
         == 404
     )
+
+
+def test_export_logs_every_case_in_one_insert(teams: Any, login: Any) -> None:
+    """The export's access log is one INSERT, however many cases it holds (was one per case)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.deaths.conftest import make_case
+
+    for i in range(12):
+        make_case(teams, case_reference=f"LfD-A-{i:03d}")
+    client = login(teams.people["staff_a"])
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("deaths:cases_export", args=[teams.trust_a.slug]))
+    assert r.status_code == 200
+    inserts = [
+        q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"] and "caseaccess" in q["sql"]
+    ]
+    assert len(inserts) == 1
+    assert CaseAccess.objects.filter(action="export").count() == 12
+
+
+def test_api_does_not_import_the_views_layer() -> None:
+    """The API calls services and selectors, never the page views (layering)."""
+    import ast
+    from pathlib import Path
+
+    import qicollab.deaths.api as api
+
+    tree = ast.parse(Path(api.__file__).read_text())
+    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert not [m for m in modules if ".views" in m]

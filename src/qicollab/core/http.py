@@ -21,6 +21,14 @@ class AuthedHttpRequest(HttpRequest):
     user: Person
 
 
+def signed_in(request: HttpRequest) -> Person:
+    """The signed-in person of a request that ``login_required`` or API auth let through."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("sign in")
+    return user  # type: ignore[return-value]
+
+
 def require(user: Any, perm: str, obj: Any = None) -> None:
     """Raise 403 unless ``user`` has ``perm`` on ``obj``."""
     if not user.has_perm(perm, obj):

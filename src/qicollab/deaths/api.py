@@ -12,11 +12,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from qicollab.core.http import found
+from qicollab.core.http import found, signed_in
 from qicollab.deaths import choices as c
 from qicollab.deaths import selectors, services
 from qicollab.deaths.models import Death
-from qicollab.deaths.views.common import me
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.organisations.selectors import collaborative_get
 
@@ -200,9 +199,14 @@ def _detail(request: HttpRequest, org: Organisation, death: Death) -> dict[str, 
 def get_case(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     """One case record. The read is written to the organisation's access log."""
     org = _org(request, slug, "deaths.view_case")
-    death = found(selectors.case_get(viewer=request.user, organisation=org, pk=pk))
-    services.case_access_record(
-        actor=me(request), death=death, action=c.AccessAction.API, what="Case record (API)"
+    death = found(
+        services.case_open(
+            viewer=signed_in(request),
+            organisation=org,
+            pk=pk,
+            action=c.AccessAction.API,
+            what="Case record (API)",
+        )
     )
     return _detail(request, org, death)
 
@@ -226,7 +230,7 @@ def create_case(request: HttpRequest, slug: str, payload: CaseIn) -> tuple[int, 
             errors[name] = [f"Use one of: {', '.join(v for v in allowed if v)}."]
     if errors:
         raise ValidationError(errors)
-    death = services.case_create(actor=me(request), organisation=org, data=data)
+    death = services.case_create(actor=signed_in(request), organisation=org, data=data)
     return 201, CaseOut.from_death(death)
 
 

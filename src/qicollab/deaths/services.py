@@ -227,6 +227,42 @@ def case_access_record(*, actor: Person, death: Death, action: str, what: str) -
     )
 
 
+def case_open(
+    *, viewer: Person, organisation: Organisation, pk: int, action: str, what: str
+) -> Death | None:
+    """The live case ``pk`` of ``organisation``, authorised and logged in one step.
+
+    ``None`` when the viewer is not on the organisation's mortality-review team or there is
+    no such case (the caller answers 404 either way, so existence does not leak). Pages and
+    the API both open cases here, so a read can never skip the access log.
+    """
+    from qicollab.deaths.selectors import case_get
+
+    death = case_get(viewer=viewer, organisation=organisation, pk=pk)
+    if death is not None:
+        case_access_record(actor=viewer, death=death, action=action, what=what)
+    return death
+
+
+@transaction.atomic
+def cases_export_record(*, actor: Person, deaths: Iterable[Death], what: str) -> None:
+    """Log every case in an export, in one transaction and one INSERT.
+
+    Either the whole export is in the access log or none of it is (the export is not served
+    if logging fails).
+    """
+    CaseAccess.objects.bulk_create(
+        CaseAccess(
+            death=d,
+            organisation_id=d.organisation_id,
+            person=actor,
+            action=c.AccessAction.EXPORT,
+            what=what[:120],
+        )
+        for d in deaths
+    )
+
+
 def nhs_number_display(death: Death) -> str:
     return format_nhs_number(death.nhs_number) if death.nhs_number else ""
 

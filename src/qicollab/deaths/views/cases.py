@@ -336,10 +336,7 @@ def cases_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's case list as CSV (no NHS numbers, no names); every case exported is logged."""
     org = org_or_404(request, slug, "deaths.view_case")
     deaths = list(selectors.case_list(viewer=request.user, organisation=org))
-    for d in deaths:
-        services.case_access_record(
-            actor=me(request), death=d, action=c.AccessAction.EXPORT, what="Case list CSV"
-        )
+    services.cases_export_record(actor=me(request), deaths=deaths, what="Case list CSV")
     body = exports.cases_csv(deaths, orientation=org_settings(org).scale_orientation)
     resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{exports.filename(org, "cases", "csv")}"'

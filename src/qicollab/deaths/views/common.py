@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404, HttpRequest
 
 from qicollab.accounts.models import Person
-from qicollab.core.http import found
+from qicollab.core.http import found, signed_in
 from qicollab.deaths import choices as c
 from qicollab.deaths import selectors, services
 from qicollab.deaths.models import Death, DeathsSettings
@@ -18,7 +18,7 @@ HOME = ("Learning from deaths", "/deaths/")
 
 def me(request: HttpRequest) -> Person:
     """The signed-in person (every view here is behind ``login_required``)."""
-    return cast(Person, request.user)
+    return signed_in(request)
 
 
 def org_or_404(request: HttpRequest, slug: str, perm: str) -> Organisation:
@@ -38,8 +38,9 @@ def open_case(
 ) -> tuple[Organisation, Death]:
     """The case record, after checking the viewer is on the team; the read is logged."""
     org = org_or_404(request, slug, "deaths.view_case")
-    death = found(selectors.case_get(viewer=request.user, organisation=org, pk=pk))
-    services.case_access_record(actor=me(request), death=death, action=action, what=what)
+    death = found(
+        services.case_open(viewer=me(request), organisation=org, pk=pk, action=action, what=what)
+    )
     return org, death
 
 
