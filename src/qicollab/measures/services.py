@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from qicollab.accounts.models import Person
+from qicollab.core.identifiers import is_valid_nhs_number
 from qicollab.core.services import apply_fields, check_version, save_as
 from qicollab.measures.bulk import Stored, stored_points, write_points
 from qicollab.measures.importing import ImportRow, MeasureShape, RowError, check_point
@@ -542,30 +543,11 @@ def chart_event_remove(*, actor: Person, event: ChartEvent) -> None:
 # --- bundles -----------------------------------------------------------------------------
 
 
-def looks_like_nhs_number(text: str) -> bool:
-    """True for 10 digits (spaces and dashes ignored) passing the NHS number modulus-11 check.
-
-    NHS Data Dictionary, "NHS Number": weights 10..2 on the first nine digits; the check
-    digit is 11 - (sum mod 11), 11 meaning 0 and 10 meaning invalid.
-
-    >>> looks_like_nhs_number("943 476 5919"), looks_like_nhs_number("9434765918")
-    (True, False)
-    """
-    digits = "".join(ch for ch in text if ch not in " -")
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
 def check_reference(reference: str) -> str:
     reference = (reference or "").strip()
     if not reference:
         raise MeasureError("Enter an audit reference, such as 'W3-0412'.", "reference")
-    if looks_like_nhs_number(reference):
+    if is_valid_nhs_number(reference):
         raise MeasureError(
             "This looks like an NHS number. Do not record NHS numbers or names here: use a "
             "pseudonymous audit reference (for example the audit sheet number), and keep the "
