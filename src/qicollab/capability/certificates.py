@@ -1,13 +1,12 @@
-"""Certificates of completion as PDF (WeasyPrint, through the storyboard's renderer)."""
+"""Certificates of completion as PDF, through the one PDF renderer (``qicollab.reports``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from qicollab.measures.storyboard import pdf
+from qicollab.reports.pdf import render_pdf
 
 
 def certificate_context(enrolment: Any) -> dict[str, Any]:
@@ -28,5 +27,6 @@ def certificate_pdf(enrolment: Any, *, base_url: str) -> bytes:
     """An A4 landscape certificate for a completed enrolment."""
     if not enrolment.is_completed:
         raise ValueError("Only a completed enrolment has a certificate.")
-    html = render_to_string("capability/certificate_print.jinja", certificate_context(enrolment))
-    return pdf(html, base_url=base_url)
+    return render_pdf(
+        "capability/certificate_print.jinja", certificate_context(enrolment), base_url=base_url
+    )

@@ -28,6 +28,7 @@ from qicollab.core.forms import show_conflict
 from qicollab.core.http import AuthedHttpRequest, found, require
 from qicollab.core.services import EditConflict
 from qicollab.organisations.models import Collaborative
+from qicollab.reports.pdf import PDF_CONTENT_TYPE
 
 TRAINING = ("Training", "/learning/training/")
 
@@ -409,7 +410,7 @@ def certificate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not e.is_completed:
         raise PermissionDenied("Only a completed course has a certificate.")
     body = certificates.certificate_pdf(e, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type="application/pdf")
+    response = HttpResponse(body, content_type=PDF_CONTENT_TYPE)
     name = f"certificate-{slugify(e.cohort.course.title)[:50]}-{slugify(e.person.full_name)[:40]}"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qicollab.capability",
     "qicollab.events",
     "qicollab.national",
+    "qicollab.reports",
 ]
 
 MIDDLEWARE = [

@@ -5,89 +5,71 @@ All built from the same selectors and presenters as the pages.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from qicollab.deaths import presenters
 from qicollab.deaths.models import Death
 from qicollab.deaths.selectors import QuarterFigures
 from qicollab.organisations.models import Organisation
-
-
-def _guard(value: str) -> str:
-    """Stop a spreadsheet treating text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+from qicollab.reports.pdf import render_pdf
+from qicollab.reports.tabular import Cell, Sheet, csv_bytes, header, xlsx_bytes
 
 
 def dashboard_rows(rows: list[QuarterFigures], *, split_ages: bool) -> list[list[str]]:
     table = presenters.dashboard_table(rows, split_ages=split_ages)
-    header = ["Group", "Measure", *[r.quarter.label for r in rows], "Total"]
-    return [header, *[[t.group, t.label, *t.cells, t.total] for t in table]]
+    head = ["Group", "Measure", *[r.quarter.label for r in rows], "Total"]
+    return [head, *[[t.group, t.label, *t.cells, t.total] for t in table]]
 
 
 def dashboard_csv(rows: list[QuarterFigures], *, split_ages: bool) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    for row in dashboard_rows(rows, split_ages=split_ages):
-        writer.writerow([_guard(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode()  # BOM so Excel reads the en dash correctly
+    return csv_bytes(dashboard_rows(rows, split_ages=split_ages))
+
+
+def _figure(text: str) -> object:
+    """A dashboard cell as a spreadsheet number: "12" a count, "60%" a fraction, a dash none."""
+    if text in ("\u2013", ""):
+        return None
+    if text.endswith("%"):
+        return Cell(float(text.rstrip("%")) / 100, number_format="0%")
+    return int(text)
+
+
+def _dashboard_sheet_rows(
+    rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool
+) -> Iterator[Sequence[object]]:
+    yield [Cell(f"{organisation.name}: learning from deaths dashboard", bold=True, size=14)]
+    yield [
+        f"Produced {timezone.localtime():%d %B %Y %H:%M}. Quarters of the date of death "
+        f"(NHS financial year)."
+    ]
+    yield []
+    head, *body = dashboard_rows(rows, split_ages=split_ages)
+    yield header(head)
+    for row in body:
+        yield [*row[:2], *(_figure(v) for v in row[2:])]
 
 
 def dashboard_xlsx(
     rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool
 ) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Learning from deaths"
-    ws.append([f"{organisation.name}: learning from deaths dashboard"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(
-        [
-            f"Produced {timezone.localtime():%d %B %Y %H:%M}. Quarters of the date of death "
-            f"(NHS financial year)."
-        ]
+    columns = len(rows) + 3  # group, measure, a column per quarter, total
+    widths: dict[str | int, float] = {"A": 34, "B": 52} | dict.fromkeys(range(3, columns + 1), 12)
+    sheet = Sheet(
+        "Learning from deaths",
+        _dashboard_sheet_rows(rows, organisation=organisation, split_ages=split_ages),
+        widths=widths,
+        freeze="C5",
     )
-    ws.append([])
-    data = dashboard_rows(rows, split_ages=split_ages)
-    for i, row in enumerate(data):
-        out: list[Any] = []
-        for j, v in enumerate(row):
-            if i > 0 and j >= 2 and v not in ("\u2013", ""):
-                out.append(float(v.rstrip("%")) / 100 if v.endswith("%") else int(v))
-            else:
-                out.append(None if v == "\u2013" else v)
-        ws.append(out)
-        if i > 0:
-            for j, v in enumerate(row):
-                if j >= 2 and v.endswith("%"):
-                    ws.cell(row=ws.max_row, column=j + 1).number_format = "0%"
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 52
-    for j in range(3, len(data[0]) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 12
-    ws.freeze_panes = "C5"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes([sheet])
 
 
 def dashboard_pdf(
-    rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool, request: Any = None
+    rows: list[QuarterFigures], *, organisation: Organisation, split_ages: bool
 ) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "deaths/report_pdf.jinja",
         {
             "org": organisation,
@@ -96,7 +78,6 @@ def dashboard_pdf(
             **presenters.context_for_chart_page(rows, split_ages=split_ages),
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
 CASE_COLUMNS = (
@@ -121,35 +102,28 @@ CASE_COLUMNS = (
 def cases_csv(deaths: list[Death], *, orientation: str) -> bytes:
     from qicollab.deaths.selectors import final_review
 
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(CASE_COLUMNS)
-    for d in deaths:
+    def row(d: Death) -> list[object]:
         final = final_review(list(d.reviews.all()))
         screening = getattr(d, "screening", None)
-        writer.writerow(
-            [
-                _guard(str(v))
-                for v in (
-                    d.case_reference,
-                    d.date_of_death.isoformat(),
-                    d.quarter.label,
-                    d.get_age_band_display(),
-                    d.get_setting_display(),
-                    d.service,
-                    d.get_category_display(),
-                    "Yes" if d.learning_disability else "No",
-                    "Yes" if d.autism else "No",
-                    d.get_leder_status_display() if d.needs_leder else "",
-                    "Yes" if d.in_scope else "No",
-                    screening.get_outcome_display() if screening else "Not screened",
-                    "Yes" if final else "No",
-                    final.get_overall_rating_display() if final and final.overall_rating else "",
-                    presenters.avoidability_display(final, orientation) if final else "",
-                )
-            ]
-        )
-    return ("\ufeff" + buf.getvalue()).encode()
+        return [
+            d.case_reference,
+            d.date_of_death,
+            d.quarter.label,
+            d.get_age_band_display(),
+            d.get_setting_display(),
+            d.service,
+            d.get_category_display(),
+            "Yes" if d.learning_disability else "No",
+            "Yes" if d.autism else "No",
+            d.get_leder_status_display() if d.needs_leder else "",
+            "Yes" if d.in_scope else "No",
+            screening.get_outcome_display() if screening else "Not screened",
+            "Yes" if final else "No",
+            final.get_overall_rating_display() if final and final.overall_rating else "",
+            presenters.avoidability_display(final, orientation) if final else "",
+        ]
+
+    return csv_bytes([CASE_COLUMNS, *(row(d) for d in deaths)])
 
 
 def filename(organisation: Organisation, what: str, ext: str, when: datetime | None = None) -> str:

@@ -1,44 +1,36 @@
 """Export measure data to CSV and Excel in the layout the importer reads back unchanged.
 
-Dates are ISO (2025-03-01), numbers are written exactly (``repr`` of the stored float) and
-text that a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP's
-advice against CSV injection); the importer removes that apostrophe again, so exporting
-and then importing a file changes nothing.
+Dates are ISO (2025-03-01) and numbers are written exactly (``repr`` of the stored float).
+Every file is written by :mod:`qicollab.reports.tabular`, which prefixes text a spreadsheet
+would run as a formula with an apostrophe (OWASP's advice against CSV injection); the
+importer removes that apostrophe again, so exporting and then importing a file changes
+nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from qicollab.measures.models import DataPoint, Measure, ValueType
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_text(text: str) -> str:
-    """Neutralise text a spreadsheet would treat as a formula.
-
-    >>> safe_text("=HYPERLINK(...)"), safe_text("ward closed")
-    ("'=HYPERLINK(...)", 'ward closed')
-    """
-    return "'" + text if text.startswith(FORMULA_START) else text
+from qicollab.reports.tabular import (
+    Sheet,
+    csv_bytes,
+    header,
+    sheet_title,
+    xlsx_bytes,
+)
 
 
 def number(value: float | None) -> float | int | None:
+    """A stored float as the number a spreadsheet shows: whole numbers without ``.0``.
+
+    >>> number(3.0), number(2.5), number(None)
+    (3, 2.5, None)
+    """
     if value is None:
         return None
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
-
-
-def _csv_number(value: float | None) -> str:
-    n = number(value)
-    return "" if n is None else (str(n) if isinstance(n, int) else repr(n))
 
 
 def calculated_heading(measure: Measure) -> str:
@@ -70,58 +62,22 @@ def rows(measure: Measure, points: Iterable[DataPoint]) -> list[list[Any]]:
                     p.period,
                     number(p.numerator),
                     number(p.denominator),
-                    _calculated(measure, p),
-                    safe_text(p.note),
+                    number(_calculated(measure, p)),
+                    p.note,
                 ]
             )
         else:
-            out.append([p.period, number(p.value), safe_text(p.note)])
+            out.append([p.period, number(p.value), p.note])
     return out
 
 
 def measure_csv(measure: Measure, points: Iterable[DataPoint]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(headings(measure))
-    for row in rows(measure, points):
-        w.writerow(
-            [row[0].isoformat()] + [v if isinstance(v, str) else _csv_number(v) for v in row[1:]]
-        )
-    # A byte-order mark so Excel opens the file as UTF-8 (names, notes with accents).
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes([headings(measure), *rows(measure, points)])
 
 
-def _sheet_title(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:28] or "Measure"
-    title, n = base, 2
-    while title.lower() in used or title.lower() == "data":
-        title = f"{base[:25]} ({n})"
-        n += 1
-    used.add(title.lower())
-    return title
-
-
-def _write_sheet(ws: Any, measure: Measure, points: Sequence[DataPoint]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-    header = []
-    for h in headings(measure):
-        c = WriteOnlyCell(ws, value=h)
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-    for row in rows(measure, points):
-        cells = []
-        for i, v in enumerate(row):
-            c = WriteOnlyCell(ws, value=v)
-            if i == 0:
-                c.number_format = "yyyy-mm-dd"
-            elif isinstance(v, str):
-                c.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(c)
-        ws.append(cells)
+def _data_rows(measure: Measure, points: Sequence[DataPoint]) -> Iterator[list[Any]]:
+    yield header(headings(measure))
+    yield from rows(measure, points)
 
 
 def _about_rows(measure: Measure) -> list[tuple[str, str]]:
@@ -143,34 +99,26 @@ def _about_rows(measure: Measure) -> list[tuple[str, str]]:
 
 
 def measure_xlsx(measure: Measure, points: Sequence[DataPoint]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    _write_sheet(wb.create_sheet("Data"), measure, points)
-    about = wb.create_sheet("About this measure")
-    for key, value in _about_rows(measure):
-        about.append([key, safe_text(value or "")])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    about = [[key, value or ""] for key, value in _about_rows(measure)]
+    return xlsx_bytes(
+        [Sheet("Data", _data_rows(measure, points)), Sheet("About this measure", about)]
+    )
 
 
 def project_xlsx(measures: Sequence[tuple[Measure, Sequence[DataPoint]]]) -> bytes:
     """Every measure of a project: an index sheet, then one sheet per measure."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    index = wb.create_sheet("Measures")
-    index.append(["Sheet", "Measure", "Type", "Each value is", "Frequency", "Chart", "Points"])
-    used: set[str] = {"measures"}
+    index: list[Sequence[object]] = [
+        ["Sheet", "Measure", "Type", "Each value is", "Frequency", "Chart", "Points"]
+    ]
+    used: set[str] = {"measures", "data"}
     sheets = []
     for measure, points in measures:
-        title = _sheet_title(measure.name, used)
-        sheets.append((title, measure, points))
+        title = sheet_title(measure.name, used, fallback="Measure")
+        sheets.append(Sheet(title, _data_rows(measure, points)))
         index.append(
             [
                 title,
-                safe_text(measure.name),
+                measure.name,
                 measure.get_measure_type_display(),
                 measure.get_value_type_display(),
                 measure.get_frequency_display(),
@@ -178,29 +126,27 @@ def project_xlsx(measures: Sequence[tuple[Measure, Sequence[DataPoint]]]) -> byt
                 len(points),
             ]
         )
-    for title, measure, points in sheets:
-        _write_sheet(wb.create_sheet(title), measure, points)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes([Sheet("Measures", index), *sheets])
 
 
 def project_csv(measures: Sequence[tuple[Measure, Sequence[DataPoint]]]) -> bytes:
     """Every measure's data in long format: one row per measure and period."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["Measure ID", "Measure", "Date", "Value", "Numerator", "Denominator", "Note"])
-    for measure, points in measures:
-        for p in points:
-            w.writerow(
+    head = ["Measure ID", "Measure", "Date", "Value", "Numerator", "Denominator", "Note"]
+    return csv_bytes(
+        [
+            head,
+            *(
                 [
                     measure.pk,
-                    safe_text(measure.name),
-                    p.period.isoformat(),
-                    _csv_number(p.value),
-                    _csv_number(p.numerator),
-                    _csv_number(p.denominator),
-                    safe_text(p.note),
+                    measure.name,
+                    p.period,
+                    number(p.value),
+                    number(p.numerator),
+                    number(p.denominator),
+                    p.note,
                 ]
-            )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+                for measure, points in measures
+                for p in points
+            ),
+        ]
+    )

@@ -3,7 +3,7 @@
 Aim, team and co-production, the driver diagram, the key charts with their signals, the
 PDSA ramps, what was learned and what others can take away, gathered from the projects
 app's presenters and this app's charts. The same content renders as a web page and as a
-PDF (WeasyPrint) in A4 portrait or as an A3 landscape poster.
+PDF (through ``qicollab.reports.pdf``) in A4 portrait or as an A3 landscape poster.
 """
 
 from __future__ import annotations
@@ -112,11 +112,3 @@ def storyboard(project: Project, viewer: Any, *, chart_width: int = 560) -> Stor
         adopted=adopted,
         counts={"ideas": len(page.diagram.ramps), "cycles": len(seen), "adopted": len(adopted)},
     )
-
-
-def pdf(html: str, base_url: str) -> bytes:
-    """Render the print template with WeasyPrint."""
-    from weasyprint import HTML
-
-    out: bytes = HTML(string=html, base_url=base_url).write_pdf()
-    return out

@@ -5,20 +5,17 @@ Built from the same selector and presenters as the pages, so the numbers cannot 
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from qicollab.national import presenters
 from qicollab.national.selectors import Rollup, Row
+from qicollab.reports.pdf import render_pdf
+from qicollab.reports.tabular import Cell, Sheet, csv_bytes, header, xlsx_bytes
 
-
-def _guard(value: str) -> str:
-    """Stop a spreadsheet treating text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+HEAD_FILL = "E8EDEE"
 
 
 def _value(row: Row, key: str) -> int | str:
@@ -38,126 +35,107 @@ def _levels(data: Rollup) -> list[tuple[str, Row]]:
 def rollup_csv(data: Rollup) -> bytes:
     """One row per level: the national total, each collaborative, then its organisations."""
     cols = presenters.columns(data)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(
-        ["Quarter", "Level", "Collaborative", "Organisation", "Organisation type"]
-        + [c.label for c in cols]
-    )
-    for level, row in _levels(data):
-        collab = row.collaborative.name if row.collaborative else ""
-        org = row.organisation.name if row.organisation else ""
-        org_type = row.organisation.get_org_type_display() if row.organisation else ""
-        cells = [
+
+    def line(level: str, row: Row) -> list[object]:
+        return [
             data.quarter.label,
             level,
-            collab,
-            org,
-            org_type,
+            row.collaborative.name if row.collaborative else "",
+            row.organisation.name if row.organisation else "",
+            row.organisation.get_org_type_display() if row.organisation else "",
             *[
                 "" if level == "organisation" and c.group == "trained" else _value(row, c.key)
                 for c in cols
             ],
         ]
-        writer.writerow([_guard(str(v)) for v in cells])
-    return ("\ufeff" + buf.getvalue()).encode()  # BOM so Excel reads the en dash correctly
+
+    head = ["Quarter", "Level", "Collaborative", "Organisation", "Organisation type"]
+    return csv_bytes([head + [c.label for c in cols], *(line(lv, r) for lv, r in _levels(data))])
 
 
-def rollup_xlsx(data: Rollup) -> bytes:
-    """A workbook with a sheet per level: summary, collaboratives, organisations."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def _head(names: Sequence[object]) -> list[Cell]:
+    return header(names, fill=HEAD_FILL, wrap=True)
 
-    cols = presenters.columns(data)
-    wb = Workbook()
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="E8EDEE")
 
-    def header(ws: Any, names: list[str], row: int) -> None:
-        ws.append(names)
-        for j in range(1, len(names) + 1):
-            cell = ws.cell(row=row, column=j)
-            cell.font = bold
-            cell.fill = head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = f"B{row + 1}"
+def _counts(values: Sequence[object]) -> list[object]:
+    """Whole numbers with thousands separators; "not recorded yet" stays text."""
+    return [Cell(v, number_format="#,##0") if isinstance(v, int) else v for v in values]
 
-    def numbers(ws: Any, row: int, first_col: int) -> None:
-        for j in range(first_col, ws.max_column + 1):
-            cell = ws.cell(row=row, column=j)
-            if isinstance(cell.value, int):
-                cell.number_format = "#,##0"
 
+def _summary_rows(data: Rollup) -> Iterator[Sequence[object]]:
     title = f"{data.programme.name}: activity {data.quarter.label} ({data.quarter.months})"
-    produced = f"Produced {timezone.localtime():%d %B %Y %H:%M}."
-
-    ws = wb.active
-    ws.title = "National summary"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([produced])
-    ws.append([])
-    header(ws, ["Figure", "Value"], 4)
+    yield [Cell(title, bold=True, size=14)]
+    yield [f"Produced {timezone.localtime():%d %B %Y %H:%M}."]
+    yield []
+    yield _head(["Figure", "Value"])
     for label, value in presenters.headline(data):
-        ws.append([label, value])
-    ws.append([])
-    ws.append(["Figure", "All collaboratives"])
-    for c in cols:
-        ws.append([c.label, _value(data.total, c.key)])
-        numbers(ws, ws.max_row, 2)
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 22
+        yield [label, value]
+    yield []
+    yield ["Figure", "All collaboratives"]
+    for c in presenters.columns(data):
+        yield [c.label, *_counts([_value(data.total, c.key)])]
 
-    ws = wb.create_sheet("Collaboratives")
-    names = ["Collaborative", *[c.label for c in cols], "% sharing learning from deaths"]
-    header(ws, names, 1)
+
+def _collaborative_rows(data: Rollup) -> Iterator[Sequence[object]]:
+    cols = presenters.columns(data)
+    yield _head(["Collaborative", *[c.label for c in cols], "% sharing learning from deaths"])
     for crow in [*data.collaboratives, data.total]:
         members = crow.values.get("orgs_total") or 0
         pct = (crow.values.get("deaths_sharing") or 0) / members if members else None
-        ws.append([crow.label, *[_value(crow, c.key) for c in cols], pct])
-        numbers(ws, ws.max_row, 2)
-        ws.cell(row=ws.max_row, column=len(names)).number_format = "0%"
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    ws.column_dimensions["A"].width = 44
-    for j in range(2, len(names) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 14
+        cells = [crow.label, *_counts([_value(crow, c.key) for c in cols])]
+        cells.append(Cell(pct, number_format="0%"))
+        if crow is data.total:  # the total row is bold
+            cells = [
+                replace(c, bold=True) if isinstance(c, Cell) else Cell(c, bold=True) for c in cells
+            ]
+        yield cells
 
-    ws = wb.create_sheet("Organisations")
-    org_cols = [c for c in cols if c.group != "trained"]
-    names = ["Collaborative", "Organisation", "Organisation type", *[c.label for c in org_cols]]
-    header(ws, names, 1)
+
+def _organisation_rows(data: Rollup) -> Iterator[Sequence[object]]:
+    org_cols = [c for c in presenters.columns(data) if c.group != "trained"]
+    yield _head(
+        ["Collaborative", "Organisation", "Organisation type", *[c.label for c in org_cols]]
+    )
     for crow in data.collaboratives:
         cid = crow.collaborative.pk if crow.collaborative else 0
         for row in data.organisations.get(cid, []):
             org = row.organisation
-            ws.append(
-                [
-                    crow.label,
-                    org.name if org else row.label,
-                    org.get_org_type_display() if org else "",
-                    *[_value(row, c.key) for c in org_cols],
-                ]
-            )
-            numbers(ws, ws.max_row, 4)
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 44
-    ws.column_dimensions["C"].width = 22
-    ws.freeze_panes = "D2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            yield [
+                crow.label,
+                org.name if org else row.label,
+                org.get_org_type_display() if org else "",
+                *_counts([_value(row, c.key) for c in org_cols]),
+            ]
+
+
+def rollup_xlsx(data: Rollup) -> bytes:
+    """A workbook with a sheet per level: summary, collaboratives, organisations."""
+    columns = len(presenters.columns(data)) + 2  # name, the figures, % sharing
+    return xlsx_bytes(
+        [
+            Sheet("National summary", _summary_rows(data), widths={"A": 48, "B": 22}, freeze="B5"),
+            Sheet(
+                "Collaboratives",
+                _collaborative_rows(data),
+                widths={"A": 44} | dict.fromkeys(range(2, columns + 1), 14),
+                freeze="B2",
+            ),
+            Sheet(
+                "Organisations",
+                _organisation_rows(data),
+                widths={"A": 40, "B": 44, "C": 22},
+                freeze="D2",
+            ),
+        ]
+    )
 
 
 def rollup_pdf(data: Rollup) -> bytes:
     """The quarterly report: headline figures, charts by collaborative, and the tables."""
-    from weasyprint import HTML
-
     cols = presenters.visible_columns(data)
     summary_cols = [c for c in cols if c.group != "orgs" or c.key == "orgs_total"]
     org_cols = [c for c in summary_cols if c.group != "trained"]
-    html = render_to_string(
+    return render_pdf(
         "national/report_pdf.jinja",
         {
             "rollup": data,
@@ -185,7 +163,6 @@ def rollup_pdf(data: Rollup) -> bytes:
             "sharing_pct": presenters.sharing_pct,
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
 def filename(data: Rollup, ext: str) -> str:

@@ -16,6 +16,8 @@ from qicollab.national import exports, presenters, selectors, services
 from qicollab.national.forms import DesignationForm, QuarterForm
 from qicollab.organisations.models import NationalProgramme
 from qicollab.organisations.selectors import collaborative_get
+from qicollab.reports.pdf import PDF_CONTENT_TYPE
+from qicollab.reports.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 NATIONAL = ("National programmes", "/national/")
 
@@ -172,12 +174,12 @@ def rollup_export(request: AuthedHttpRequest, slug: str, fmt: str) -> HttpRespon
     quarter = _quarter(form)
     data = selectors.rollup(programme=programme, collab_ids=ids, quarter=quarter)
     if fmt == "csv":
-        body, ctype = exports.rollup_csv(data), "text/csv; charset=utf-8"
+        body, ctype = exports.rollup_csv(data), CSV_CONTENT_TYPE
     elif fmt == "xlsx":
         body = exports.rollup_xlsx(data)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ctype = XLSX_CONTENT_TYPE
     elif fmt == "pdf":
-        body, ctype = exports.rollup_pdf(data), "application/pdf"
+        body, ctype = exports.rollup_pdf(data), PDF_CONTENT_TYPE
     else:
         raise Http404
     resp = HttpResponse(body, content_type=ctype)

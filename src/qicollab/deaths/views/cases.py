@@ -30,6 +30,7 @@ from qicollab.deaths.views.common import (
     org_settings,
     post_data,
 )
+from qicollab.reports.tabular import CSV_CONTENT_TYPE
 
 
 @login_required
@@ -338,7 +339,7 @@ def cases_export(request: HttpRequest, slug: str) -> HttpResponse:
     deaths = list(selectors.case_list(viewer=request.user, organisation=org))
     services.cases_export_record(actor=me(request), deaths=deaths, what="Case list CSV")
     body = exports.cases_csv(deaths, orientation=org_settings(org).scale_orientation)
-    resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    resp = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
     resp["Content-Disposition"] = f'attachment; filename="{exports.filename(org, "cases", "csv")}"'
     resp["Cache-Control"] = "no-store"
     return resp

@@ -17,6 +17,8 @@ from qicollab.deaths.identifiers import FinancialQuarter
 from qicollab.deaths.views.common import HOME, org_or_404, org_settings
 from qicollab.organisations.models import Organisation
 from qicollab.organisations.selectors import collaborative_get
+from qicollab.reports.pdf import PDF_CONTENT_TYPE
+from qicollab.reports.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 
 @login_required
@@ -82,14 +84,14 @@ def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     split = org_settings(org).split_adult_ages
     rows = _figures(org, quarters)
     if fmt == "csv":
-        body, ctype = exports.dashboard_csv(rows, split_ages=split), "text/csv; charset=utf-8"
+        body, ctype = exports.dashboard_csv(rows, split_ages=split), CSV_CONTENT_TYPE
     elif fmt == "xlsx":
         body = exports.dashboard_xlsx(rows, organisation=org, split_ages=split)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ctype = XLSX_CONTENT_TYPE
     elif fmt == "pdf":
         body, ctype = (
             exports.dashboard_pdf(rows, organisation=org, split_ages=split),
-            "application/pdf",
+            PDF_CONTENT_TYPE,
         )
     else:
         raise Http404

@@ -25,6 +25,7 @@ from qicollab.measures.views.common import (
 )
 from qicollab.projects.selectors import project_team
 from qicollab.projects.views.common import crumbs, get_project, public_view, show_conflict
+from qicollab.reports.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 
 @public_view
@@ -266,9 +267,9 @@ def measure_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRe
     _project, measure = project_and_measure(request, slug, pk)
     points = list(selectors.measure_points(measure=measure))
     if fmt == "xlsx":
-        body, ctype = exporting.measure_xlsx(measure, points), exporting.XLSX_CONTENT_TYPE
+        body, ctype = exporting.measure_xlsx(measure, points), XLSX_CONTENT_TYPE
     else:
-        body, ctype = exporting.measure_csv(measure, points), exporting.CSV_CONTENT_TYPE
+        body, ctype = exporting.measure_csv(measure, points), CSV_CONTENT_TYPE
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{_filename(measure.name, fmt)}"'
     return response
@@ -280,9 +281,9 @@ def project_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     measures = list(selectors.measure_list(project=project))
     data = [(m, list(selectors.measure_points(measure=m))) for m in measures]
     if fmt == "xlsx":
-        body, ctype = exporting.project_xlsx(data), exporting.XLSX_CONTENT_TYPE
+        body, ctype = exporting.project_xlsx(data), XLSX_CONTENT_TYPE
     else:
-        body, ctype = exporting.project_csv(data), exporting.CSV_CONTENT_TYPE
+        body, ctype = exporting.project_csv(data), CSV_CONTENT_TYPE
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(project.title + " measures", fmt)}"'
