@@ -38,9 +38,7 @@ def test_missing_periods_and_empty_values_are_gaps(count_measure: Measure, world
     assert [p["y"] for p in chart.result["points"]] == [3, 4, 5, None, 6, None]  # type: ignore[index]
 
 
-def test_events_between_rare_events_have_no_grid_and_no_gaps(
-    make_measure: Any, world: Any
-) -> None:
+def test_events_between_rare_events_have_no_grid_and_no_gaps(make_measure: Any, world: Any) -> None:
     """Days between falls: each value is an event on its day; the days in between are not
     missing data, so the chart and its table show the events only."""
     g = make_measure(
