@@ -272,6 +272,14 @@ def text_summary(result: dict[str, Any], meta: ChartMeta) -> str:
             f"{median}; the latest value is {latest} ({last['label']})."
         )
     run = _flag_run(rows)
+    if not run and last["lcl"] is None and last["ucl"] is None:
+        # The engine draws no limits from a single value or from values that do not vary
+        # (docs/spc.md, "Corner cases"): never claim the point is "within the limits".
+        return (
+            f"No limits yet: the latest value is {format_value(last['y'], meta)} "
+            f"({last['label']}), on a {centre} of {format_value(last['cl'], meta)}; limits "
+            "need more than one value, and values that vary."
+        )
     if not run:
         return (
             f"Common cause variation: the latest value, {format_value(last['y'], meta)} "
