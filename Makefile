@@ -15,7 +15,7 @@ DEV_ENV = DEBUG=true
 .DEFAULT_GOAL := help
 
 .PHONY: help install install-python install-assets assets migrate seed run dev serve test test-fast \
-        test-browser bench lint typecheck check requirements clean
+        test-browser bench lint typecheck doctest check requirements clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -86,7 +86,15 @@ lint: install ## ruff check and format check
 typecheck: install ## mypy (strict) over src/
 	$(VENV)/bin/mypy src/qicollab
 
-check: lint typecheck test ## Everything CI checks on SQLite
+# Every docstring example in the package (Django set up by pytest-django from pyproject's
+# settings). Migrations are generated code with no examples and import-time side effects
+# we do not want; assets hold no Python.
+doctest: install ## Run every docstring example in src/qicollab
+	$(PY) -m pytest -q -p no:cacheprovider --doctest-modules src/qicollab \
+		--ignore-glob='*/migrations/*' --ignore=src/qicollab/assets \
+		-o doctest_optionflags='ELLIPSIS NORMALIZE_WHITESPACE'
+
+check: lint typecheck doctest test ## Everything CI checks on SQLite
 
 requirements: ## Recompile the hash-pinned requirements after changing pyproject.toml
 	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -q -o requirements/base.txt

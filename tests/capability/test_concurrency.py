@@ -1,55 +1,60 @@
 """Several people taking the last places on a cohort at the same moment: never more than the
-places. Needs real row locks, so it runs on PostgreSQL (the second pass of ``.ci/run``)."""
+places, and a clear refusal for the rest. Runs in both passes of ``.ci/run``: row locks on
+PostgreSQL, serialised writes on SQLite (``tests/concurrency.py``)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from qicollab.capability import services
 from qicollab.capability.models import Enrolment
 from tests import factories as f
+from tests.concurrency import race, threads_share_the_database
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL row locks (SELECT ... FOR UPDATE); runs in .ci/run's PostgreSQL pass",
-)
+
+def _people(world: Any, n: int) -> list[Any]:
+    people = []
+    for i in range(n):
+        person = f.PersonFactory(email=f"cohort-racer{i}@example.nhs.uk")
+        f.AffiliationFactory(person=person, organisation=world.trust_a)
+        people.append(person)
+    return people
 
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_enrolments_never_exceed_the_places(world: Any) -> None:
-    from django.db import connections
-
     cohort = f.CohortFactory(course=f.CourseFactory(collaborative=world.collab), capacity=3)
-    people = []
-    for i in range(8):
-        person = f.PersonFactory(email=f"cohort-racer{i}@example.nhs.uk")
-        f.AffiliationFactory(person=person, organisation=world.trust_a)
-        people.append(person)
-    barrier = threading.Barrier(len(people))
-    full: list[int] = []
-    errors: list[BaseException] = []
+    people = _people(world, 8)
+    with threads_share_the_database():
+        full, errors = race(
+            8,
+            lambda i: services.enrolment_create(actor=people[i], cohort=cohort, person=people[i]),
+            refusal=ValidationError,
+        )
+        assert errors == []
+        assert Enrolment.objects.filter(cohort=cohort).count() == 3
+        assert len(full) == 5
 
-    def run(i: int) -> None:
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_taking_the_last_place_one_is_enrolled_one_refused(world: Any) -> None:
+    cohort = f.CohortFactory(course=f.CourseFactory(collaborative=world.collab), capacity=1)
+    people = _people(world, 2)
+    refusals: list[str] = []
+
+    def enrol(i: int) -> None:
         try:
-            barrier.wait()
             services.enrolment_create(actor=people[i], cohort=cohort, person=people[i])
-        except ValidationError:
-            full.append(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        except ValidationError as exc:
+            refusals.append(" ".join(exc.messages))
+            raise
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(people))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert Enrolment.objects.filter(cohort=cohort).count() == 3
-    assert len(full) == 5
+    with threads_share_the_database():
+        full, errors = race(2, enrol, refusal=ValidationError)
+        assert errors == []
+        assert Enrolment.objects.filter(cohort=cohort).count() == 1
+        assert len(full) == 1 and len(refusals) == 1
+    assert refusals == ["This cohort is full."]  # a message to read, not a database error

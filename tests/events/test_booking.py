@@ -166,9 +166,34 @@ def test_reminders_are_sent_once(world: Any) -> None:
     assert Registration.objects.filter(reminder_sent_at__isnull=False).count() == 1
 
 
-def test_management_commands_run(world: Any) -> None:
+def test_management_commands_remind_once_and_purge_needs_of_ended_sessions(world: Any) -> None:
+    from io import StringIO
+
     from django.core.management import call_command
 
-    make_session(world.collab, days_ahead=1)
-    call_command("send_event_reminders", "--days", "2")
-    call_command("purge_event_needs")
+    p = world.people
+    soon = make_session(
+        world.collab, days_ahead=1, title="Tomorrow's learning session", ask_needs=True
+    )
+    services.registration_create(actor=p["staff_a"], session=soon, needs="Step-free access")
+    ended = make_session(world.collab, days_ahead=-5)
+    Registration.objects.create(
+        session=ended, person=p["staff_b"], status="booked", needs="Vegetarian"
+    )
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue().strip()
+
+    assert run("send_event_reminders", "--days", "2") == "1 reminder(s) sent."
+    assert [m.to for m in mail.outbox] == [[p["staff_a"].email]]
+    assert "Tomorrow's learning session" in mail.outbox[0].subject
+    assert run("send_event_reminders", "--days", "2") == "0 reminder(s) sent."  # once each
+    assert len(mail.outbox) == 1
+
+    assert run("purge_event_needs") == "1 answer(s) deleted."
+    assert Registration.objects.get(session=ended).needs == ""
+    # the coming session keeps its answers, and an ended session is purged only once
+    assert Registration.objects.get(session=soon).needs == "Step-free access"
+    assert run("purge_event_needs") == "0 answer(s) deleted."

@@ -1,49 +1,38 @@
-"""Two people booking the last place at the same moment: exactly one gets it.
+"""People booking the last places at the same moment: exactly the places are taken.
 
-Needs real row locks, so it runs on PostgreSQL (the second pass of ``.ci/run``); SQLite
-serialises whole-database writes and cannot show the race.
+Runs in both passes of ``.ci/run``: on PostgreSQL row locks (``SELECT ... FOR UPDATE``)
+decide; on SQLite writes are serialised (``BEGIN IMMEDIATE`` with a busy timeout), which
+the race shows through a file copy of the test database (``tests/concurrency.py``).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from qicollab.events import services
 from qicollab.events.models import Registration, WorkshopBooking
 from tests import factories as f
+from tests.concurrency import race, threads_share_the_database
 from tests.events.conftest import make_session, make_workshop
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL row locks (SELECT ... FOR UPDATE); runs in .ci/run's PostgreSQL pass",
-)
 
 
 def _race(n: int, book: Any) -> list[BaseException]:
-    from django.db import connections
+    _, errors = race(n, book)
+    return errors  # type: ignore[no-any-return]
 
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
 
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            book(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+@pytest.mark.django_db(transaction=True)
+def test_two_people_booking_the_last_place_one_gets_it_the_other_waits(world: Any) -> None:
+    session = make_session(world.collab, capacity=1)
+    people = [world.people["staff_a"], world.people["staff_b"]]
+    with threads_share_the_database():
+        errors = _race(2, lambda i: services.registration_create(actor=people[i], session=session))
+        assert errors == []
+        statuses = sorted(Registration.objects.values_list("status", flat=True))
+        # exactly one place taken; the other person is told they are on the waiting list
+        assert statuses == ["booked", "waiting"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,11 +43,12 @@ def test_simultaneous_session_bookings_never_overbook(world: Any) -> None:
         person = f.PersonFactory(email=f"racer{i}@example.nhs.uk")
         f.AffiliationFactory(person=person, organisation=world.trust_a)
         people.append(person)
-    errors = _race(8, lambda i: services.registration_create(actor=people[i], session=session))
-    assert errors == []
-    statuses = list(Registration.objects.values_list("status", flat=True))
-    assert statuses.count("booked") == 3
-    assert statuses.count("waiting") == 5
+    with threads_share_the_database():
+        errors = _race(8, lambda i: services.registration_create(actor=people[i], session=session))
+        assert errors == []
+        statuses = list(Registration.objects.values_list("status", flat=True))
+        assert statuses.count("booked") == 3
+        assert statuses.count("waiting") == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,7 +61,8 @@ def test_simultaneous_workshop_bookings_never_overbook(world: Any, subjects: lis
         f.AffiliationFactory(person=person, organisation=world.trust_b)
         services.registration_create(actor=person, session=session)
         people.append(person)
-    errors = _race(6, lambda i: services.workshop_book(actor=people[i], workshop=workshop))
-    assert errors == []
-    assert WorkshopBooking.objects.filter(status="booked").count() == 2
-    assert WorkshopBooking.objects.filter(status="waiting").count() == 4
+    with threads_share_the_database():
+        errors = _race(6, lambda i: services.workshop_book(actor=people[i], workshop=workshop))
+        assert errors == []
+        assert WorkshopBooking.objects.filter(status="booked").count() == 2
+        assert WorkshopBooking.objects.filter(status="waiting").count() == 4

@@ -38,9 +38,7 @@ def test_missing_periods_and_empty_values_are_gaps(count_measure: Measure, world
     assert [p["y"] for p in chart.result["points"]] == [3, 4, 5, None, 6, None]  # type: ignore[index]
 
 
-def test_events_between_rare_events_have_no_grid_and_no_gaps(
-    make_measure: Any, world: Any
-) -> None:
+def test_events_between_rare_events_have_no_grid_and_no_gaps(make_measure: Any, world: Any) -> None:
     """Days between falls: each value is an event on its day; the days in between are not
     missing data, so the chart and its table show the events only."""
     g = make_measure(
@@ -130,9 +128,26 @@ def test_pdsa_cycles_appear_as_annotations(
     )
 
 
-def test_too_few_points_fall_back_to_a_run_chart(make_measure: Any, world: Any) -> None:
+def test_a_single_point_is_charted_with_its_value_and_no_limits(
+    make_measure: Any, world: Any
+) -> None:
+    """The engine charts one point (issue 11: as qicharts2/PTD) instead of refusing it, so
+    the chosen chart stays; the summary must not claim the point is within limits."""
     measure = make_measure(name="Minutes to review", value_type="measurement", chart_type="i")
     fill(measure, world.people["staff_a"], [12.5])
+    chart = measure_chart(measure)
+    assert chart.has_chart and chart.meta.chart_type == "i" and chart.message == ""
+    assert chart.summary.startswith("No limits yet: the latest value is 12.5")
+    assert "within the limits" not in chart.summary
+
+
+def test_a_chart_it_cannot_draw_falls_back_to_a_run_chart(make_measure: Any, world: Any) -> None:
+    """Every point excluded leaves the i chart nothing to compute: a run chart of the
+    values, without the decisions, says why."""
+    measure = make_measure(name="Minutes to review", value_type="measurement", chart_type="i")
+    fill(measure, world.people["staff_a"], [12.5, 13.0])
+    for point in DataPoint.objects.filter(measure=measure):
+        ChartEvent.objects.create(measure=measure, kind=EventKind.EXCLUDE, on=point.period)
     chart = measure_chart(measure)
     assert chart.has_chart and chart.meta.chart_type == "run"
     assert chart.message.startswith("Shown as a run chart for now.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from qicollab import spc
 from qicollab.measures.charts import (
     CLASS_COLOURS,
@@ -154,3 +156,23 @@ def test_spec_renders_on_the_server() -> None:
 
     svg = vl_convert.vegalite_to_svg(chart_spec(shifted(), META, width=600, height=240))
     assert svg.startswith("<svg") and "Incidents" in svg
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (95.25, 1, "95.3%"),  # exactly half in binary: people round it up, not to even
+        (95.35, 1, "95.4%"),  # stored as 95.34999…: the value people typed still rounds up
+        (0.125, 2, "0.13%"),
+        (2.5, 0, "3%"),
+        (-1.25, 1, "-1.3%"),  # half away from zero, symmetric
+        (-0.04, 1, "0.0%"),  # no "minus zero"
+        (1234.5, 0, "1,235%"),
+        (95.24, 1, "95.2%"),
+    ],
+)
+def test_format_value_rounds_half_up_as_people_read_it(
+    value: float, decimals: int, shown: str
+) -> None:
+    meta = ChartMeta("x", "monthly", "p", decimals=decimals, suffix="%")
+    assert format_value(value, meta) == shown

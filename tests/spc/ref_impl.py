@@ -175,10 +175,11 @@ def ptd_point_type(types: list[str], direction: int) -> list[str]:
 
 
 def ptd(
-    y: list[float], direction: int = 1, fix: int | None = None, close_inclusive: bool = True
+    y: list[float], direction: int = 1, fix: int | None = None, close_inclusive: bool = False
 ) -> tuple[dict[str, float], list[str]]:
-    """Full PTD pipeline for one rebase group; ``close_inclusive`` applies the issue's
-    "a point exactly on the 2-sigma line is close" (PTD itself uses strict ``<``)."""
+    """Full PTD pipeline for one rebase group; PTD compares with the 2-sigma lines
+    strictly (``y < nlpl | y > nupl``), as the engine does; ``close_inclusive`` is the
+    old, inclusive reading, kept to show the difference."""
     s = ptd_spc_standard(y, fix)
     outside = [int(v > s["upl"] or v < s["lpl"]) for v in y]
     rtm = [sign(v - s["mean"]) for v in y]

@@ -36,27 +36,30 @@ def test_moving_range_screening() -> None:
 def test_fewer_than_twelve_points_and_minimum() -> None:
     r = spc.chart([3.0, 5.0], chart="i")
     assert len(r) == 2 and float(r.ucl[0]) == pytest.approx(4 + 2.66 * 2)
-    with pytest.raises(spc.TooFewPointsError, match="at least 2"):
-        spc.chart([3.0], chart="i")
+    # One point charts its value with no limits (qicharts2 and PTD give NA limits).
+    one = spc.chart([3.0], chart="i")
+    assert float(one.cl[0]) == 3.0 and np.isnan(one.ucl[0]) and np.isnan(one.lcl[0])
 
 
 def test_all_equal_values_zero_moving_range() -> None:
-    """AMR = 0: the limits collapse onto the mean (the R references give NA here)."""
+    """AMR = 0: no limits (the R references give NA here: screening keeps no moving
+    range), not limits collapsed onto the mean (issue 11 changed this)."""
     r = spc.chart([7.0] * 10, chart="i")
-    assert set(r.ucl.tolist()) == set(r.lcl.tolist()) == {7.0}
+    assert np.isnan(r.ucl).all() and np.isnan(r.lcl).all()
     assert all(p.point_class == "common" for p in r.points)
     assert r.runs[0].n_useful == 0
     later = spc.chart([7.0] * 10 + [7.5], chart="i", freeze=10)
-    assert later.rules_at(10) == ("outside_limits",)
+    assert later.rules_at(10) == ()
 
 
 def test_zeros_in_count_charts() -> None:
+    # All zeros: sigma is 0, so no limits rather than limits on the centre line (issue 11).
     c = spc.chart([0, 0, 0, 0], chart="c")
-    assert (float(c.cl[0]), float(c.lcl[0]), float(c.ucl[0])) == (0.0, 0.0, 0.0)
+    assert float(c.cl[0]) == 0.0 and np.isnan(c.lcl[0]) and np.isnan(c.ucl[0])
     p = spc.chart([0, 0, 0], [10, 20, 30], chart="p")
-    assert float(p.cl[0]) == 0.0 and float(p.ucl[2]) == 0.0
+    assert float(p.cl[0]) == 0.0 and np.isnan(p.ucl[2])
     pp = spc.chart([0, 0, 0], [10, 20, 30], chart="pp")
-    assert float(pp.ucl[0]) == 0.0
+    assert np.isnan(pp.ucl[0])
     c2 = spc.chart([0, 1, 0, 2, 0, 1], chart="c")
     assert float(c2.lcl[0]) == 0.0 and float(c2.lcl_2s[0]) == 0.0
     # a zero count on a clipped 2-sigma line is not "close to the limit"

@@ -126,7 +126,7 @@ def test_single_object_with_id() -> None:
         ('{"chart": "i", "y": [1, 2, 3], "phases": [9]}', "refers to point 9"),
         ('{"chart": "zz", "y": [1, 2]}', "Unknown chart type"),
         ('{"chart": "i", "y": [1, 2], "colour": "red"}', "unknown key"),
-        ('{"chart": "i", "y": [1]}', "needs at least 2"),
+        ('{"chart": "i", "y": [null]}', "needs at least 1"),
         ('{"chart": "i"}', "'y' key is missing"),
         ('{"chart": "i", "y": 5}', "'y' must be a list"),
         ('{"chart": "p", "y": [1], "n": 5}', "'n' must be a list"),

@@ -82,9 +82,10 @@ def test_shifting_an_i_chart_shifts_centre_and_limits(
     b = spc.chart([v + shift for v in y], chart="i", **fit(opts, len(y)))  # type: ignore[arg-type]
     assert a is not None
     for x, z in ((a.cl, b.cl), (a.ucl, b.ucl), (a.lcl, b.lcl), (a.ucl_2s, b.ucl_2s)):
-        assert np.allclose(x + shift, z, rtol=0, atol=1e-9 * (1 + np.abs(z).max()))
-    assert np.array_equal(a.ucl - a.lcl, b.ucl - b.lcl) or np.allclose(
-        a.ucl - a.lcl, b.ucl - b.lcl, rtol=1e-12
+        tol = 1e-9 * (1 + np.nanmax(np.abs(z), initial=0.0))
+        assert np.allclose(x + shift, z, rtol=0, atol=tol, equal_nan=True)
+    assert np.array_equal(a.ucl - a.lcl, b.ucl - b.lcl, equal_nan=True) or np.allclose(
+        a.ucl - a.lcl, b.ucl - b.lcl, rtol=1e-12, equal_nan=True
     )
     if np.array_equal(a.cl + shift, b.cl):
         assert np.array_equal(a.rule_bits, b.rule_bits) or not np.array_equal(a.ucl + shift, b.ucl)
@@ -97,8 +98,10 @@ def test_limits_symmetric_about_the_mean(y: list[int], opts: dict) -> None:
     r = chart_or_none(y, chart="i", **fit(opts, len(y)))
     assume(r is not None)
     assert r is not None
-    assert np.allclose(r.ucl - r.cl, r.cl - r.lcl, rtol=1e-12, atol=1e-12)
-    assert np.all(r.ucl_2s - r.cl <= r.ucl - r.cl + 1e-12)
+    assert np.allclose(r.ucl - r.cl, r.cl - r.lcl, rtol=1e-12, atol=1e-12, equal_nan=True)
+    assert not np.any(r.ucl_2s - r.cl > r.ucl - r.cl + 1e-12)
+    # no limits (one point, or no variation) means none of the four lines
+    assert np.array_equal(np.isnan(r.ucl), np.isnan(r.ucl_2s))
 
 
 series_strategy = st.lists(

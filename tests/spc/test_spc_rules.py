@@ -150,10 +150,12 @@ def test_close_points_on_opposite_sides() -> None:
     assert r.points[20].point_class == "common"
 
 
-def test_point_exactly_on_two_sigma_line_counts() -> None:
-    """Issue text: a point exactly on the 2-sigma line is close (PTD uses strict >)."""
+def test_point_exactly_on_two_sigma_line_is_not_close() -> None:
+    """Strict, as PTD (``y > nupl``): a point exactly on the 2-sigma line is not close
+    (issue 11 reversed the earlier inclusive reading)."""
     r = pinned([HI2, HI2, 11.0])
-    assert flagged(r, "two_of_three") == [0, 1]
+    assert flagged(r, "two_of_three") == []
+    assert flagged(pinned([HI2 + 0.01, HI2 + 0.01, 11.0]), "two_of_three") == [0, 1]
 
 
 def test_points_beyond_three_sigma_are_not_close() -> None:

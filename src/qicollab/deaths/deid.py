@@ -10,8 +10,8 @@ It is deliberately precise: months with years ("March 2024"), financial quarters
 times, scores, ratios, ward numbers, partial postcodes ("BS8") and 10-digit numbers that
 fail the NHS number check are not flagged, so people are not trained to ignore it.
 
->>> [f.kind for f in check_text("Seen on 3 March 2024 by Dr Ash; call 07700 900123.", "
-    "names=["Ash"])]
+>>> text = "Seen on 3 March 2024 by Dr Ash; call 07700 900123."
+>>> [f.kind for f in check_text(text, names=["Ash"])]
 ['date', 'name', 'phone']
 >>> check_text("In March 2024 the ward (bed 12) changed its NEWS2 escalation.")
 []

@@ -13,6 +13,7 @@ neutral purple.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,13 +118,29 @@ class ChartAnnotation:
 def format_value(value: float | None, meta: ChartMeta) -> str:
     """A display value with the measure's decimals and unit suffix; an empty string for none.
 
+    Halves round up (away from zero), as people round the figures they read and as a
+    reader checking a percentage by hand expects; Python's float formatting would round
+    half to even and show 95.25 as '95.2%'. The value is taken at its shortest decimal
+    form and arithmetic noise below 10⁻¹⁰ is dropped first, so 95.35 (stored as
+    95.3499…) and a computed 95.24999999999999 also read as people expect.
+
     >>> format_value(95.25, ChartMeta("x", "monthly", "p", decimals=1, suffix="%"))
     '95.3%'
+    >>> format_value(95.35, ChartMeta("x", "monthly", "p", decimals=1, suffix="%"))
+    '95.4%'
     """
     if value is None or not math.isfinite(value):
         return ""
-    text = f"{value:,.{meta.decimals}f}"
-    return f"{text}{meta.suffix}"
+    with decimal.localcontext(_DISPLAY_CONTEXT):
+        exact = decimal.Decimal(repr(float(value))).quantize(_NOISE)
+        shown = exact.quantize(decimal.Decimal(1).scaleb(-meta.decimals), decimal.ROUND_HALF_UP)
+        shown = shown + 0  # -0.0 reads as 0.0: no "minus zero" on a chart
+    return f"{shown:,f}{meta.suffix}"
+
+
+# Enough digits for any float shown to 10 decimals (the largest float has 309 digits).
+_DISPLAY_CONTEXT = decimal.Context(prec=400)
+_NOISE = decimal.Decimal("1e-10")
 
 
 def _scaled(value: Any, scale: float) -> float | None:
@@ -255,6 +272,14 @@ def text_summary(result: dict[str, Any], meta: ChartMeta) -> str:
             f"{median}; the latest value is {latest} ({last['label']})."
         )
     run = _flag_run(rows)
+    if not run and last["lcl"] is None and last["ucl"] is None:
+        # The engine draws no limits from a single value or from values that do not vary
+        # (docs/spc.md, "Corner cases"): never claim the point is "within the limits".
+        return (
+            f"No limits yet: the latest value is {format_value(last['y'], meta)} "
+            f"({last['label']}), on a {centre} of {format_value(last['cl'], meta)}; limits "
+            "need more than one value, and values that vary."
+        )
     if not run:
         return (
             f"Common cause variation: the latest value, {format_value(last['y'], meta)} "

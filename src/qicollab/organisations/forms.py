@@ -44,11 +44,13 @@ class OrganisationForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg
         self.fields["org_type"].choices = OrganisationType.choices  # type: ignore[attr-defined]
         self.fields["region"].choices = [("", "Choose a region"), *Region.choices]  # type: ignore[attr-defined]
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def full_clean(self) -> None:
+        super().full_clean()
         # A field error leaves ods_code unset on the instance, and the model's clean() then
         # adds "Enter the trust's ODS code" too; the field's own message is the one to show.
-        errors = self._errors.get("ods_code") if self._errors else None
+        # (Trimmed after the whole clean, through the public errors, not Django's private
+        # _post_clean/_errors, which the type stubs rightly do not promise.)
+        errors = self.errors.get("ods_code") if self.is_bound else None
         if errors and len(errors) > 1:
             del errors[1:]
 

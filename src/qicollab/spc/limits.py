@@ -142,6 +142,8 @@ def _sym(
     floor: float | None = None,
     ceil: float | None = None,
 ) -> Limits:
+    # No variation (a zero sigma) gives no limits rather than limits on the centre line.
+    w3, w2 = _no_zero(w3), _no_zero(w2)
     lcl, ucl, lcl2, ucl2 = cl - w3, cl + w3, cl - w2, cl + w2
     lo2, hi2 = lcl2, ucl2
     if floor is not None:
@@ -151,6 +153,16 @@ def _sym(
         ucl = np.where(ucl > ceil, ceil, ucl)
         ucl2 = np.where(ucl2 > ceil, ceil, ucl2)
     return Limits(y, valid, cl, lcl, ucl, lcl2, ucl2, lo2, hi2)
+
+
+def _no_zero(width: FloatArray) -> FloatArray:
+    """A zero half-width (no variation) becomes NaN: no limit, not one on the centre line.
+
+    With moving-range screening the references reach the same answer (no moving range
+    survives ``mr < 3.267 * 0``, so their limits are ``NA``); see docs/spc.md, "Corner
+    cases".
+    """
+    return np.where(width == 0, np.nan, width)
 
 
 def _var_n(lay: Layout, size: FloatArray, present: BoolArray) -> BoolArray:
@@ -227,7 +239,7 @@ def compute_limits(
         _check(
             lay,
             lay.gcount(base),
-            2 if chart in ("pp", "up") else 1,
+            1,
             chart,
             "usable subgroups",
             labels,
@@ -244,7 +256,7 @@ def compute_limits(
                 w3 = np.where(mdc, sd * (MDC_XMR * amr), w3)
                 w2 = np.where(mdc, sd * (2 * (MDC_XMR / 3) * amr), w2)
             zero = sd == 0
-            w3, w2 = np.where(zero, 0.0, w3), np.where(zero, 0.0, w2)
+            w3, w2 = np.where(zero, np.nan, w3), np.where(zero, np.nan, w2)
         else:
             w3, w2 = 3 * sd, 2 * sd
         return _sym(cl, w3, w2, y, valid, 0.0, 1.0 if chart in ("p", "pp") else None)
@@ -256,10 +268,10 @@ def compute_limits(
         base = chain & valid
         _check(
             lay,
-            lay.gcount(base & (size >= 2)),
+            lay.gcount(base),
             1,
             chart,
-            "usable subgroups of two or more values",
+            "usable subgroups" if chart == "xbar" else "usable subgroups of two or more values",
             labels,
         )
         sbar = lay.cell(_pooled_sd(lay, size, sub_sd, chain & (size >= 1)))
@@ -268,33 +280,41 @@ def compute_limits(
             cl = lay.cell(lay.gsum(size * values, base) / lay.gsum(size, base))
             root = c4n * np.sqrt(size)
             return _sym(cl, 3 / root * sbar, 2 / root * sbar, y, valid)
+        centre, sbar = sbar, np.where(sbar == 0, np.nan, sbar)  # no variation: no limits
         c5 = np.sqrt(1 - c4n**2)
         lo2 = (1 - 2 * c5 / c4n) * sbar
         b3, b3_2 = np.maximum(0, 1 - 3 * c5 / c4n), np.maximum(0, 1 - 2 * c5 / c4n)
         b4, b4_2 = 1 + 3 * c5 / c4n, 1 + 2 * c5 / c4n
         return Limits(
-            y, valid, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar, lo2, b4_2 * sbar
+            y,
+            valid,
+            centre,
+            b3 * sbar,
+            b4 * sbar,
+            b3_2 * sbar,
+            b4_2 * sbar,
+            lo2,
+            b4_2 * sbar,
         )
     valid = ~np.isnan(values)
     if chart == "mr":
+        present = valid
         before = lay.fidx - 1
         valid = (before >= lay.fstart) & valid & take(valid, before)
         y = np.where(valid, np.abs(values - take(values, before)), np.nan)
         base = chain & valid
-        _check(
-            lay, lay.gcount(base), 1, chart, "moving ranges (pairs of consecutive values)", labels
-        )
+        # One value has no moving range: it charts as nothing rather than raising (as a
+        # single point of any chart); a series with no value at all still raises.
+        _check(lay, lay.gcount(chain & present), 1, chart, "usable points", labels)
         cl = lay.cell(lay.gmean(y, base))
-        zero = np.zeros_like(cl)
-        ucl2 = (MR_SCREEN / 3) * 2 * cl
+        spread = np.where(cl > 0, cl, np.nan)  # no variation (or no moving range): no limits
+        zero = np.where(np.isnan(spread), np.nan, 0.0)
+        ucl2 = (MR_SCREEN / 3) * 2 * spread
         return Limits(
-            y, valid, cl, zero, MR_SCREEN * cl, zero, ucl2, np.full_like(cl, -np.inf), ucl2
+            y, valid, cl, zero, MR_SCREEN * spread, zero, ucl2, np.full_like(cl, -np.inf), ucl2
         )
     base = chain & valid
-    minimum = 2 if chart in ("i", "t") else 1
-    _check(
-        lay, lay.gcount(base), minimum, chart, f"usable point{'s' if minimum > 1 else ''}", labels
-    )
+    _check(lay, lay.gcount(base), 1, chart, "usable points", labels)
     if chart == "run":
         nan = np.full_like(values, np.nan)
         return Limits(
@@ -317,12 +337,18 @@ def compute_limits(
         yt = values ** (1 / 3.6)
         clt = lay.cell(lay.gmean(yt, base))
         w3, w2 = _xmr_widths(lay, _amr(lay, yt, valid, screen), mdc)
+        w3, w2 = _no_zero(w3), _no_zero(w2)
+        # Equal times back-transform to 4.999999999999999 for 5: snap the centre line to
+        # the value when the baseline does not vary, so the points sit on it.
+        mean = lay.cell(lay.gmean(values, base))
+        flat = lay.cell(lay.gmean(np.abs(values - mean), base)) == 0
         lclt, lcl2t = clt - w3, clt - w2
         lcl = np.where(lclt < 0, 0.0, lclt**3.6)
         lcl2 = np.where(lcl2t < 0, 0.0, lcl2t**3.6)
         lo2 = np.where(lcl2t < 0, -np.inf, lcl2t**3.6)
         ucl2 = (clt + w2) ** 3.6
-        return Limits(values, valid, clt**3.6, lcl, (clt + w3) ** 3.6, lcl2, ucl2, lo2, ucl2)
+        cl = np.where(flat, mean, clt**3.6)
+        return Limits(values, valid, cl, lcl, (clt + w3) ** 3.6, lcl2, ucl2, lo2, ucl2)
     mean = lay.gmean(values, base)
     sd = lay.cell(np.sqrt(mean * (mean + 1)) if chart == "g" else np.sqrt(mean))
     lim = _sym(lay.cell(mean), 3 * sd, 2 * sd, values, valid, 0.0)

@@ -12,9 +12,10 @@ Making Data Count (NHS England; NHSRplotthedots ``R/ptd_calculate_point_type.R``
 3. ``trend``: ``trend_length`` (7) or more consecutive points each higher (or each lower)
    than the previous one, i.e. ``trend_length - 1`` changes of the same sign; a tie breaks
    the trend; a trend may cross the centre line;
-4. ``two_of_three``: two (or three) of three consecutive points beyond the 2-sigma line
-   (at or beyond it; points beyond 3 sigma are not "close") with all three points on the
-   same side of the centre line; only the close points are flagged.
+4. ``two_of_three``: two (or three) of three consecutive points strictly beyond the
+   2-sigma line and not outside the limits (a point exactly on a limit is close to it,
+   one exactly on the 2-sigma line is not) with all three points on the same side of the
+   centre line; only the close points are flagged.
 
 Precedence for a point's class and side: outside limits, then trend, then two of three,
 then shift. A trend point's direction is that of the step *after* it when the next point
@@ -78,7 +79,9 @@ def _mdc(
         tdir = np.where(np.where(right, take(d, nxt), d) == 1, 1, -1).astype(np.int8)
     two = np.zeros_like(usable)
     if lim.has_limits:
-        close = usable & ~outside & ((y >= lim.hi2) | (y <= lim.lo2))
+        # Strict, as NHSRplotthedots: a point on the 2-sigma line is not close to the limit;
+        # a point on the 3-sigma limit is not outside it, so it is close.
+        close = usable & ~outside & ((y > lim.hi2) | (y < lim.lo2))
         if close.any():
             p2 = np.where(has, take(prev, prev), -1)
             c1 = has & take(close, prev)

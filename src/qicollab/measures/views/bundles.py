@@ -73,7 +73,7 @@ def _chart_block(chart: Any, key: str) -> dict[str, Any]:
 def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, bundle = project_and_bundle(request, slug, pk)
     charts = bundle_charts(bundle, aim_percent=RELIABILITY_AIM_PERCENT)
-    periods = [
+    periods: list[dict[str, Any]] = [
         {
             "label": period_label(p.period, bundle.frequency),
             "audits": p.all_or_none.eligible,
