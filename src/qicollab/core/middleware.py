@@ -121,7 +121,7 @@ def _buffer_unsized(request: HttpRequest, limit: int) -> HttpResponse | None:
     # WSGIRequest took its length from CONTENT_LENGTH, absent here, and so would read
     # nothing: give it the buffered body and its true length.
     request.META["CONTENT_LENGTH"] = str(total)
-    request._stream = LimitedStream(spooled, total)  # type: ignore[attr-defined]
+    request._stream = LimitedStream(spooled, total)  # type: ignore[arg-type,assignment]
     return None
 
 

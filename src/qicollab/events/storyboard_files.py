@@ -178,7 +178,7 @@ def _pdf_active_content(data: bytes) -> set[str]:
     would exceed the bounds above; anything else the parser raises means unreadable.
     """
     from pypdf import PdfReader, apply_configuration
-    from pypdf.generic import IndirectObject
+    from pypdf.generic import IndirectObject, StreamObject
 
     deadline = time.monotonic() + PDF_CHECK_SECONDS
     limits = {
@@ -192,7 +192,7 @@ def _pdf_active_content(data: bytes) -> set[str]:
         "array_maximum_element_count": MAX_PDF_OBJECTS,
         "dictionary_maximum_element_count": MAX_PDF_OBJECTS,
     }
-    with apply_configuration(**limits), warnings.catch_warnings():
+    with apply_configuration(None, **limits), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pypdf warns about recoverable damage; we judge
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -221,7 +221,9 @@ def _pdf_active_content(data: bytes) -> set[str]:
                 stream_num = reader.xref_objStm[num][0]
                 if stream_num not in decoded:
                     stream = reader.get_object(IndirectObject(stream_num, 0, reader))
-                    decoded[stream_num] = len(stream.get_data()) if stream is not None else 0
+                    decoded[stream_num] = (
+                        len(stream.get_data()) if isinstance(stream, StreamObject) else 0
+                    )
                     if sum(decoded.values()) > _PDF_MAX_DECODED_BYTES:
                         raise _TooComplex
         return findings
