@@ -336,3 +336,8 @@ def test_the_platforms_own_storyboard_pdf_passes(world: Any, login: Any) -> None
         pdf = login(world.people["staff_a"]).get(reverse(name, args=[project.slug])).content
         assert pdf.startswith(b"%PDF")
         assert files.check_upload(upload(pdf)).content_type == "application/pdf"
+
+
+def test_odd_values_where_names_belong_do_not_make_a_pdf_unreadable() -> None:
+    data = raw_pdf(CATALOG, PAGES, page_with(b"/S << /X 1 >> /Subtype [/A /B]"))
+    assert files.check_upload(upload(data)).content_type == "application/pdf"

@@ -246,13 +246,16 @@ def _scan_pdf_value(value: Any, findings: set[str], deadline: float) -> None:
             raise _TooComplex
         if isinstance(item, DictionaryObject):
             for key, inner in item.items():
+                # Names are str; a malformed value (a dictionary where a name belongs) is
+                # scanned like any other but never looked up.
+                name = inner if isinstance(inner, str) else None
                 if key in _PDF_KEYS:
                     findings.add(_PDF_KEYS[key])
-                elif key == "/S" and inner in _PDF_ACTION_KINDS:
-                    findings.add(_PDF_ACTION_KINDS[inner])
-                elif key == "/Subtype" and inner in _PDF_SUBTYPES:
-                    findings.add(_PDF_SUBTYPES[inner])
-                elif key == "/Type" and inner == "/EmbeddedFile":
+                elif key == "/S" and name in _PDF_ACTION_KINDS:
+                    findings.add(_PDF_ACTION_KINDS[str(name)])
+                elif key == "/Subtype" and name in _PDF_SUBTYPES:
+                    findings.add(_PDF_SUBTYPES[str(name)])
+                elif key == "/Type" and name == "/EmbeddedFile":
                     findings.add("embedded")
                 stack.append((inner, depth + 1))
         elif isinstance(item, ArrayObject):
