@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: its process_view reads the body of a POST, and oversized bodies must be
+    # refused before anything reads them.
+    "qicollab.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -230,6 +233,30 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Largest storyboard file (PDF, PNG or JPEG) a team may upload to a learning session.
 STORYBOARD_MAX_UPLOAD_BYTES: int = env.int("STORYBOARD_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+# Most pixels an uploaded image may have, checked from its header before it is decoded; also
+# Pillow's MAX_IMAGE_PIXELS for the whole process (as an error, not a warning). 20 MP holds an
+# A1 poster at 150 dpi (3,508 by 4,967) and a 16 MP photo; checking one at the limit costs
+# 140 MB (RGB) to 220 MB (RGBA) at the peak, well under a worker's share (docs/operations.md).
+UPLOAD_MAX_IMAGE_PIXELS: int = env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", default=20) * 1_000_000
+
+# Request bodies (core.middleware.RequestSizeLimitMiddleware): a body larger than its route's
+# limit is refused with 413 before it is read. Routes are named by URL name; any route not
+# listed gets the default, ample for any form and JSON call.
+REQUEST_MAX_BODY_BYTES: int = env.int("REQUEST_MAX_BODY_KB", default=1024) * 1024
+_MULTIPART_ALLOWANCE = 64 * 1024  # the form's other fields and the multipart boundaries
+REQUEST_BODY_LIMITS: dict[str, int] = {
+    "events:storyboard_upload": STORYBOARD_MAX_UPLOAD_BYTES + _MULTIPART_ALLOWANCE,
+    # measures.forms.MAX_UPLOAD_BYTES (a test keeps the two in step).
+    "measures:data_import": 5 * 1024 * 1024 + _MULTIPART_ALLOWANCE,
+    # measures.api.MAX_BULK_BYTES for the data pushes. PUT /api/measures/{id}/points shares its
+    # path, and so its URL name, with the GET that lists the points.
+    "api:list_points": 64 * 1024 * 1024,
+    "api:push_bulk": 64 * 1024 * 1024,
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES  # form fields and JSON read via request.body
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploaded files are spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

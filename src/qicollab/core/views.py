@@ -86,6 +86,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def request_too_large(request: HttpRequest, *, sent: str, allowed: str) -> HttpResponse:
+    """413 from the request size middleware: what was sent, what this page takes."""
+    return _error(
+        request,
+        413,
+        "The file or form you sent is too large",
+        f"{sent}; this page accepts {allowed}. If you were uploading a file, make it smaller "
+        "(for example, export a PDF for screen rather than print, or resize an image), then "
+        "go back and try again.",
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
