@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # serves the API docs' Swagger UI from our own static files (CSP: no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "qicollab.core",
     "qicollab.accounts",
     "qicollab.organisations",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "qicollab.capability",
     "qicollab.events",
     "qicollab.national",
+    "qicollab.jobs",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +232,29 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Largest storyboard file (PDF, PNG or JPEG) a team may upload to a learning session.
 STORYBOARD_MAX_UPLOAD_BYTES: int = env.int("STORYBOARD_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+
+# Background jobs (Django's Tasks API through the django-tasks backport; decision 0008).
+# "database" (the default) queues in the app's own database and needs `manage.py db_worker`;
+# "rq" queues in Redis (REDIS_URL) for several machines and needs `manage.py rqworker`;
+# "immediate" runs a job inside the request (tests, or a one-off script).
+TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="database")
+REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# A running job with no progress report for this long has lost its worker (scheduler recovers it).
+JOB_STALE_AFTER: int = env.int("JOB_STALE_AFTER_SECONDS", default=300)
+JOB_RETENTION_DAYS: int = env.int("JOB_RETENTION_DAYS", default=30)
+# Emails are sent by the worker; a refused send is retried with back-off this many times.
+EMAIL_MAX_ATTEMPTS: int = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
