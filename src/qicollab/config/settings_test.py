@@ -16,3 +16,4 @@ AXES_ENABLED = True
 # Jobs run inside the request in tests, so a test sees their effects at once; the jobs
 # tests switch to the database queue and run a real worker where the queue matters.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS_BACKEND = "immediate"

@@ -17,7 +17,7 @@ def enqueue_with_transaction(enqueue: Callable[[], object]) -> None:
     written when the transaction commits. The in-process backend used by tests runs the
     task at once, as the code did before it had a queue.
     """
-    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    if settings.TASKS_BACKEND == "rq":
         transaction.on_commit(enqueue)
     else:
         enqueue()
