@@ -54,18 +54,18 @@ migrate: install var/secret_key ## Create or update the SQLite database
 seed: migrate ## Load the demo collaborative (idempotent)
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
-run: seed ## Install, migrate, load the demo and serve http://127.0.0.1:8000
+run: seed ## Install, migrate, load the demo, serve http://127.0.0.1:8000 with the job worker
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(DEMO_ENV) $(PY) manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(DEMO_ENV) $(VENV)/bin/gunicorn qicollab.config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	@echo "Serving on http://$(HOST):$(PORT)/ with a job worker and the scheduler (Ctrl-C stops all)"
+	$(DEMO_ENV) BIND=$(HOST):$(PORT) PY=$(PY) scripts/serve.sh
 
 dev: seed ## Like run, but Django's auto-reloading debug server with DEBUG on
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: install ## Production-style server: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
+serve: install ## Production-style: gunicorn + job worker + scheduler (needs SECRET_KEY and ALLOWED_HOSTS)
 	$(PY) manage.py collectstatic --no-input -v0
-	$(VENV)/bin/gunicorn qicollab.config.wsgi --bind $(HOST):$(PORT) --workers 2
+	BIND=$(HOST):$(PORT) PY=$(PY) scripts/serve.sh
 
 test: install ## Run the whole test suite (browser tests skip with a reason if Chromium is missing)
 	$(PY) -m pytest -q -n 2 --dist loadgroup

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from qicollab.core.mail import queue_email
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,3 +52,16 @@ def send_email(*, to: str, template: str, context: dict[str, Any]) -> None:
     except Exception as exc:  # SMTP, DNS and socket errors all mean "not sent"
         logger.exception("Could not send the %s email", template)
         raise EmailNotSent(str(exc)) from exc
+
+
+def queue_templated_email(*, to: str, template: str, context: dict[str, Any]) -> None:
+    """Like :func:`send_email`, but sent by the worker with retries (``core.mail``).
+
+    For messages whose sending nothing else depends on (a password-reset link, a notice
+    that a password changed): the person is not kept waiting for the mail server.
+    """
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    text = render_to_string(f"accounts/email/{template}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    html = render_to_string(f"accounts/email/{template}.html", context)
+    queue_email(to=to, subject=subject, text=body.lstrip("\n"), html=html)

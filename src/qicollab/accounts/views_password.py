@@ -6,7 +6,6 @@ always answers the same way, so the page cannot be used to find out who has an a
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -28,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from qicollab.accounts.emails import EmailNotSent, absolute_url, send_email
+from qicollab.accounts.emails import absolute_url, queue_templated_email
 from qicollab.accounts.forms import (
     NhsPasswordChangeForm,
     NhsSetPasswordForm,
@@ -61,17 +60,17 @@ def _send_reset_email(person: Person) -> None:
             default_token_generator.make_token(person),
         ],
     )
-    # A failure is logged; the page must look the same whether or not the account exists.
-    with contextlib.suppress(EmailNotSent):
-        send_email(
-            to=person.email,
-            template="password_reset",
-            context={
-                "person": person,
-                "link": absolute_url(path),
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-        )
+    # Sent by the worker: the page must look the same, and take as long, whether or not the
+    # account exists (an inline send would make a known address measurably slower).
+    queue_templated_email(
+        to=person.email,
+        template="password_reset",
+        context={
+            "person": person,
+            "link": absolute_url(path),
+            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
 
 
 @csrf_protect
@@ -158,9 +157,8 @@ def _notify_changed(person: Person) -> None:
         "when": date_format(timezone.localtime(), "j F Y \\a\\t H:i"),
         "reset_link": absolute_url(reverse("accounts:password_reset")),
     }
-    # The change itself succeeded; a failure to tell them is logged.
-    with contextlib.suppress(EmailNotSent):
-        send_email(to=person.email, template="password_changed", context=context)
+    # The change itself succeeded; the worker retries the notice if the mail server fails.
+    queue_templated_email(to=person.email, template="password_changed", context=context)
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # serves the API docs' Swagger UI from our own static files (CSP: no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "qicollab.core",
     "qicollab.accounts",
     "qicollab.organisations",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "qicollab.events",
     "qicollab.national",
     "qicollab.reports",
+
+    "qicollab.jobs",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +261,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES  # form fields and JSON rea
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploaded files are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
+
+# Background jobs (Django's Tasks API through the django-tasks backport; decision 0008).
+# "database" (the default) queues in the app's own database and needs `manage.py db_worker`;
+# "rq" queues in Redis (REDIS_URL) for several machines and needs `manage.py rqworker`;
+# "immediate" runs a job inside the request (tests, or a one-off script).
+TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="database")
+REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# A running job with no progress report for this long has lost its worker (scheduler recovers it).
+JOB_STALE_AFTER: int = env.int("JOB_STALE_AFTER_SECONDS", default=300)
+JOB_RETENTION_DAYS: int = env.int("JOB_RETENTION_DAYS", default=30)
+# Emails are sent by the worker; a refused send is retried with back-off this many times.
+EMAIL_MAX_ATTEMPTS: int = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

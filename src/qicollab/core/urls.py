@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qicollab.core import views
+from qicollab.core import health, views
 
 app_name = "core"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

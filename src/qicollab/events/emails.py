@@ -1,4 +1,7 @@
-"""Emails about bookings: plain text, links from SITE_URL (never the request's Host)."""
+"""Emails about bookings: plain text, links from SITE_URL (never the request's Host).
+
+Sent by the worker with retries (``core.mail``); a booking never waits for the mail server.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from qicollab.core.mail import queue_email
 
 if TYPE_CHECKING:
     from qicollab.events.models import Registration, StoryboardSteal, WorkshopBooking
@@ -17,14 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def _send(to: str, template: str, context: dict[str, object]) -> bool:
+    """Render the email now and hand it to the worker (``core.mail``), which retries it."""
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     text = render_to_string(f"events/email/{template}.txt", context)
     subject, _, body = text.strip().partition("\n")
-    try:
-        send_mail(" ".join(subject.split()), body.lstrip("\n"), settings.DEFAULT_FROM_EMAIL, [to])
-    except Exception:  # SMTP, DNS and socket errors: logged; the booking itself stands
-        logger.exception("Could not send the %s email", template)
-        return False
+    queue_email(to=to, subject=subject, text=body.lstrip("\n"))
     return True
 
 

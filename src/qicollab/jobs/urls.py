@@ -1,0 +1,9 @@
+from django.urls import path
+
+from qicollab.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("<uuid:pk>/", views.job_detail, name="job_detail"),
+]
