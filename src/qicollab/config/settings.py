@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "qicollab.events",
     "qicollab.national",
     "qicollab.reports",
-
     "qicollab.jobs",
 ]
 
