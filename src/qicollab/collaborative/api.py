@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from qicollab.api.auth import public_auth
 from qicollab.api.schemas import ErrorOut, FieldErrorsOut
@@ -214,7 +214,10 @@ class PortfolioProjectOut(Schema):
     latest_score: float | None
     latest_score_by: str | None
     latest_score_month: date | None
-    last_activity: datetime | None
+    last_activity: datetime | None = Field(
+        description="The latest data point, PDSA cycle or progress report recorded (by when "
+        "it was recorded, not the period it is for); null if none yet."
+    )
     main_outcome: OutcomeOut
 
 
@@ -507,6 +510,10 @@ class QuietProjectOut(Schema):
     organisation: str
     status: str
     quiet_since: date
+    last_activity: datetime | None = Field(
+        description="The latest data point, PDSA cycle or progress report recorded (the "
+        "portfolio's last_activity); null if none yet."
+    )
     stale: list[str]
     activities: list[ActivityOut]
 
@@ -571,6 +578,7 @@ def coaching(request: HttpRequest, slug: str, weeks: str = "", months: str = "")
                 "organisation": q.organisation,
                 "status": q.status,
                 "quiet_since": q.since,
+                "last_activity": q.last_activity,
                 "stale": [a.kind for a in q.stale],
                 "activities": [
                     {"kind": a.kind, "label": a.label, "last_recorded": a.last, "stale": a.stale}
