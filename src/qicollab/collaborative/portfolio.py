@@ -105,11 +105,19 @@ class Outcome:
         return variation_icon(self.icon_name)
 
     @property
-    def detail(self) -> str:
-        """The latest signal in words ("7 points below the mean since March 2025")."""
+    def signal(self) -> str:
+        """The latest signal in words, its length in the measure's periods."""
         if self.run is None:
             return ""
-        return f"{self.run.describe(self.centre)} since {self.run.start:%B %Y}"
+        return self.run.describe(self.centre, self.measure.frequency if self.measure else "")
+
+    @property
+    def detail(self) -> str:
+        """The latest signal with its start ("a shift of 7 months below the centre line
+        (mean) since March 2025")."""
+        if self.run is None:
+            return ""
+        return f"{self.signal} since {self.run.start:%B %Y}"
 
 
 def outcome_from(res: MeasureResult | None) -> Outcome:
