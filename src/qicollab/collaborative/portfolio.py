@@ -210,9 +210,10 @@ def portfolio_projects(
     score: Decimal | None = filters.get("score")
     if score is not None:
         qs = qs.filter(latest_score__gte=score)
-    qs = with_last_activity(qs)
-    return qs.prefetch_related("partner_organisations").order_by(
-        *_SORTS.get(filters.get("sort") or "title", _SORTS["title"])
+    return (
+        with_last_activity(qs)
+        .prefetch_related("partner_organisations")
+        .order_by(*_SORTS.get(filters.get("sort") or "title", _SORTS["title"]))
     )
 
 

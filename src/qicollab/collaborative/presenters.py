@@ -19,7 +19,11 @@ from qicollab.measures.spc_adapter import MIN_POINTS as MIN_POINTS_TO_JUDGE
 # run chart of three annual points is not "random variation only", it is too short to say).
 MIN_POINTS = 2
 
-_PERIOD_WORDS = {Period.MONTH: "months", Period.QUARTER: "quarters", Period.YEAR: "years"}
+_PERIOD_WORDS: dict[str, str] = {
+    Period.MONTH: "months",
+    Period.QUARTER: "quarters",
+    Period.YEAR: "years",
+}
 
 
 @dataclass(frozen=True)
