@@ -36,9 +36,9 @@ def _point(project: Project, *, at: datetime, period: date = date(2025, 1, 1)) -
     DataPoint.objects.filter(measure=m, period=period).update(created_at=at)
 
 
-def _cycle(project: Project, *, at: datetime) -> None:
+def _cycle(project: Project, *, at: datetime, edited: datetime | None = None) -> None:
     c = PdsaCycle.objects.create(project=project, title="Test a checklist", cycle_number=1)
-    PdsaCycle.objects.filter(pk=c.pk).update(updated_at=at, created_at=at)
+    PdsaCycle.objects.filter(pk=c.pk).update(updated_at=edited or at, created_at=at)
 
 
 def _rate(
@@ -97,15 +97,25 @@ def test_programme_manager_sees_only_their_organisations_projects(world: Any, lo
 def test_quiet_projects_name_what_is_stale_and_since_when(
     world: Any, scale: ScaleDefinition
 ) -> None:
+    """Quiet = the last activity (the latest record of any kind) is older than the window.
+
+    Before, a project was quiet when any one kind was stale, so a team that had entered
+    data and a score that very week was listed for want of a new PDSA cycle.
+    """
     busy = make_project(world, title="Busy", status="active")
     _point(busy, at=_ago(3))
     _cycle(busy, at=_ago(10))
     _rate(busy, scale, date(2025, 6, 1), "2.0", "self", at=_ago(20))
 
-    no_data = make_project(world, title="Data stale", status="sustaining")
-    _point(no_data, at=_ago(40))  # more than 4 weeks
-    _cycle(no_data, at=_ago(2))
-    _rate(no_data, scale, date(2025, 6, 1), "2.0", "self", at=_ago(5))
+    old_data = make_project(world, title="Old data, new cycle", status="sustaining")
+    _point(old_data, at=_ago(40))  # more than 4 weeks, but a cycle and a report since
+    _cycle(old_data, at=_ago(2))
+    _rate(old_data, scale, date(2025, 6, 1), "2.0", "self", at=_ago(5))
+
+    all_quiet = make_project(world, title="All quiet", status="active")
+    _point(all_quiet, at=_ago(50))
+    _cycle(all_quiet, at=_ago(45), edited=_ago(1))  # editing an old cycle is not new activity
+    _rate(all_quiet, scale, date(2025, 4, 1), "2.0", "self", at=_ago(40))
 
     never = make_project(
         world, title="Never anything", status="active", start_date=date(2025, 2, 1)
@@ -115,18 +125,44 @@ def test_quiet_projects_name_what_is_stale_and_since_when(
 
     qs = Project.objects.filter(collaborative=world.collab)
     quiet = coaching.quiet_projects(projects=qs, weeks=4, now=NOW)
-    assert [q.title for q in quiet] == ["Never anything", "Data stale"]
+    assert [q.title for q in quiet] == ["Never anything", "All quiet"]
     first, second = quiet
     assert [a.kind for a in first.stale] == ["data", "pdsa", "report"]
     assert first.since == date(2025, 2, 1)  # never recorded anything: since its start
-    assert first.pk == never.pk
-    assert [a.kind for a in second.stale] == ["data"]
-    assert second.since == _ago(40).date()
+    assert first.pk == never.pk and first.last_activity is None
+    assert [a.kind for a in second.stale] == ["data", "pdsa", "report"]
+    assert second.since == _ago(40).date()  # the latest record: the report
+    assert second.last_activity == _ago(40)
+    assert [a.last for a in second.activities] == [_ago(50), _ago(45), _ago(40)]
 
-    # Six weeks' grace: the data entered 40 days ago is no longer stale.
+    # Six weeks' grace: the report entered 40 days ago is recent enough.
     assert [q.title for q in coaching.quiet_projects(projects=qs, weeks=6, now=NOW)] == [
         "Never anything"
     ]
+
+
+def test_portfolio_and_coaching_share_one_last_activity(
+    world: Any, scale: ScaleDefinition, login: Any
+) -> None:
+    """The coaching view's "quiet since" is the portfolio's "Last activity", page and API."""
+    from qicollab.collaborative import portfolio
+
+    p = make_project(world, title="Went quiet", status="active", sharing="collaborative")
+    _point(p, at=_ago(70))
+    _rate(p, scale, date(2025, 3, 1), "2.0", "self", at=_ago(65))
+    Project.objects.filter(pk=p.pk).update(updated_at=NOW)  # a title edit is not activity
+
+    row = portfolio.portfolio_projects(
+        viewer=world.people["faculty"], collaborative=world.collab, filters={}
+    ).get(pk=p.pk)
+    assert row.last_activity == _ago(65)
+    (q,) = coaching.quiet_projects(projects=Project.objects.filter(pk=p.pk), now=NOW)
+    assert q.last_activity == row.last_activity and q.since == _ago(65).date()
+
+    c = login(world.people["faculty"])
+    api = c.get(f"/api/collaboratives/{world.collab.slug}/portfolio").json()
+    (item,) = [i for i in api["items"] if i["slug"] == p.slug]
+    assert item["last_activity"].startswith(_ago(65).date().isoformat())
 
 
 @pytest.mark.parametrize(

@@ -156,3 +156,115 @@ def test_financial_years_start_in_april() -> None:
         (date(2025, 4, 1), date(2025, 5, 1)),
     ]
     assert goals.Point(*ps[1], value=None, complete=True).label == "2024/25"  # type: ignore[arg-type]
+
+
+# --- what the pages show beside the status ------------------------------------------------
+
+
+def _yearly_goal(world: Any, **kw: Any) -> ProgrammeGoal:
+    return ProgrammeGoal.objects.create(
+        collaborative=world.collab,
+        slug=kw.pop("slug", "y"),
+        statement="Start two projects a year",
+        metric_key="projects_started",
+        period="year",
+        baseline_date=date(2023, 4, 1),
+        target_value=Decimal("2"),
+        deadline=date(2027, 3, 31),
+        **kw,
+    )
+
+
+@pytest.mark.django_db
+def test_the_status_is_shown_with_the_value_and_period_it_was_judged_on(
+    world: Any, login: Any
+) -> None:
+    """ "Achieved" beside "Latest 1 (so far)" against a target of 2 contradicted itself."""
+    from django.urls import reverse
+
+    for d in (date(2024, 5, 1), date(2024, 9, 1), date(2025, 6, 1)):
+        make_project(world, start_date=d)
+    goal = _yearly_goal(world)
+    s = goals.goal_series(goal, today=date(2025, 11, 1))
+    assert s.status is Status.ACHIEVED
+    assert s.judged is not None and s.judged.label == "2024/25" and s.judged.value.value == 2
+    assert s.running is not None and s.running.label == "2025/26 (so far)"
+    assert s.running.value.value == 1
+
+    from qicollab.collaborative.views import goals as goals_mod
+
+    assert goals_mod is goals  # the pages read the same series
+    c = login(world.people["collab_lead"])
+    detail = c.get(reverse("collaborative:goal_detail", args=[world.collab.slug, goal.slug]))
+    text = detail.content.decode()
+    # Today is later than 2025-11-01 for the page: the judged period is the latest complete one.
+    page = goals.goal_series(goal)
+    assert "Status judged on" in text and page.judged is not None
+    assert page.judged.label in text
+    if page.running is not None:
+        assert "Running period, not yet judged" in text and page.running.label in text
+    api = c.get(f"/api/collaboratives/{world.collab.slug}/dashboard").json()
+    (row,) = [g for g in api["goals"] if g["slug"] == goal.slug]
+    assert row["judged_period"] == page.judged.label
+    assert row["judged_value"] == page.judged.value.value
+
+
+@pytest.mark.django_db
+def test_a_dashboard_never_shows_a_running_figure_as_the_judged_one(world: Any, login: Any) -> None:
+    from django.urls import reverse
+
+    from qicollab.collaborative.presenters import fmt
+
+    for d in (date(2024, 5, 1), date(2024, 9, 1)):
+        make_project(world, start_date=d)
+    goal = _yearly_goal(world)
+    s = goals.goal_series(goal)
+    assert s.judged is not None and s.running is not None  # today is inside a later year
+    html = (
+        login(world.people["collab_lead"])
+        .get(reverse("collaborative:dashboard", args=[world.collab.slug]))
+        .content.decode()
+    )
+    judged = fmt(s.judged.value.value, goal.unit)
+    assert f'{judged}<br><span class="nhsuk-body-s">{s.judged.label}</span>' in html
+    running = fmt(s.running.value.value, goal.unit)
+    assert f"Running period, not yet judged: {running} in {s.running.label}" in html
+
+
+@pytest.mark.django_db
+def test_a_goal_chart_with_too_few_points_is_not_judged(world: Any) -> None:
+    """Three annual points were captioned "Random variation only"; and named as quarters."""
+    from qicollab.collaborative import presenters
+
+    make_project(world, start_date=date(2024, 5, 1))
+    goal = _yearly_goal(world)
+    s = goals.goal_series(goal, today=date(2025, 11, 1))
+    assert len(s.points) == 3
+    chart = presenters.goal_chart(s, render=False)
+    assert chart.summary.startswith("Too few points to judge: 3 years measured")
+    assert "Random variation" not in chart.summary
+    assert "2023/24 to 2025/26 (so far)" in chart.summary
+    assert "Apr to Jun" not in chart.summary
+
+
+@pytest.mark.django_db
+def test_a_goal_chart_with_enough_points_names_its_periods(world: Any) -> None:
+    from qicollab.collaborative import presenters
+    from qicollab.measures.spc_adapter import MIN_POINTS
+
+    make_project(world, start_date=date(2024, 5, 1))
+    goal = ProgrammeGoal.objects.create(
+        collaborative=world.collab,
+        slug="m",
+        statement="Start projects",
+        metric_key="projects_started",
+        period="month",
+        baseline_date=date(2024, 1, 1),
+        target_value=Decimal("2"),
+        deadline=date(2027, 3, 31),
+    )
+    s = goals.goal_series(goal, today=date(2025, 6, 15))
+    assert len(s.points) >= MIN_POINTS
+    chart = presenters.goal_chart(s, render=False)
+    assert not chart.summary.startswith("Too few points")
+    assert "Jun 2025 (so far)" in chart.summary

@@ -132,7 +132,7 @@ def test_states_scores_and_organisations_are_shown(world: Any, pf_world: Any, lo
     rows = {r.split("</tr>")[0] for r in html.split('<tr class="nhsuk-table__row">')[2:]}
     row = {title: next(r for r in rows if title in r) for title in ALL_C}
     assert "Improving" in row["Ward 3 falls"]
-    assert "7 points below the mean since" in row["Ward 3 falls"]
+    assert "a shift of 7 months below the centre line (mean) since" in row["Ward 3 falls"]
     assert "Special cause improvement (low)" in row["Ward 3 falls"]  # the MDC icon's text
     assert "3.5" in row["Ward 3 falls"] and "faculty" in row["Ward 3 falls"]
     assert "Brook Test Partnership NHS Trust" in row["Ward 3 falls"]  # the partner
@@ -288,7 +288,7 @@ def test_api_lists_visible_projects_with_states(world: Any, pf_world: Any, login
     falls = next(p for p in body["items"] if p["title"] == "Ward 3 falls")
     assert falls["main_outcome"]["state"] == "improving"
     assert falls["main_outcome"]["variation_icon"] == "improvement_low"
-    assert falls["main_outcome"]["signal"] == "7 points below the mean"
+    assert falls["main_outcome"]["signal"] == "a shift of 7 months below the centre line (mean)"
     assert falls["main_outcome"]["measure_id"] == pf_world["improving"].pk
     assert falls["latest_score"] == 3.5 and falls["latest_score_by"] == "faculty"
     assert body["count"] == 3 and body["page"] == 1

@@ -28,6 +28,9 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+FALLS_LINK = "Ward 3 falls: a shift of 7 months below the centre line (mean) (improvement)"
+
+
 def test_portfolio_and_signals_journey(
     page: Page,
     live_server: Any,
@@ -58,7 +61,9 @@ def test_portfolio_and_signals_journey(
 
     page.get_by_role("link", name="See the new signals across the portfolio").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signals")
-    link = page.get_by_role("link", name="Ward 3 falls: 7 points below the mean (improvement)")
+    link = page.get_by_role(
+        "link", name="Ward 3 falls: a shift of 7 months below the centre line (mean) (improvement)"
+    )
     expect(link).to_be_visible()
     check_page(page, axe, console, screenshot, "signals-01-feed")
 
@@ -67,6 +72,8 @@ def test_portfolio_and_signals_journey(
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("today or in the past")
     check_page(page, axe, console, screenshot, "signals-02-bad-date")
 
-    link = page.get_by_role("link", name="Ward 3 falls: 7 points below the mean (improvement)")
+    link = page.get_by_role(
+        "link", name="Ward 3 falls: a shift of 7 months below the centre line (mean) (improvement)"
+    )
     link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ward 3 falls")

@@ -38,7 +38,7 @@ def test_a_shift_is_one_run_of_seven_below_the_mean() -> None:
         ("shift",),
     )
     assert (run.start, run.end) == (date(2022, 1, 1), date(2022, 7, 1))
-    assert run.describe("mean") == "7 points below the mean"
+    assert run.describe("mean", "monthly") == "a shift of 7 months below the centre line (mean)"
     assert run.tag == ("Improvement", "nhsuk-tag--blue")
 
 
@@ -46,14 +46,17 @@ def test_a_point_above_the_upper_limit_is_a_concern_when_lower_is_better() -> No
     y = [*BASELINE, 30]
     (run,) = signal_runs(spc.chart(y, chart="c", direction="decrease", x=_x(len(y))))
     assert (run.point_class, run.rules, run.count) == ("concern", ("outside_limits",), 1)
-    assert run.describe() == "1 point above the upper limit"
+    assert run.describe() == "1 period above the upper limit"
     assert run.rule_labels == ["outside the limits"]
 
 
 def test_a_trend_is_described_as_rising() -> None:
     y = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 3, 3.5, 4, 4.5, 5, 5.5, 6.5]
     (run,) = signal_runs(spc.chart(y, chart="i", direction="increase", x=_x(len(y))))
-    assert run.rules == ("trend",) and run.describe() == "7 points rising in a row"
+    assert (
+        run.rules == ("trend",)
+        and run.describe("mean", "weekly") == "a trend of 7 weeks rising in a row"
+    )
 
 
 def test_gaps_do_not_break_a_run_and_common_cause_has_none() -> None:
@@ -104,9 +107,9 @@ def _url(world: Any, slug: str | None = None, **params: str) -> str:
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
-FALLS = "Ward 3 falls: 7 points below the mean (improvement)"
-RESTRAINT = "Brook restraint: 7 points below the mean (concern)"
-SPIKE = "Brook spike: 1 point above the upper limit (concern)"
+FALLS = "Ward 3 falls: a shift of 7 months below the centre line (mean) (improvement)"
+RESTRAINT = "Brook restraint: a shift of 7 months below the centre line (mean) (concern)"
+SPIKE = "Brook spike: 1 month above the upper limit (concern)"
 
 
 @pytest.mark.parametrize(
@@ -214,7 +217,7 @@ def test_query_count_does_not_grow_with_measures(world: Any, login: Any) -> None
     add(10)
     with CaptureQueriesContext(connection) as many:
         html = client.get(_url(world)).content.decode()
-    assert html.count("points below the mean (improvement)") == 12
+    assert html.count("months below the centre line (mean) (improvement)") == 12
     assert len(many) == len(few)
 
 
@@ -245,7 +248,7 @@ def test_private_collaborative_feed_is_404_outside_it(
         assert login(world.people[persona]).get(url).status_code == 404
     assert login(None).get(url).status_code == 404
     html = login(world.people["pm_o"]).get(url).content.decode()
-    assert "Other falls: 7 points below the mean (improvement)" in html
+    assert "Other falls: a shift of 7 months below the centre line (mean) (improvement)" in html
 
 
 def test_empty_feed_explains_itself(world: Any, login: Any) -> None:
@@ -267,7 +270,9 @@ def test_api_feed(world: Any, feed_world: Any, login: Any) -> None:
     assert restraint["kind"] == "concern" and restraint["rules"] == ["shift"]
     assert restraint["points"] == 7 and restraint["continuing"] is True  # began months ago
     assert restraint["url"] == feed_world["restraint"].get_absolute_url()
-    assert body["since"] == sf.default_since(timezone.localdate()).isoformat()
+    assert body["since"] == sf.default_since(timezone.localdate(), ["monthly"]).isoformat()
+    assert body["default_window"] is True and "full month" in body["covers"]
+    assert restraint["length"] == "7 months" and restraint["consider_new_phase"] is False
 
 
 def test_api_since(world: Any, feed_world: Any, login: Any) -> None:
@@ -290,3 +295,95 @@ def test_api_private_collaborative_is_404(world: Any, feed_world: Any, login: An
     url = _api(world, world.other_collab.slug)
     assert login(world.people["outsider"]).get(url).status_code == 404
     assert login(world.people["pm_o"]).get(url).status_code == 200
+
+
+# --- the default window and the words for a run's length (issue 11) ---------------------
+
+
+def _ending_last_month(p: Any, values: list[float], **kw: Any) -> Any:
+    """A monthly measure whose latest value is last month's (this month not entered yet)."""
+    from qicollab.measures.models import DataPoint
+
+    m = measure(p, values, **kw)
+    DataPoint.objects.filter(measure=m).delete()
+    months = months_to_now(len(values) + 1)[:-1]
+    DataPoint.objects.bulk_create(
+        DataPoint(measure=m, period=d, value=v) for d, v in zip(months, values, strict=True)
+    )
+    return m
+
+
+def test_the_default_window_covers_a_full_month_of_monthly_measures(world: Any, login: Any) -> None:
+    """A fixed 30 days missed last month's value (dated the 1st) whenever today is past it."""
+    p = project(world, title="Entered monthly", sharing="collaborative")
+    _ending_last_month(p, SHIFT, name="Monthly falls")
+    today = timezone.localdate()
+    last_month = months_to_now(2)[0]
+    window = sf.feed_window(viewer=world.people["faculty"], collaborative=world.collab, today=today)
+    assert window.since == min(last_month, today - timedelta(days=sf.DEFAULT_DAYS))
+    assert window.frequency == "monthly"
+    html = login(world.people["faculty"]).get(_url(world)).content.decode()
+    assert "Monthly falls: a shift of 7 months below the centre line (mean)" in html
+    assert "covers at least one full month of every monthly measure" in html
+    assert f"Signals since {window.since.day} {window.since:%B %Y}" in html
+
+
+def test_default_since_follows_the_longest_frequency() -> None:
+    today = date(2026, 12, 7)
+    assert sf.default_since(today, ["daily"]) == date(2026, 11, 7)
+    assert sf.default_since(today, ["weekly", "monthly"]) == date(2026, 11, 1)
+    assert sf.default_since(today, ["monthly", "quarterly"]) == date(2026, 7, 1)
+    # Late in a month the last full month still starts the window.
+    assert sf.default_since(date(2026, 12, 31), ["monthly"]) == date(2026, 11, 1)
+
+
+def test_a_long_weekly_shift_is_said_in_weeks_and_suggests_a_new_phase(
+    world: Any, login: Any
+) -> None:
+    from qicollab.measures.models import DataPoint, Measure
+
+    p = project(world, title="Weekly team", sharing="collaborative")
+    m = Measure.objects.create(
+        project=p,
+        name="Weekly falls",
+        measure_type="outcome",
+        value_type="count",
+        chart_type="c",
+        frequency="weekly",
+        direction="decrease",
+    )
+    values = [10, 12, 9, 11, 10, 13, 8, 11, 12, 10, 9, 11, 10, 12] + [5, 6, 5, 6] * 5
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    weeks = [monday - timedelta(weeks=len(values) - 1 - i) for i in range(len(values))]
+    DataPoint.objects.bulk_create(
+        DataPoint(measure=m, period=d, value=v) for d, v in zip(weeks, values, strict=True)
+    )
+    feed = sf.signal_feed(
+        viewer=world.people["faculty"], collaborative=world.collab, since=weeks[-2]
+    )
+    (item,) = [it for it in feed.items if it.measure.pk == m.pk]
+    assert item.run.count >= sf.NEW_PHASE_AFTER
+    assert item.describe() == f"a shift of {item.run.count} weeks below the centre line (mean)"
+    assert "points" not in item.text
+    assert item.suggest_new_phase and item.phase_url.endswith("#decisions")
+    html = (
+        login(world.people["faculty"])
+        .get(_url(world, since=weeks[-2].isoformat()))
+        .content.decode()
+    )
+    assert "starting a new phase" in html and item.phase_url in html
+    api = login(world.people["faculty"]).get(_api(world) + f"?since={weeks[-2]}").json()
+    (row,) = [i for i in api["items"] if i["measure_id"] == m.pk]
+    assert row["consider_new_phase"] is True and row["length"] == f"{item.run.count} weeks"
+    assert api["default_window"] is False
+
+
+def test_a_seven_month_shift_does_not_yet_suggest_a_new_phase(world: Any, feed_world: Any) -> None:
+    feed = sf.signal_feed(
+        viewer=world.people["faculty"],
+        collaborative=world.collab,
+        since=months_to_now(1)[0],
+    )
+    falls = next(it for it in feed.items if it.measure.name == "Ward 3 falls")
+    assert falls.run.count == 7 and not falls.suggest_new_phase

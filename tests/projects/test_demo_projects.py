@@ -103,9 +103,13 @@ def test_dates_tags_and_themes(demo: list[Project]) -> None:
 
 
 def test_every_aim_is_smart(demo: list[Project]) -> None:
+    from qicollab.projects.presenters import aim_problems
+
     today = timezone.localdate()
     for p in demo:
         assert smart_check(p.aim, today=today, project_active=p.status == "active") == [], p
+        # As the project page judges it: an idea's target date must lie ahead too.
+        assert aim_problems(p.aim, p) == [], p
 
 
 def test_teams_have_leads_sponsors_coaches_and_partners(demo: list[Project]) -> None:

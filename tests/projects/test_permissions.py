@@ -28,6 +28,10 @@ VIEW = {
 EDIT = TEAM_SIDE  # the team (any role) and those who manage it
 MANAGE = TEAM_SIDE - {"partner_a"}  # a team member, not a lead
 RATE_AS_FACULTY = {"national_admin", "collab_lead", "faculty"}
+# The team's own rating: only people on the team, whatever their role (not faculty, leads or
+# programme managers who merely manage or coach it, or their self-rating would count as the
+# team's in the self-versus-faculty gap).
+RATE_AS_TEAM = {"staff_a", "partner_a"}
 
 
 def person(world: Any, name: str) -> Any:
@@ -52,6 +56,7 @@ def test_predicates_follow_sharing(sharing: str, make_project: Any, world: Any) 
     assert _who(world, "projects.change_project", project) == EDIT
     assert _who(world, "projects.manage_project", project) == MANAGE
     assert _who(world, "projects.rate_project_as_faculty", project) == RATE_AS_FACULTY
+    assert _who(world, "projects.rate_project_as_team", project) == RATE_AS_TEAM
 
 
 @pytest.mark.parametrize("sharing", list(Sharing))
@@ -225,6 +230,77 @@ def test_only_faculty_rate_as_faculty(project: Any, world: Any, login: Any) -> N
         content_type="application/json",
     )
     assert api.status_code == 403
+
+
+@pytest.mark.parametrize("rater", ["self", "faculty"])
+def test_rating_pages_and_api_by_persona(
+    rater: str, make_project: Any, world: Any, login: Any
+) -> None:
+    """Every persona, both ratings, page GET, page POST and API POST: only the allowed record.
+
+    200/201 for those allowed; 403 for those who can see the project; 404 for those who
+    cannot; and a refused POST records nothing.
+    """
+    from qicollab.projects.forms.progress import month_choices
+    from qicollab.projects.models import ProgressReport
+
+    months = [m for m, _ in month_choices()]
+    project = make_project(sharing=Sharing.ORGANISATION)
+    allowed = RATE_AS_TEAM if rater == "self" else RATE_AS_FACULTY
+    url = reverse("projects:progress_create", args=[project.slug, rater])
+    wrong = {}
+    for i, name in enumerate(sorted(PERSONAS)):
+        c = login(person(world, name))
+        expected = 200 if name in allowed else 403 if name in VIEW[Sharing.ORGANISATION] else 404
+        got = c.get(url).status_code
+        if got != expected:
+            wrong[("page", name)] = (got, expected)
+        month = months[i]
+        before = ProgressReport.objects.count()
+        got = c.post(url, {"month": month, "score": "1.5"}).status_code
+        recorded = ProgressReport.objects.count() - before
+        if (got, recorded) != ((302, 1) if name in allowed else (expected, 0)):
+            wrong[("post", name)] = (got, recorded)
+        api = c.post(
+            f"/api/projects/{project.slug}/progress-reports",
+            {"month": months[i + 12][:7], "score": "1.5", "rater_type": rater},
+            content_type="application/json",
+        ).status_code
+        if api != (201 if name in allowed else expected):
+            wrong[("api", name)] = (api, expected)
+    assert wrong == {}
+    who = {r.rater.email.split("@")[0] for r in ProgressReport.objects.filter(project=project)}
+    assert who == allowed
+    assert set(
+        ProgressReport.objects.filter(project=project).values_list("rater_type", flat=True)
+    ) == {rater}
+
+
+def test_the_service_refuses_a_self_rating_from_outside_the_team(project: Any, world: Any) -> None:
+    """The rule lives in the service too, so no other caller can file the team's rating."""
+    import datetime as dt
+
+    from django.core.exceptions import PermissionDenied
+
+    from qicollab.projects import services
+
+    for name in ("faculty", "collab_lead", "pm_a"):
+        with pytest.raises(PermissionDenied):
+            services.progress_report_save(
+                actor=world.people[name],
+                project=project,
+                rater_type="self",
+                month=dt.date(2025, 1, 1),
+                score="1.5",
+            )
+    with pytest.raises(PermissionDenied):
+        services.progress_report_save(
+            actor=world.people["staff_a"],
+            project=project,
+            rater_type="faculty",
+            month=dt.date(2025, 1, 1),
+            score="1.5",
+        )
 
 
 def test_only_managers_stop_a_project(project: Any, world: Any, login: Any) -> None:

@@ -104,6 +104,56 @@ def test_a_past_date_is_fine_for_a_completed_project() -> None:
     assert smart_check(past, today=TODAY, project_active=True) != []
 
 
+def test_a_past_date_is_flagged_unless_told_the_project_has_finished() -> None:
+    """A caller that says nothing about the project gets the strict check, not a pass."""
+    problems = smart_check(aim(target_date=dt.date(2025, 1, 1)), today=TODAY)
+    assert any("The target date has passed" in p for p in problems), problems
+
+
+def test_a_date_in_the_past_is_not_smart_for_a_new_project(
+    project: Any, world: Any, login: Any
+) -> None:
+    """A project starts as an idea: its aim's past date must still be flagged (page and API)."""
+    from django.urls import reverse
+
+    assert project.status == "idea"
+    data = {
+        "direction": "increase",
+        "measure_text": "completed physical health checks",
+        "population": "adults on the ward",
+        "setting": "Ash ward",
+        "baseline_value": "40",
+        "target_value": "90",
+        "unit": "%",
+        "target_date": "2020-03-31",
+    }
+    c = login(world.people["staff_a"])
+    checked = c.post(
+        f"/api/projects/{project.slug}/aim/check", data, content_type="application/json"
+    ).json()
+    assert any("The target date has passed" in p for p in checked["smart_problems"]), checked
+    page = c.post(reverse("projects:aim_check", args=[project.slug]), data)
+    assert b"The target date has passed" in page.content
+
+
+def test_a_past_date_is_fine_once_the_project_is_sustaining_or_done(
+    project: Any, world: Any
+) -> None:
+    from qicollab.projects import presenters
+
+    past = aim(target_date=dt.date(2020, 1, 1))
+    for status, flagged in (
+        ("idea", True),
+        ("active", True),
+        ("sustaining", False),
+        ("completed", False),
+        ("stopped", False),
+    ):
+        project.status = status
+        problems = presenters.aim_problems(past, project)
+        assert any("has passed" in p for p in problems) is flagged, (status, problems)
+
+
 def test_zero_is_a_number() -> None:
     """A target of zero harm is a real target, not a missing one."""
     assert check(target_value=Decimal("0")) == []

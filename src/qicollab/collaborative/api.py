@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from qicollab.api.auth import public_auth
 from qicollab.api.schemas import ErrorOut, FieldErrorsOut
@@ -39,6 +39,7 @@ class PointOut(Schema):
     numerator: float | None
     denominator: float | None
     detail: str
+    complete: bool = Field(description="False for the period still running (so far).")
 
 
 class GoalOut(Schema):
@@ -55,6 +56,9 @@ class GoalOut(Schema):
     direction: str
     workstream: str | None
     status: str
+    judged_period_start: date | None = Field(
+        description="The start of the period the status was judged on (the latest complete one)."
+    )
     expected_now: float | None
     problem: str
     series: list[PointOut]
@@ -111,6 +115,7 @@ def _goal_out(s: goals.GoalSeries) -> dict[str, Any]:
         "direction": g.direction,
         "workstream": g.workstream.slug if g.workstream else None,
         "status": s.status.value,
+        "judged_period_start": s.judged.start if s.judged else None,
         "expected_now": s.expected,
         "problem": s.problem,
         "series": [
@@ -121,6 +126,7 @@ def _goal_out(s: goals.GoalSeries) -> dict[str, Any]:
                 "numerator": p.value.numerator,
                 "denominator": p.value.denominator,
                 "detail": p.value.detail,
+                "complete": p.complete,
             }
             for p in s.points
         ],
@@ -198,7 +204,7 @@ class OutcomeOut(Schema):
     measure_id: int | None
     measure_name: str | None
     variation_icon: str | None
-    #: The latest signal in words, e.g. "7 points below the mean" (null without one).
+    #: The latest signal in words, e.g. "a shift of 7 months below the centre line (mean)".
     signal: str | None
     signal_since: date | None
     explanation: str
@@ -214,7 +220,10 @@ class PortfolioProjectOut(Schema):
     latest_score: float | None
     latest_score_by: str | None
     latest_score_month: date | None
-    last_activity: datetime | None
+    last_activity: datetime | None = Field(
+        description="The latest data point, PDSA cycle or progress report recorded (by when "
+        "it was recorded, not the period it is for); null if none yet."
+    )
     main_outcome: OutcomeOut
 
 
@@ -235,7 +244,15 @@ class SignalOut(Schema):
     kind: str
     side: str
     rules: list[str]
-    points: int
+    points: int = Field(description="The run's length in periods of the measure's frequency.")
+    length: str = Field(description='The length in words, e.g. "85 weeks".')
+    frequency: str
+    description: str
+    consider_new_phase: bool = Field(
+        description="A sustained shift (twice the shift rule's length or more): consider a "
+        "new phase on the measure's chart."
+    )
+    new_phase_url: str | None
     start: date
     end: date
     continuing: bool
@@ -244,6 +261,8 @@ class SignalOut(Schema):
 
 class SignalFeedOut(Schema):
     since: date
+    covers: str = Field(description="What the window covers, in words.")
+    default_window: bool
     measures_checked: int
     measures_not_judged: int
     truncated: bool
@@ -257,7 +276,7 @@ def _outcome_out(o: pf.Outcome) -> dict[str, Any]:
         "measure_id": o.measure.pk if o.measure else None,
         "measure_name": o.measure.name if o.measure else None,
         "variation_icon": o.icon_name,
-        "signal": o.run.describe(o.centre) if o.run else None,
+        "signal": o.signal or None,
         "signal_since": o.run.start if o.run else None,
         "explanation": o.explanation,
     }
@@ -351,10 +370,12 @@ def portfolio(
     summary="New special-cause signals since a date across the visible portfolio",
 )
 def signals(request: HttpRequest, slug: str, since: str = "") -> Any:
-    """``since`` is YYYY-MM-DD, at most two years back (default: the last 30 days)."""
+    """``since`` is YYYY-MM-DD, at most two years back. The default covers at least one full
+    period of every visible measure (the last complete month of monthly measures, quarter of
+    quarterly ones), and never less than the last 30 days; ``covers`` says which."""
     collab = _collab(request, slug)
     today = timezone.localdate()
-    day = sf.default_since(today)
+    day: date | None = None
     if since:
         try:
             day = date.fromisoformat(since)
@@ -365,9 +386,12 @@ def signals(request: HttpRequest, slug: str, since: str = "") -> Any:
         form = SignalFeedForm({"since": day.isoformat()}, today=today, max_days=sf.MAX_DAYS)
         if not form.is_valid():
             raise ValidationError({k: list(v) for k, v in form.errors.items()})
-    feed = sf.signal_feed(viewer=request.user, collaborative=collab, since=day)
+    window = sf.feed_window(viewer=request.user, collaborative=collab, today=today, since=day)
+    feed = sf.signal_feed(viewer=request.user, collaborative=collab, since=window.since)
     return {
         "since": feed.since,
+        "covers": window.covers,
+        "default_window": not window.chosen,
         "measures_checked": feed.measures_checked,
         "measures_not_judged": feed.too_few,
         "truncated": feed.truncated,
@@ -382,6 +406,11 @@ def signals(request: HttpRequest, slug: str, since: str = "") -> Any:
                 "side": it.run.side,
                 "rules": list(it.run.rules),
                 "points": it.run.count,
+                "length": it.run.length(it.measure.frequency),
+                "frequency": it.measure.frequency,
+                "description": it.describe(),
+                "consider_new_phase": it.suggest_new_phase,
+                "new_phase_url": it.phase_url if it.suggest_new_phase else None,
                 "start": it.run.start,
                 "end": it.run.end,
                 "continuing": it.continuing,
@@ -399,8 +428,17 @@ class GoalSummaryOut(Schema):
     slug: str
     statement: str
     status: str
-    latest_value: float | None
+    latest_value: float | None = Field(
+        description="The newest period's value, which may still be running (see judged_value)."
+    )
     latest_period: str | None
+    judged_value: float | None = Field(description="The value the status was judged on.")
+    judged_period: str | None = Field(description="The period the status was judged on.")
+    running_value: float | None = Field(
+        description="The running period's value so far, when the status was judged on an "
+        "earlier, complete period; null otherwise."
+    )
+    running_period: str | None
     target_value: float
     deadline: date
     unit: str
@@ -469,6 +507,10 @@ def dashboard(request: HttpRequest, slug: str) -> Any:
                 "status": s.status.value,
                 "latest_value": s.latest.value.value if s.latest else None,
                 "latest_period": s.latest.label if s.latest else None,
+                "judged_value": s.judged.value.value if s.judged else None,
+                "judged_period": s.judged.label if s.judged else None,
+                "running_value": s.running.value.value if s.running else None,
+                "running_period": s.running.label if s.running else None,
                 "target_value": float(s.goal.target_value),
                 "deadline": s.goal.deadline,
                 "unit": s.goal.unit,
@@ -507,6 +549,10 @@ class QuietProjectOut(Schema):
     organisation: str
     status: str
     quiet_since: date
+    last_activity: datetime | None = Field(
+        description="The latest data point, PDSA cycle or progress report recorded (the "
+        "portfolio's last_activity); null if none yet."
+    )
     stale: list[str]
     activities: list[ActivityOut]
 
@@ -571,6 +617,7 @@ def coaching(request: HttpRequest, slug: str, weeks: str = "", months: str = "")
                 "organisation": q.organisation,
                 "status": q.status,
                 "quiet_since": q.since,
+                "last_activity": q.last_activity,
                 "stale": [a.kind for a in q.stale],
                 "activities": [
                     {"kind": a.kind, "label": a.label, "last_recorded": a.last, "stale": a.stale}

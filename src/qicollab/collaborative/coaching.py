@@ -6,12 +6,12 @@ all the collaborative's projects; a programme manager sees those their organisat
 
 Definitions (shown on the page too):
 
-* **Quiet.** Only projects under way (active or sustaining) are checked. For each of data
-  points, PDSA cycles and progress reports the date is the last time one was *recorded*
-  on the platform: a data point entered (whatever period it is for), a PDSA cycle added or
-  updated, a progress report added. A kind is stale when that date is more than ``weeks``
-  weeks ago, or there has never been one (then "since" is the project's start). A project
-  is listed when at least one kind is stale, the quietest first.
+* **Quiet.** Only projects under way (active or sustaining) are checked. A project is quiet
+  when its *last activity* (:func:`qicollab.projects.selectors.last_activity`, the same
+  date as the portfolio's "Last activity") is more than ``weeks`` weeks ago: the latest
+  moment a data point, a PDSA cycle or a progress report was *recorded* on the platform
+  (whatever period it is for). "Quiet since" is that date, or the project's start if it
+  has recorded nothing; the quietest first. Each kind's own last date is shown beside it.
 * **Monthly distribution.** For each month, each project rated that month counts once,
   with the faculty's rating when there are both (the platform-wide rule for a project's
   score). Median, and the share of those teams at 3.0 or more and at 4.0 or more; IHI's
@@ -31,12 +31,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Max, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qicollab.collaborative.rules import coaching_org_ids
 from qicollab.organisations.models import Collaborative
-from qicollab.projects.models import PdsaCycle, ProgressReport, Project, RaterType, Status
+from qicollab.projects.models import ProgressReport, Project, RaterType, Status
+from qicollab.projects.selectors import ACTIVITY_KINDS, with_last_activity
 
 DEFAULT_WEEKS = 4
 MIN_WEEKS, MAX_WEEKS = 1, 52
@@ -120,8 +121,9 @@ class QuietProject:
     title: str
     organisation: str
     status: str
-    since: date  # start of the quiet: the oldest stale kind's last date, or the project's start
+    since: date  # start of the quiet: the last activity's date, or the project's start
     activities: list[Activity]
+    last_activity: datetime | None = None  # the portfolio's "Last activity"; None: never
 
     @property
     def stale(self) -> list[Activity]:
@@ -133,65 +135,42 @@ KINDS = (
     ("pdsa", "PDSA cycles"),
     ("report", "Progress reports"),
 )
-
-
-def _last_by_project(projects: QuerySet[Project]) -> dict[str, dict[int, datetime]]:
-    """The last recorded date of each kind of activity per project (three queries)."""
-    from qicollab.measures.models import DataPoint
-
-    ids = projects.values("pk")
-    return {
-        "data": dict(
-            DataPoint.objects.filter(measure__project__in=ids)
-            .order_by()
-            .values_list("measure__project_id")
-            .annotate(last=Max("created_at"))
-            .values_list("measure__project_id", "last")
-        ),
-        "pdsa": dict(
-            PdsaCycle.objects.filter(project__in=ids)
-            .order_by()
-            .values_list("project_id")
-            .annotate(last=Max("updated_at"))
-            .values_list("project_id", "last")
-        ),
-        "report": dict(
-            ProgressReport.objects.filter(project__in=ids)
-            .order_by()
-            .values_list("project_id")
-            .annotate(last=Max("created_at"))
-            .values_list("project_id", "last")
-        ),
-    }
+_ANNOTATION = dict(zip((k for k, _ in KINDS), (a for a, _ in ACTIVITY_KINDS), strict=True))
 
 
 def quiet_projects(
     *, projects: QuerySet[Project], weeks: int = DEFAULT_WEEKS, now: datetime | None = None
 ) -> list[QuietProject]:
-    """Projects under way with at least one kind of activity not recorded for ``weeks`` weeks.
+    """Projects under way whose last activity is more than ``weeks`` weeks ago, or never.
 
-    Four queries whatever the number of projects.
+    Last activity is :func:`qicollab.projects.selectors.last_activity`, the portfolio's
+    definition: a project that recorded data or a score this week is not quiet, whatever
+    else it has not recorded lately. "Since" is that date (or the project's start if it has
+    recorded nothing). One query whatever the number of projects.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(weeks=weeks)
-    under_way = projects.filter(status__in=UNDER_WAY)
-    rows = list(
-        under_way.order_by("title").values(
-            "pk", "slug", "title", "status", "start_date", "created_at", "lead_organisation__name"
-        )
+    rows = with_last_activity(projects.filter(status__in=UNDER_WAY), by_kind=True).filter(
+        Q(last_activity__isnull=True) | Q(last_activity__lt=cutoff)
     )
-    last = _last_by_project(under_way)
     out: list[QuietProject] = []
-    for r in rows:
+    for r in rows.order_by("title").values(
+        "pk",
+        "slug",
+        "title",
+        "status",
+        "start_date",
+        "created_at",
+        "lead_organisation__name",
+        "last_activity",
+        *_ANNOTATION.values(),
+    ):
         started = r["start_date"] or timezone.localdate(r["created_at"])
         acts = []
         for kind, label in KINDS:
-            when = last[kind].get(r["pk"])
+            when = r[_ANNOTATION[kind]]
             acts.append(Activity(kind, label, when, when is None or when < cutoff))
-        stale = [a for a in acts if a.stale]
-        if not stale:
-            continue
-        since = min((a.last_date or started) for a in stale)
+        last = r["last_activity"]
         out.append(
             QuietProject(
                 r["pk"],
@@ -199,11 +178,12 @@ def quiet_projects(
                 r["title"],
                 r["lead_organisation__name"],
                 Status(r["status"]).label,
-                since,
+                timezone.localdate(last) if last else started,
                 acts,
+                last,
             )
         )
-    out.sort(key=lambda q: (-len(q.stale), q.since, q.title))
+    out.sort(key=lambda q: (q.since, q.title))
     return out
 
 

@@ -95,7 +95,7 @@ def build_coaching(ctx: DemoContext) -> None:
 
     from qicollab.measures.models import DataPoint
     from qicollab.organisations.models import CollaborativeRole
-    from qicollab.projects.models import PdsaCycle, ProgressReport, Project
+    from qicollab.projects.models import PdsaCycle, ProgressReport, Project, Status
 
     collab = ctx.collaborative(c.MH_COLLABORATIVE.slug)
     sponsor = next(p for p in c.NAMED_PEOPLE if p.full_name == "Beatrix Wrenfield")
@@ -112,8 +112,11 @@ def build_coaching(ctx: DemoContext) -> None:
         return min(when, now)
 
     projects = list(Project.objects.filter(collaborative=collab).order_by("slug"))
-    # Every fourth project has been quiet for two months: nothing recorded since then.
-    quiet = {p.pk for i, p in enumerate(projects) if i % 4 == 1}
+    # Every fourth project under way has been quiet for two months: nothing recorded since
+    # then. (Stopped and completed projects fall silent on their own: their records end
+    # with the project.)
+    under_way = [p for p in projects if p.status in (Status.ACTIVE, Status.SUSTAINING)]
+    quiet = {p.pk for i, p in enumerate(under_way) if i % 4 == 1}
     cutoff = now - timedelta(days=60)
 
     def dated(pid: int, when: datetime) -> datetime:
@@ -138,9 +141,16 @@ def build_coaching(ctx: DemoContext) -> None:
     ProgressReport.objects.bulk_update(reports, ["created_at"], batch_size=500)
     cycles = list(demo_rows(PdsaCycle).filter(project__in=projects))
     for cy in cycles:
+        # Recorded when it was planned (the "last activity" counts when a cycle was added),
+        # last updated after its last real date.
+        first = cy.planned_start or cy.actual_start or cy.actual_end
         last = cy.actual_end or cy.actual_start or cy.planned_start
+        if first is not None:
+            cy.created_at = dated(cy.project_id, at(first, -3))
         if last is not None:
-            cy.updated_at = dated(cy.project_id, at(last, 2))
-    # ``update()`` keeps ``updated_at`` as set here (``save`` would stamp it now).
+            cy.updated_at = max(dated(cy.project_id, at(last, 2)), cy.created_at)
+    # ``update()`` keeps the dates as set here (``save`` would stamp ``updated_at`` now).
     for cy in cycles:
-        PdsaCycle.objects.filter(pk=cy.pk).update(updated_at=cy.updated_at)
+        PdsaCycle.objects.filter(pk=cy.pk).update(
+            created_at=cy.created_at, updated_at=cy.updated_at
+        )

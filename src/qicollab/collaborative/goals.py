@@ -12,7 +12,10 @@ Status rule (shown on the goal page, so people can check it):
   count (e.g. no project scored yet), or the metric has no data source yet.
 
 The current period is still running, so it is shown ("so far") but the status is judged on
-the latest *complete* period, unless no period is complete yet.
+the latest *complete* period, unless no period is complete yet. Pages show the value the
+status was judged on with its period (:attr:`GoalSeries.judged`) and the running period
+separately, labelled as such (:attr:`GoalSeries.running`), so a status is never shown beside
+a number that seems to contradict it.
 """
 
 from __future__ import annotations
@@ -114,7 +117,22 @@ class GoalSeries:
 
     @property
     def latest(self) -> Point | None:
+        """The newest period, which may still be running (see :attr:`judged`)."""
         return self.points[-1] if self.points else None
+
+    @property
+    def judged(self) -> Point | None:
+        """The period the status was judged on: the latest complete one, else the running one."""
+        complete = [p for p in self.points if p.complete]
+        return complete[-1] if complete else self.latest
+
+    @property
+    def running(self) -> Point | None:
+        """The period still running, when the status was judged on an earlier one."""
+        latest = self.latest
+        if latest is None or latest.complete or latest is self.judged:
+            return None
+        return latest
 
 
 def _params(goal: ProgrammeGoal) -> dict[str, Any]:

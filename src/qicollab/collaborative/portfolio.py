@@ -15,18 +15,22 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import DateTimeField, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, QuerySet
 
 from qicollab.collaborative.forms import PortfolioFilterForm
 from qicollab.collaborative.models import Theme, Workstream
 from qicollab.collaborative.signal_feed import SignalRun, signal_runs
-from qicollab.measures.models import DataPoint, Measure
+from qicollab.measures.models import Measure
 from qicollab.measures.presenters import Icon, variation_icon
 from qicollab.measures.spc_adapter import MIN_POINTS, MeasureResult, measure_results
 from qicollab.organisations.models import Collaborative, Organisation
-from qicollab.projects.models import PdsaCycle, ProgressReport, Project, Status
-from qicollab.projects.selectors import latest_progress, project_list, scale_for
+from qicollab.projects.models import Project, Status
+from qicollab.projects.selectors import (
+    latest_progress,
+    project_list,
+    scale_for,
+    with_last_activity,
+)
 
 
 class OutcomeState(StrEnum):
@@ -101,11 +105,19 @@ class Outcome:
         return variation_icon(self.icon_name)
 
     @property
-    def detail(self) -> str:
-        """The latest signal in words ("7 points below the mean since March 2025")."""
+    def signal(self) -> str:
+        """The latest signal in words, its length in the measure's periods."""
         if self.run is None:
             return ""
-        return f"{self.run.describe(self.centre)} since {self.run.start:%B %Y}"
+        return self.run.describe(self.centre, self.measure.frequency if self.measure else "")
+
+    @property
+    def detail(self) -> str:
+        """The latest signal with its start ("a shift of 7 months below the centre line
+        (mean) since March 2025")."""
+        if self.run is None:
+            return ""
+        return f"{self.signal} since {self.run.start:%B %Y}"
 
 
 def outcome_from(res: MeasureResult | None) -> Outcome:
@@ -154,21 +166,12 @@ def filter_form(data: Any, *, collaborative: Collaborative) -> PortfolioFilterFo
     )
 
 
-def _newest(model: Any, path: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(**{path: OuterRef("pk")})
-        .order_by("-updated_at")
-        .values("updated_at")[:1],
-        output_field=DateTimeField(),
-    )
-
-
 _SORTS: dict[str, tuple[Any, ...]] = {
     "title": ("title", "pk"),
     "organisation": ("lead_organisation__name", "title", "pk"),
     "workstream": (F("workstream__name").asc(nulls_last=True), "title", "pk"),
     "score": (F("latest_score").desc(nulls_last=True), "title", "pk"),
-    "activity": (F("last_activity").desc(), "title", "pk"),
+    "activity": (F("last_activity").desc(nulls_last=True), "title", "pk"),
 }
 
 
@@ -179,8 +182,9 @@ def portfolio_projects(
 
     ``filters`` holds cleaned values of :class:`PortfolioFilterForm` (organisation,
     workstream, theme, status, score, sort). Each project carries ``latest_score``,
-    ``latest_rater``, ``latest_month`` and ``last_activity``: the newest change to the
-    project, its measures' data, its PDSA cycles or its progress reports.
+    ``latest_rater``, ``latest_month`` and ``last_activity``: the latest data point, PDSA
+    cycle or progress report recorded (:func:`qicollab.projects.selectors.last_activity`,
+    the definition the coaching view's "quiet since" uses too), ``None`` if none yet.
     """
     scoped = project_list(
         viewer=viewer,
@@ -206,16 +210,10 @@ def portfolio_projects(
     score: Decimal | None = filters.get("score")
     if score is not None:
         qs = qs.filter(latest_score__gte=score)
-    qs = qs.annotate(
-        last_activity=Greatest(
-            "updated_at",
-            Coalesce(_newest(DataPoint, "measure__project"), "updated_at"),
-            Coalesce(_newest(PdsaCycle, "project"), "updated_at"),
-            Coalesce(_newest(ProgressReport, "project"), "updated_at"),
-        )
-    )
-    return qs.prefetch_related("partner_organisations").order_by(
-        *_SORTS.get(filters.get("sort") or "title", _SORTS["title"])
+    return (
+        with_last_activity(qs)
+        .prefetch_related("partner_organisations")
+        .order_by(*_SORTS.get(filters.get("sort") or "title", _SORTS["title"]))
     )
 
 

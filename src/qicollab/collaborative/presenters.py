@@ -12,9 +12,18 @@ from qicollab.collaborative.goals import GoalSeries
 from qicollab.collaborative.models import Period
 from qicollab.measures import rendering
 from qicollab.measures.charts import ChartMeta, chart_spec, text_summary
+from qicollab.measures.periods import period_label
+from qicollab.measures.spc_adapter import MIN_POINTS as MIN_POINTS_TO_JUDGE
 
-# A run chart's median and runs need a few points before they mean anything.
+# Two points draw a line; judging runs and signals needs the adapter's minimum (below it a
+# run chart of three annual points is not "random variation only", it is too short to say).
 MIN_POINTS = 2
+
+_PERIOD_WORDS: dict[str, str] = {
+    Period.MONTH: "months",
+    Period.QUARTER: "quarters",
+    Period.YEAR: "years",
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,8 @@ def chart_meta(series: GoalSeries) -> ChartMeta:
     pct = g.unit == "%"
     return ChartMeta(
         title=g.statement,
-        frequency="monthly" if g.period == Period.MONTH else "quarterly",
+        # Years are labelled by :func:`_with_period_labels` (measures know no annual period).
+        frequency="quarterly" if g.period == Period.QUARTER else "monthly",
         chart_type="run",
         y_title=(series.metric.label if series.metric else g.statement)
         + (f" ({g.unit})" if g.unit else ""),
@@ -65,13 +75,34 @@ def goal_chart(series: GoalSeries, *, render: bool = True) -> GoalChart:
         ).to_dict()
     except spc.SpcInputError as exc:
         return GoalChart(None, f"No chart yet: {exc}", f"No chart yet: {exc}")
-    summary = text_summary(result, meta)
+    n = len(series.points)
+    if n < MIN_POINTS_TO_JUDGE:
+        first, last = series.points[0], series.points[-1]
+        summary = (
+            f"Too few points to judge: {n} {_PERIOD_WORDS.get(series.goal.period, 'periods')} "
+            f"measured ({first.label} to {last.label}); runs and signals are judged from "
+            f"{MIN_POINTS_TO_JUDGE}. The latest value is "
+            f"{fmt(last.value.value, series.goal.unit)} ({last.label})."
+        )
+    else:
+        summary = _with_period_labels(text_summary(result, meta), series, meta)
     if not render:
         return GoalChart(None, summary)
     spec: dict[str, Any] = chart_spec(result, meta, width=640, height=300, summary=summary)
     svg = rendering.svg(spec)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     return GoalChart(uri, summary)
+
+
+def _with_period_labels(summary: str, series: GoalSeries, meta: ChartMeta) -> str:
+    """The summary with each period named as the goal names it ("2025/26", "(so far)").
+
+    The chart's own labels come from the measure's frequency, which has no financial year
+    and does not know the last period is still running.
+    """
+    for p in sorted(series.points, key=lambda p: p.start, reverse=True):
+        summary = summary.replace(period_label(p.start, meta.frequency), p.label)
+    return summary
 
 
 def rows(series: GoalSeries) -> list[dict[str, str]]:

@@ -10,6 +10,16 @@ signal feed"):
 * the run is **new since** a date when at least one of its points has a period date (the
   first day of the period) on or after that date; a run that began earlier and is still
   going is shown as continuing, with the date it began;
+* the **default date** depends on the measures' collection frequencies (see
+  :func:`feed_window`): the start of the last *complete* period of the longest frequency
+  among the visible measures (so the last full month of a monthly measure, the last full
+  quarter of a quarterly one, plus the period now running), and never less than the last
+  :data:`DEFAULT_DAYS` days. A fixed 30 days hid every monthly measure's signals, whose
+  periods are dated on the first of the month;
+* a run's length is said in the measure's periods ("a shift of 85 weeks above the centre
+  line", "7 months below..."), never as "points"; a shift of at least
+  :data:`NEW_PHASE_AFTER` periods (twice the shift rule's length) is a sustained change,
+  and the feed suggests considering a new phase on the measure's chart;
 * one feed item per run per measure, naming the rule or rules that fired (shift, trend,
   outside the limits, two of three close to a limit), newest run end first.
 
@@ -30,15 +40,30 @@ from django.db.models import Exists, OuterRef
 
 from qicollab import spc
 from qicollab.measures.models import DataPoint, Measure
+from qicollab.measures.periods import add_periods, long_date, snap
 from qicollab.measures.spc_adapter import MIN_POINTS, measure_results
 from qicollab.organisations.models import Collaborative
 from qicollab.projects.selectors import visible_projects
 
-#: The default window and the furthest back the feed looks.
+#: The shortest default window (days), and the furthest back the feed looks.
 DEFAULT_DAYS = 30
 MAX_DAYS = 730
 #: At most this many measures are computed for one feed (the most recently updated first).
 MAX_MEASURES = 2000
+
+#: The shift rule's run length under the Making Data Count rules the adapter uses.
+SHIFT_LENGTH = 7
+#: A shift this long (twice the rule's length) is a sustained change: suggest a new phase.
+NEW_PHASE_AFTER = 2 * SHIFT_LENGTH
+
+#: Each frequency's period, singular and plural, and how long it is (for "the longest").
+PERIOD_WORDS = {
+    "daily": ("day", "days"),
+    "weekly": ("week", "weeks"),
+    "monthly": ("month", "months"),
+    "quarterly": ("quarter", "quarters"),
+}
+_ORDER = ("daily", "weekly", "monthly", "quarterly")
 
 __all__ = ["MIN_POINTS", "FeedItem", "SignalFeed", "SignalRun", "signal_feed", "signal_runs"]
 
@@ -72,17 +97,33 @@ class SignalRun:
     def high(self) -> bool:
         return self.side == "high"
 
-    def describe(self, centre: str = "mean") -> str:
-        """What happened, in words: "7 points below the mean"."""
-        pts = f"{self.count} point{'s' if self.count != 1 else ''}"
+    def length(self, frequency: str = "") -> str:
+        """The run's length in the measure's periods: "85 weeks", "1 month"."""
+        one, many = PERIOD_WORDS.get(frequency, ("period", "periods"))
+        return f"{self.count} {one if self.count == 1 else many}"
+
+    def describe(self, centre: str = "mean", frequency: str = "") -> str:
+        """What happened, in words, its length in periods: "a shift of 7 months below the
+        centre line (mean)". Never "points", which reads like percentage points.
+
+        >>> SignalRun("improvement", "low", ("shift",), 85, date(2025, 1, 6),
+        ...     date(2026, 8, 17)).describe("mean", "weekly")
+        'a shift of 85 weeks below the centre line (mean)'
+        """
+        n = self.length(frequency)
         limit = "upper" if self.high else "lower"
         if "shift" in self.rules:
-            return f"{pts} {'above' if self.high else 'below'} the {centre}"
+            return f"a shift of {n} {'above' if self.high else 'below'} the centre line ({centre})"
         if "trend" in self.rules:
-            return f"{pts} {'rising' if self.high else 'falling'} in a row"
+            return f"a trend of {n} {'rising' if self.high else 'falling'} in a row"
         if "outside_limits" in self.rules:
-            return f"{pts} {'above' if self.high else 'below'} the {limit} limit"
-        return f"{pts} close to the {limit} limit (two of three)"
+            return f"{n} {'above' if self.high else 'below'} the {limit} limit"
+        return f"{n} close to the {limit} limit (two of three)"
+
+    @property
+    def sustained(self) -> bool:
+        """A shift long enough that the process has probably changed for good."""
+        return "shift" in self.rules and self.count >= NEW_PHASE_AFTER
 
     @property
     def tag(self) -> tuple[str, str]:
@@ -161,15 +202,52 @@ class FeedItem:
 
     @property
     def text(self) -> str:
-        """ "Ward 3 falls: 7 points below the mean (improvement)"."""
+        """ "Ward 3 falls: a shift of 7 months below the centre line (mean) (improvement)"."""
         kind = {"improvement": "improvement", "concern": "concern"}.get(
             self.run.point_class, "no improvement direction set"
         )
-        return f"{self.measure.name}: {self.run.describe(self.centre)} ({kind})"
+        return f"{self.measure.name}: {self.describe()} ({kind})"
+
+    def describe(self) -> str:
+        return self.run.describe(self.centre, self.measure.frequency)
 
     @property
     def url(self) -> str:
         return self.measure.get_absolute_url()
+
+    @property
+    def suggest_new_phase(self) -> bool:
+        """A sustained shift: the team should consider starting a new phase of the chart."""
+        return self.run.sustained
+
+    @property
+    def phase_url(self) -> str:
+        """Where a new phase is recorded: the measure page's chart decisions."""
+        return self.url + "#decisions"
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    """The feed's date and what it covers, in words for the page and the API."""
+
+    since: date
+    #: The longest collection frequency among the visible measures ("" when none).
+    frequency: str
+    #: True when the viewer chose the date; False for the default.
+    chosen: bool = False
+
+    @property
+    def covers(self) -> str:
+        """ "covers at least one full month of every monthly measure"."""
+        if self.chosen:
+            return f"the date you chose, {long_date(self.since)}"
+        if self.frequency in ("monthly", "quarterly"):
+            one = PERIOD_WORDS[self.frequency][0]
+            return (
+                f"covers at least one full {one} of every {self.frequency} measure, and the "
+                f"{one} so far"
+            )
+        return f"covers the last {DEFAULT_DAYS} days"
 
 
 @dataclass(frozen=True)
@@ -183,8 +261,43 @@ class SignalFeed:
     too_few: int
 
 
-def default_since(today: date) -> date:
-    return today - timedelta(days=DEFAULT_DAYS)
+def default_since(today: date, frequencies: Any = ()) -> date:
+    """The default date: the last complete period of the longest frequency, at least
+    :data:`DEFAULT_DAYS` back.
+
+    >>> default_since(date(2026, 12, 7), ["weekly", "monthly"])
+    datetime.date(2026, 11, 1)
+    >>> default_since(date(2026, 12, 7), ["quarterly"])
+    datetime.date(2026, 7, 1)
+    >>> default_since(date(2026, 12, 7))
+    datetime.date(2026, 11, 7)
+    """
+    floor = today - timedelta(days=DEFAULT_DAYS)
+    known = [f for f in frequencies if f in _ORDER]
+    if not known:
+        return floor
+    longest = max(known, key=_ORDER.index)
+    return min(floor, add_periods(snap(today, longest), longest, -1))
+
+
+def feed_window(
+    *, viewer: Any, collaborative: Collaborative, today: date, since: date | None = None
+) -> FeedWindow:
+    """The feed's window: ``since`` if the viewer chose one, else the default for the
+    frequencies of the measures the viewer can see in the collaborative (one query)."""
+    frequencies = set(
+        Measure.objects.filter(
+            project__in=visible_projects(viewer=viewer).filter(collaborative=collaborative)
+        )
+        .order_by()
+        .values_list("frequency", flat=True)
+        .distinct()
+    )
+    known = [f for f in frequencies if f in _ORDER]
+    longest = max(known, key=_ORDER.index) if known else ""
+    if since is not None:
+        return FeedWindow(since, longest, chosen=True)
+    return FeedWindow(default_since(today, known), longest)
 
 
 def feed_measures(*, viewer: Any, collaborative: Collaborative, since: date) -> list[Measure]:

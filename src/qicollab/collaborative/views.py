@@ -194,9 +194,10 @@ def signals(request: HttpRequest, slug: str) -> HttpResponse:
     collab = found(collaborative_get(viewer=request.user, slug=slug))
     today = timezone.localdate()
     form = SignalFeedForm(request.GET or None, today=today, max_days=sf.MAX_DAYS)
-    since = sf.default_since(today)
+    chosen = None
     if request.GET and form.is_valid() and form.cleaned_data["since"]:
-        since = form.cleaned_data["since"]
+        chosen = form.cleaned_data["since"]
+    window = sf.feed_window(viewer=request.user, collaborative=collab, today=today, since=chosen)
     return render(
         request,
         "collaborative/signal_feed.jinja",
@@ -206,8 +207,10 @@ def signals(request: HttpRequest, slug: str) -> HttpResponse:
             "breadcrumbs": [*_crumbs(collab), ("Signals", "")],
             "collab": collab,
             "form": form,
-            "feed": sf.signal_feed(viewer=request.user, collaborative=collab, since=since),
+            "feed": sf.signal_feed(viewer=request.user, collaborative=collab, since=window.since),
+            "window": window,
             "default_days": sf.DEFAULT_DAYS,
+            "new_phase_after": sf.NEW_PHASE_AFTER,
             "min_points": sf.MIN_POINTS,
         },
     )

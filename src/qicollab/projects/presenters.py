@@ -84,9 +84,15 @@ def aim_text(project: Project) -> str:
     return aim_sentence(aim) if aim_is_started(aim) else "The team has not written its aim yet."  # type: ignore[arg-type]
 
 
+# Projects still working towards their aim: a target date in the past is stale for these.
+# A new project starts as an idea, and its aim must be SMART from the first draft.
+_WORKING_TOWARDS_AIM = frozenset({Status.IDEA, Status.ACTIVE})
+
+
 def aim_problems(aim: Aim, project: Project) -> list[str]:
+    """The SMART check's findings for the aim, judged against the project's status today."""
     return smart_check(
-        aim, today=timezone.localdate(), project_active=project.status == Status.ACTIVE
+        aim, today=timezone.localdate(), project_active=project.status in _WORKING_TOWARDS_AIM
     )
 
 

@@ -9,7 +9,10 @@ Three levels, each including the one before:
   lead organisation's programme manager, the collaborative's leads and faculty, national
   admins of its programme.
 
-Faculty ratings of progress belong to the collaborative's leads and faculty only.
+Progress ratings have their own rules, because the self-versus-faculty gap compares two
+independent views: the team's self-rating belongs to people on the team only (not to the
+faculty, leads or programme managers who coach or manage it); the faculty rating belongs to
+the collaborative's leads, faculty and national admins only.
 :func:`qicollab.projects.selectors.project_list` mirrors :func:`can_view_project` in SQL;
 a test checks the two agree for every persona and sharing level.
 """
@@ -122,6 +125,14 @@ def can_rate_as_faculty(user: Any, project: Project | None) -> bool:
 
 
 @rules.predicate
+def can_rate_as_team(user: Any, project: Project | None) -> bool:
+    """Only someone on the project's team may record the team's own (self) rating."""
+    if project is None:
+        return bool(project_roles(user))
+    return project_role(user, project) is not None
+
+
+@rules.predicate
 def can_add_project(user: Any, obj: Any = None) -> bool:
     """Staff, programme managers and partners of a member organisation, and coordinators."""
     r = roles_for(user)
@@ -138,3 +149,4 @@ rules.add_perm("projects.add_project", can_add_project)
 rules.add_perm("projects.change_project", can_change_project_content)
 rules.add_perm("projects.manage_project", can_manage_project)
 rules.add_perm("projects.rate_project_as_faculty", can_rate_as_faculty)
+rules.add_perm("projects.rate_project_as_team", can_rate_as_team)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import (
     Case,
+    DateTimeField,
+    Expression,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -15,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Greatest, NullIf
 
 from qicollab.accounts.models import Person
 from qicollab.accounts.roles import roles_for
@@ -73,6 +77,61 @@ def latest_progress(field: str) -> Subquery:
         .order_by("-month", "rater_type")
         .values(field)[:1]
     )
+
+
+# --- last activity -----------------------------------------------------------------------
+#
+# The one definition of a project's "last activity", shared by the portfolio's column, the
+# coaching view's "quiet since" and their API: the latest moment a data point, a PDSA cycle
+# or a progress report was *recorded* on the platform (its ``created_at``). Not the period a
+# value is for, not an edit to the project's title or sharing (``Project.updated_at``), and
+# not a later edit of an old record: a team is active when it records something new.
+
+#: The kinds of activity, as (annotation name, label), in the order pages show them.
+ACTIVITY_KINDS = (
+    ("last_data_at", "Data points"),
+    ("last_pdsa_at", "PDSA cycles"),
+    ("last_report_at", "Progress reports"),
+)
+
+# GREATEST ignores NULLs on PostgreSQL but returns NULL on SQLite: each kind falls back to a
+# moment before any record, and a project with none gets NULL back.
+_NEVER = Value(dt.datetime(1970, 1, 1, tzinfo=dt.UTC), output_field=DateTimeField())
+
+
+def _newest_recorded(kind: str) -> Subquery:
+    from qicollab.measures.models import DataPoint  # measures depends on projects
+
+    rows: QuerySet[Any] = {
+        "last_data_at": DataPoint.objects.filter(measure__project=OuterRef("pk")),
+        "last_pdsa_at": PdsaCycle.objects.filter(project=OuterRef("pk")),
+        "last_report_at": ProgressReport.objects.filter(project=OuterRef("pk")),
+    }[kind]
+    return Subquery(
+        rows.order_by("-created_at").values("created_at")[:1], output_field=DateTimeField()
+    )
+
+
+def last_activity() -> Expression:
+    """An expression for a project's last activity (outer ref ``pk``), ``NULL`` if none.
+
+    The latest ``created_at`` of its data points, PDSA cycles and progress reports. One
+    expression, so annotating a page of projects adds no query per row.
+    """
+    return NullIf(
+        Greatest(*(Coalesce(_newest_recorded(k), _NEVER) for k, _ in ACTIVITY_KINDS)), _NEVER
+    )
+
+
+def with_last_activity(qs: QuerySet[Project], *, by_kind: bool = False) -> QuerySet[Project]:
+    """Annotate ``last_activity`` (see :func:`last_activity`) on a scoped project queryset.
+
+    ``by_kind`` also annotates ``last_data_at``, ``last_pdsa_at`` and ``last_report_at``,
+    for pages that show which kind was recorded when. Still one query for the page.
+    """
+    if by_kind:
+        qs = qs.annotate(**{k: _newest_recorded(k) for k, _ in ACTIVITY_KINDS})
+    return qs.annotate(last_activity=last_activity())
 
 
 def project_list(

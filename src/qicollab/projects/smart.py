@@ -42,11 +42,14 @@ def _blank(value: Any) -> bool:
 
 
 def smart_check(
-    aim: AimLike, *, today: dt.date | None = None, project_active: bool = False
+    aim: AimLike, *, today: dt.date | None = None, project_active: bool = True
 ) -> list[str]:
     """Name what the aim is missing; an empty list means it is SMART.
 
-    ``project_active``: the project is running, so a target date in the past is stale.
+    ``project_active``: the project is still working towards its aim (an idea or under way),
+    so a target date in the past is stale. Pass ``False`` only for a project that has
+    reached its aim or ended; the default is the strict check, so a caller that knows
+    nothing of the project never passes a past date as SMART.
 
     >>> from types import SimpleNamespace as A
     >>> smart_check(A(statement="Improve falls care", direction="", measure_text="",

@@ -29,6 +29,7 @@ from qicollab.projects.forms.aim import AimForm, draft_aim
 from qicollab.projects.forms.progress import ProgressReportForm
 from qicollab.projects.models import Project, ProjectMember, RaterType
 from qicollab.projects.services import ProjectError
+from qicollab.projects.services.progress import RATER_PERMS
 from qicollab.projects.smart import aim_sentence
 
 # --- team -------------------------------------------------------------------------------------
@@ -186,12 +187,7 @@ def progress_list(request: HttpRequest, slug: str) -> Any:
 
 @router.post("/{slug}/progress-reports", response={201: ProgressOut}, summary="Rate a month")
 def progress_create(request: AuthedHttpRequest, slug: str, body: ProgressIn) -> Any:
-    perm = (
-        "projects.change_project"
-        if body.rater_type == RaterType.SELF.value
-        else "projects.rate_project_as_faculty"
-    )
-    project = project_or_404(request, slug, perm)
+    project = project_or_404(request, slug, RATER_PERMS[RaterType(body.rater_type)])
     scale = selectors.scale_for(collaborative=project.collaborative_id)
     month = body.month if len(body.month) > 7 else f"{body.month}-01"
     form = ProgressReportForm(

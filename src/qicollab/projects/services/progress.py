@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,12 @@ from qicollab.projects.models import (
     ScaleDefinition,
 )
 from qicollab.projects.services.projects import ProjectError
+
+# Who may record each kind of rating (the rules live in ``projects.rules``).
+RATER_PERMS = {
+    RaterType.SELF: "projects.rate_project_as_team",
+    RaterType.FACULTY: "projects.rate_project_as_faculty",
+}
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -55,12 +62,18 @@ def progress_report_save(
     """Record (or correct) a month's rating with its short report.
 
     A new report is rated on the collaborative's current scale; a corrected one keeps the
-    scale it was first rated on, so history never changes meaning.
+    scale it was first rated on, so history never changes meaning. Only the team records
+    (or corrects) its self-rating and only faculty the faculty rating: ``PermissionDenied``
+    otherwise, whoever the caller is.
     """
     from qicollab.projects.selectors import scale_for
 
+    if report is not None:
+        rater_type = report.rater_type
     if rater_type not in RaterType.values:
         raise ProjectError("Choose who is rating: the team or the faculty.", "rater_type")
+    if not actor.has_perm(RATER_PERMS[RaterType(rater_type)], project):
+        raise PermissionDenied
     month = first_of_month(month)
     if month > first_of_month(timezone.localdate()):
         raise ProjectError("You can only rate this month or earlier months.", "month")

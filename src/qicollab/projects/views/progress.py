@@ -15,6 +15,7 @@ from qicollab.projects import presenters, selectors, services
 from qicollab.projects.forms.progress import ProgressReportForm
 from qicollab.projects.models import ProgressReport, RaterType
 from qicollab.projects.services import ProjectError
+from qicollab.projects.services.progress import RATER_PERMS
 from qicollab.projects.views.common import (
     add_errors,
     crumbs,
@@ -22,11 +23,6 @@ from qicollab.projects.views.common import (
     public_view,
     show_conflict,
 )
-
-RATER_PERMS = {
-    RaterType.SELF: "projects.change_project",
-    RaterType.FACULTY: "projects.rate_project_as_faculty",
-}
 
 
 @public_view
@@ -43,8 +39,8 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "scale": scale,
             "h": presenters.progress_history(project, scale),
-            "can_self": request.user.has_perm("projects.change_project", project),
-            "can_faculty": request.user.has_perm("projects.rate_project_as_faculty", project),
+            "can_self": request.user.has_perm(RATER_PERMS[RaterType.SELF], project),
+            "can_faculty": request.user.has_perm(RATER_PERMS[RaterType.FACULTY], project),
         },
     )
 
