@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -26,7 +26,7 @@ def signed_in(request: HttpRequest) -> Person:
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied("sign in")
-    return cast("Person", user)
+    return user
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
