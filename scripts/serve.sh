@@ -19,7 +19,7 @@ trap stop INT TERM EXIT
   --access-logfile - --log-level warning &
 pids+=($!)
 if [ "${TASKS_BACKEND:-database}" = "rq" ]; then
-  "$PY" manage.py rqworker default &
+  "$PY" manage.py rqworker default --job-class django_tasks_rq.Job &
 else
   "$PY" manage.py db_worker --queue-name '*' --interval 1 -v0 &
 fi

@@ -263,7 +263,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
 
 # Background jobs (Django's Tasks API through the django-tasks backport; decision 0008).
 # "database" (the default) queues in the app's own database and needs `manage.py db_worker`;
-# "rq" queues in Redis (REDIS_URL) for several machines and needs `manage.py rqworker`;
+# "rq" queues in Redis (REDIS_URL) for several machines and needs
+# `manage.py rqworker default --job-class django_tasks_rq.Job`;
 # "immediate" runs a job inside the request (tests, or a one-off script).
 TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="database")
 REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -276,7 +277,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # A running job with no progress report for this long has lost its worker (scheduler recovers it).
 JOB_STALE_AFTER: int = env.int("JOB_STALE_AFTER_SECONDS", default=300)
