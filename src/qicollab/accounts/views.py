@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -64,7 +65,10 @@ def lockout(request: HttpRequest, response: Any = None, credentials: Any = None)
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     person = request.user
-    form = ProfileForm(request.POST or None, instance=person)
+    # The form validates a copy: a ModelForm writes the submitted values onto its instance,
+    # and the page's header (and the service's comparison) must keep the saved person until
+    # the service has actually saved.
+    form = ProfileForm(request.POST or None, instance=copy.copy(person))
     if request.method == "POST" and form.is_valid():
         services.person_update(actor=person, person=person, data=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, "Your details have been saved.")
