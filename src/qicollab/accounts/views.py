@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from qicollab.accounts import selectors, services
+from qicollab.accounts import presenters, selectors, services
 from qicollab.accounts.forms import LoginForm, PersonFilterForm, ProfileForm
 from qicollab.accounts.roles import roles_for
 from qicollab.accounts.rules import can_see_lived_experience
@@ -99,6 +99,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "active_nav": "people",
             "form": form,
             "page": page,
+            "rows": presenters.person_rows(page.object_list),
             "pagination": pagination_context(request, page),
         },
     )
@@ -119,6 +120,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": [PEOPLE, (person.full_name, person.get_absolute_url())],
             "person": person,
             "show_lived": show_lived,
+            "profession": presenters.shown_profession_label(person, lived_visible=show_lived),
             "affiliations": selectors.person_affiliations(person=person),
             "collab_roles": person.collaborative_roles.select_related("collaborative"),
             "history": person.history.select_related("history_user").order_by("-history_date")
