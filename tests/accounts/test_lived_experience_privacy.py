@@ -73,7 +73,7 @@ def test_person_page_follows_the_rule(world: Any, login: Any, partner: Person, w
 def test_api_follows_the_rule(world: Any, login: Any, partner: Person, who: str) -> None:
     client = login(world.people[who])
     detail = client.get(f"/api/people/{partner.pk}").json()
-    listed = [p for p in client.get("/api/people?q=Partner").json()["items"]]
+    listed = client.get("/api/people?q=Partner").json()["items"]
     row = next(p for p in listed if p["id"] == partner.pk)
     visible = who in VISIBLE_TO
     for shape in (detail, row):
