@@ -218,7 +218,7 @@ def check_fields(fields: Mapping[str, str], *, names: Iterable[str] = ()) -> lis
 
 
 # A word of letters (apostrophes and hyphens inside it, as in O'Brien or Smith-Jones).
-_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?,?$")
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?,?$")
 
 
 def check_reference(reference: str, *, names: Iterable[str] = ()) -> list[Finding]:
@@ -256,8 +256,8 @@ def reference_problem(reference: str, *, names: Iterable[str] = ()) -> str:
 
     The form and the service both ask, so the page and the API refuse alike.
 
-    >>> reference_problem("Mrs Jones")
-    "A case reference must not contain anything that identifies the person. “Mrs Jones” looks like a person's name. Use your local case code instead, like LfD-2025-014."
+    >>> reference_problem("Mrs Jones").split(". ")[1]
+    "“Mrs Jones” looks like a person's name"
     """
     findings = check_reference(reference, names=names)
     if not findings:
