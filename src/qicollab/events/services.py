@@ -35,6 +35,15 @@ def _requeue(row: Registration | WorkshopBooking, status: str) -> None:
     row.save(update_fields=["status", "created_at", "updated_at"])
 
 
+PAST_SESSION = "This learning session has already taken place, so places can no longer be changed."
+
+
+def _refuse_if_over(session: LearningSession) -> None:
+    # Buttons are hidden on past sessions; the rule lives here so no other route can book.
+    if session.ends_on < timezone.localdate():
+        raise ValidationError(PAST_SESSION)
+
+
 def _free_places(capacity: int | None, booked: int, waiting: int) -> int:
     if capacity is None:
         return waiting
@@ -84,8 +93,7 @@ def registration_create(*, actor: Any, session: LearningSession, needs: str = ""
     """Book a place, or a place on the waiting list when the session is full."""
     if not actor.has_perm("events.register", session):
         raise PermissionDenied
-    if session.ends_on < timezone.localdate():
-        raise ValidationError("This learning session has already taken place.")
+    _refuse_if_over(session)
     with transaction.atomic():
         locked = LearningSession.objects.select_for_update().get(pk=session.pk)
         # Places that are free while people wait belong to the queue, not to whoever asks next.
@@ -122,6 +130,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
     promoted: Registration | None = None
     with transaction.atomic():
         session = LearningSession.objects.select_for_update().get(pk=registration.session_id)
+        _refuse_if_over(session)
         reg = Registration.objects.select_for_update().get(pk=registration.pk)
         if reg.status == BookingStatus.CANCELLED:
             return None
@@ -143,6 +152,7 @@ def workshop_book(*, actor: Any, workshop: AgendaItem) -> WorkshopBooking:
     """Book a workshop; you need a place at the session first. Full workshops wait-list."""
     if workshop.kind != AgendaKind.WORKSHOP:
         raise ValidationError("Only workshops are booked; the rest of the agenda is open to all.")
+    _refuse_if_over(workshop.session)
     with transaction.atomic():
         locked = AgendaItem.objects.select_for_update().get(pk=workshop.pk)
         workshop_waiting_list_promote(workshop=locked)
@@ -202,6 +212,7 @@ def workshop_booking_cancel(*, actor: Any, booking: WorkshopBooking) -> Workshop
         "events.manage_session", booking.workshop.session
     ):
         raise PermissionDenied
+    _refuse_if_over(booking.workshop.session)
     with transaction.atomic():
         b = WorkshopBooking.objects.select_for_update().get(pk=booking.pk)
         if b.status == BookingStatus.CANCELLED:
