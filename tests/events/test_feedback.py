@@ -325,7 +325,7 @@ def test_results_appear_all_at_once_when_feedback_closes_and_no_more_are_taken(
     closes = feedback.feedback_closes_on(s)
     assert closes == s.ends_on + dt.timedelta(days=feedback.FEEDBACK_WINDOW_DAYS)
     # Move the session back so that its window has closed.
-    shift = dt.timedelta(days=(timezone.localdate() - closes).days + 1)
+    shift = dt.timedelta(days=(closes - timezone.localdate()).days + 1)
     LearningSession.objects.filter(pk=s.pk).update(
         starts_on=s.starts_on - shift, ends_on=s.ends_on - shift
     )
