@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from qicollab.collaborative import metrics
 from qicollab.events import feedback
@@ -36,14 +37,32 @@ def attendee(world: Any, session: LearningSession, name: str = "") -> Any:
 
 
 def answer(session: LearningSession, person: Any, rating: int, comments: str = "") -> None:
-    feedback.feedback_submit(
-        actor=person,
-        session=session,
-        rating=rating,
-        learning="yes",
-        patient_care="yes",
-        comments=comments,
-    )
+    """Answer as if while feedback was open: a session whose window has closed is moved to
+    end today for the write, then put back (feedback closes 14 days after a session)."""
+    starts, ends = session.starts_on, session.ends_on
+    if feedback.results_published(session):
+        today = timezone.localdate()
+        LearningSession.objects.filter(pk=session.pk).update(
+            starts_on=today - (ends - starts), ends_on=today
+        )
+        session.refresh_from_db()
+    try:
+        feedback.feedback_submit(
+            actor=person,
+            session=session,
+            rating=rating,
+            learning="yes",
+            patient_care="yes",
+            comments=comments,
+        )
+    finally:
+        LearningSession.objects.filter(pk=session.pk).update(starts_on=starts, ends_on=ends)
+        session.starts_on, session.ends_on = starts, ends
+
+
+def closed_session(world: Any, **kw: Any) -> LearningSession:
+    """A session whose feedback window has closed, so its results are published."""
+    return past_session(world, days_ahead=kw.pop("days_ahead", -40), **kw)
 
 
 # --- who may answer ---------------------------------------------------------------------
@@ -150,7 +169,7 @@ def test_response_cannot_be_joined_to_the_person() -> None:
 def test_results_show_no_names_and_list_comments_alphabetically(
     world: Any, login: Any, django_assert_max_num_queries: Any
 ) -> None:
-    s = past_session(world)
+    s = closed_session(world)
     people = [attendee(world, s, f"Respondent Number{i}") for i in range(6)]
     for i, (p, text) in enumerate(
         zip(people, ["zebra", "apple", "mango", "", "apple  ", "fig"], strict=True)
@@ -201,12 +220,12 @@ def test_who_sees_results(world: Any, login: Any, who: str, status: int) -> None
 
 
 def test_fewer_than_five_responses_are_withheld(world: Any, login: Any) -> None:
-    s = past_session(world)
+    s = closed_session(world)
     for i, p in enumerate(attendee(world, s) for _ in range(4)):
         answer(s, p, 5, comments=f"secret comment {i}")
     r = login(world.people["faculty"]).get(f"/learning/sessions/{s.pk}/feedback/results/")
     body = r.content.decode()
-    assert "4 responses so far" in body and "withheld" in body
+    assert "4 responses." in body and "withheld" in body
     assert "4 of 4 people with a place responded" in body
     assert "secret comment" not in body and "% positive" not in body.split("Over time")[0]
     data = (
@@ -269,3 +288,52 @@ def test_session_positive_metric_reads_feedback(world: Any) -> None:
         world.collab, dt.date(2000, 1, 1), dt.date(2000, 3, 31), {}
     )
     assert (empty.value, empty.denominator) == (0.0, 0)
+
+
+# --- publishing only after feedback closes (issue 11) ----------------------------------------
+
+
+def test_nothing_is_published_while_feedback_is_open_not_even_the_count(
+    world: Any, login: Any
+) -> None:
+    s = past_session(world)  # ended 9 days ago: feedback still open
+    for _ in range(6):
+        answer(s, attendee(world, s), 5, comments="Loved it")
+    res = feedback.session_results(session=s)
+    assert not res.published and res.withheld and res.responses == 0
+    c = login(world.people["faculty"])
+    body = c.get(f"/learning/sessions/{s.pk}/feedback/results/").content.decode()
+    assert "published all at once when feedback closes" in body
+    assert "Loved it" not in body and "6 of" not in body and "% positive" not in body
+    data = c.get(f"/api/learning-sessions/sessions/{s.pk}/feedback").json()
+    assert data["published"] is False and data["responses"] is None
+    assert data["comments"] == [] and "feedback closes" in data["withheld_reason"]
+    pooled = feedback.results_over_time(collaborative=world.collab)
+    assert [(r.published, r.responses) for r in pooled.rows] == [(False, 0)]
+    # One more answer changes nothing anyone can see.
+    answer(s, attendee(world, s), 1)
+    assert feedback.session_results(session=s) == res
+
+
+def test_results_appear_all_at_once_when_feedback_closes_and_no_more_are_taken(
+    world: Any,
+) -> None:
+    s = past_session(world)
+    people = [attendee(world, s) for _ in range(6)]
+    for p in people[:5]:
+        answer(s, p, 5)
+    closes = feedback.feedback_closes_on(s)
+    assert closes == s.ends_on + dt.timedelta(days=feedback.FEEDBACK_WINDOW_DAYS)
+    # Move the session back so that its window has closed.
+    shift = dt.timedelta(days=(closes - timezone.localdate()).days + 1)
+    LearningSession.objects.filter(pk=s.pk).update(
+        starts_on=s.starts_on - shift, ends_on=s.ends_on - shift
+    )
+    s.refresh_from_db()
+    res = feedback.session_results(session=s)
+    assert res.published and not res.withheld and res.responses == 5
+    assert "closed on" in (feedback.why_not_give(person=people[5], session=s) or "")
+    with pytest.raises(ValidationError, match="closed on"):
+        feedback.feedback_submit(
+            actor=people[5], session=s, rating=1, learning="no", patient_care="no"
+        )

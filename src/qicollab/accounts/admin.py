@@ -20,8 +20,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from qicollab.accounts import selectors, services
-from qicollab.accounts.models import ApiToken, Invitation, InvitationKind, Person
-from qicollab.accounts.roles import Roles
+from qicollab.accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationKind,
+    LivedExperience,
+    Person,
+    Profession,
+)
+from qicollab.accounts.roles import Roles, roles_for
+from qicollab.accounts.rules import can_see_lived_experience
 from qicollab.core.admin import ScopedModelAdmin, is_operator
 
 
@@ -75,6 +83,56 @@ class PersonChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         return email
 
 
+def _sees_any_lived_experience(request: HttpRequest) -> bool:
+    """Whether the operator may know anyone's lived experience but their own."""
+    r = roles_for(request.user)
+    return bool(r.is_superuser or r.managing_collab_ids)
+
+
+class ProfessionFilter(admin.SimpleListFilter):
+    """Profession, where "Lived-experience partner" only finds people whose flag the
+    operator may see (``accounts.view_lived_experience``), and is offered only to those
+    who may see anyone's."""
+
+    title = "profession"
+    parameter_name = "profession"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        private = not _sees_any_lived_experience(request)
+        return [
+            (str(value), str(label))
+            for value, label in Profession.choices
+            if not (private and value == Profession.LIVED_EXPERIENCE)
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        queryset = queryset.filter(profession=value)
+        if value == Profession.LIVED_EXPERIENCE:
+            queryset = queryset.filter(selectors.lived_experience_visible_q(viewer=request.user))
+        return queryset
+
+
+class LivedExperienceFilter(admin.SimpleListFilter):
+    """Lived experience, for operators who may see it; only ever finds people they may."""
+
+    title = "lived experience"
+    parameter_name = "lived_experience"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in LivedExperience.choices if v]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(lived_experience=value).filter(
+            selectors.lived_experience_visible_q(viewer=request.user)
+        )
+
+
 @admin.register(Person)
 class PersonAdmin(ScopedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     view_perm = "accounts.view_person"
@@ -85,7 +143,7 @@ class PersonAdmin(ScopedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     form = PersonChangeForm
     add_form = PersonCreationForm
     list_display = ("full_name", "email", "job_title", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "is_superuser", "profession")
+    list_filter = ("is_active", "is_staff", "is_superuser", ProfessionFilter)
     search_fields = ("full_name", "email", "job_title")
     ordering = ("full_name",)
     filter_horizontal = ("groups", "user_permissions")
@@ -106,6 +164,33 @@ class PersonAdmin(ScopedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     ) -> QuerySet[Any]:
         return qs.filter(pk__in=selectors.person_list(viewer=request.user).values("pk"))
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        # Raw ?lived_experience=… or ?profession=… lookups would filter by the private flag
+        # past the rule; those questions go through the two filters above only.
+        offered = {
+            f.parameter_name
+            for f in self.get_list_filter(request)
+            if isinstance(f, type) and issubclass(f, admin.SimpleListFilter)
+        }
+        if lookup not in offered and lookup.split("__")[0] in ("lived_experience", "profession"):
+            return False
+        return bool(super().lookup_allowed(lookup, value, request))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # Lived experience is private: only operators who may see some are offered it.
+        if _sees_any_lived_experience(request):
+            return (*self.list_filter, LivedExperienceFilter)
+        return self.list_filter
+
+    def _profile_fields(self, request: HttpRequest, obj: Person) -> tuple[str, ...]:
+        """The profile fields this operator may see of ``obj`` (the one lived-experience rule)."""
+        if can_see_lived_experience(request.user, obj):
+            return self._profile
+        hidden = {"lived_experience"}
+        if obj.profession == Profession.LIVED_EXPERIENCE:
+            hidden.add("profession")
+        return tuple(f for f in self._profile if f not in hidden)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return self.add_fieldsets
@@ -118,7 +203,7 @@ class PersonAdmin(ScopedModelAdmin, UserAdmin):  # type: ignore[type-arg]
             access = ("is_active", "is_staff", "is_superuser")
         return (
             (None, {"fields": login}),
-            ("Profile", {"fields": self._profile}),
+            ("Profile", {"fields": self._profile_fields(request, obj)}),
             ("Access", {"fields": access}),
             ("Dates", {"fields": self._dates}),
         )

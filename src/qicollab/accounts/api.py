@@ -32,11 +32,11 @@ me_router = Router(tags=["people"])
 
 
 def _person_detail(request: HttpRequest, person: Person, **more: Any) -> Extended:
+    visible = can_see_lived_experience(request.user, person)
     return Extended(
         person,
-        lived_experience=person.lived_experience
-        if can_see_lived_experience(request.user, person)
-        else None,
+        lived_experience=person.lived_experience if visible else None,
+        lived_experience_visible=visible,
         affiliations=[
             PersonAffiliationOut(
                 organisation=organisation_ref(a.organisation),  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from qicollab.accounts.models import LivedExperience
+from qicollab.accounts.presenters import shown_profession, shown_profession_label
 from qicollab.api.schemas import CollaborativeRef, OrganisationRef
 
 
@@ -23,8 +24,13 @@ class PersonOut(Schema):
     page_url: str
 
     @staticmethod
+    def resolve_profession(obj: Any) -> str:
+        # The same rule as the pages: a lived-experience profession is private.
+        return shown_profession(obj)
+
+    @staticmethod
     def resolve_profession_label(obj: Any) -> str:
-        return str(obj.get_profession_display())
+        return shown_profession_label(obj)
 
     @staticmethod
     def resolve_page_url(obj: Any) -> str:

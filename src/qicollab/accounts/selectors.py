@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from qicollab.accounts.models import (
     ApiToken,
@@ -15,7 +16,12 @@ from qicollab.accounts.models import (
     hash_token,
 )
 from qicollab.accounts.roles import roles_for
-from qicollab.organisations.models import AffiliationRole, Collaborative, Organisation
+from qicollab.organisations.models import (
+    Affiliation,
+    AffiliationRole,
+    Collaborative,
+    Organisation,
+)
 
 
 def person_list(*, viewer: Any, search: str = "") -> QuerySet[Person]:
@@ -38,7 +44,39 @@ def person_list(*, viewer: Any, search: str = "") -> QuerySet[Person]:
         ).distinct()
     if search:
         qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
-    return qs.order_by("full_name")
+    return with_lived_experience_visibility(qs, viewer=viewer).order_by("full_name")
+
+
+def lived_experience_visible_q(*, viewer: Any) -> Q:
+    """People whose lived experience ``viewer`` may know, as a filter.
+
+    The SQL mirror of :func:`qicollab.accounts.rules.can_see_lived_experience` (the person,
+    the leads and admins of their collaboratives, superusers), for lists, admin filters and
+    exports, so that no surface can answer the question differently.
+    """
+    r = roles_for(viewer)
+    if not r.is_authenticated:
+        return Q(pk__in=[])
+    if r.is_superuser:
+        return Q(pk__isnull=False)
+    today = timezone.localdate()
+    led = (
+        Affiliation.objects.filter(organisation_id__in=r.orgs_in(r.managing_collab_ids))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values("person_id")
+    )
+    return Q(pk=r.person_id) | Q(pk__in=led)
+
+
+def with_lived_experience_visibility(qs: QuerySet[Person], *, viewer: Any) -> QuerySet[Person]:
+    """Annotate ``lived_experience_visible``: may ``viewer`` know this person's lived experience."""
+    return qs.annotate(
+        lived_experience_visible=Case(
+            When(lived_experience_visible_q(viewer=viewer), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def person_get(*, viewer: Any, pk: int) -> Person | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from qicollab.accounts import selectors, services
+from qicollab.accounts import presenters, selectors, services
 from qicollab.accounts.forms import LoginForm, PersonFilterForm, ProfileForm
 from qicollab.accounts.roles import roles_for
 from qicollab.accounts.rules import can_see_lived_experience
@@ -64,7 +65,10 @@ def lockout(request: HttpRequest, response: Any = None, credentials: Any = None)
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     person = request.user
-    form = ProfileForm(request.POST or None, instance=person)
+    # The form validates a copy: a ModelForm writes the submitted values onto its instance,
+    # and the page's header (and the service's comparison) must keep the saved person until
+    # the service has actually saved.
+    form = ProfileForm(request.POST or None, instance=copy.copy(person))
     if request.method == "POST" and form.is_valid():
         services.person_update(actor=person, person=person, data=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, "Your details have been saved.")
@@ -95,6 +99,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "active_nav": "people",
             "form": form,
             "page": page,
+            "rows": presenters.person_rows(page.object_list),
             "pagination": pagination_context(request, page),
         },
     )
@@ -115,6 +120,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": [PEOPLE, (person.full_name, person.get_absolute_url())],
             "person": person,
             "show_lived": show_lived,
+            "profession": presenters.shown_profession_label(person, lived_visible=show_lived),
             "affiliations": selectors.person_affiliations(person=person),
             "collab_roles": person.collaborative_roles.select_related("collaborative"),
             "history": person.history.select_related("history_user").order_by("-history_date")

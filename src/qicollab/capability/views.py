@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qicollab.capability import presenters, selectors, services
 from qicollab.capability.forms import AggregateFilterForm, SelfAssessmentForm
 from qicollab.core.http import AuthedHttpRequest, found, require
+from qicollab.events import presenters as event_presenters
 from qicollab.events import selectors as event_selectors
 from qicollab.organisations.models import Collaborative
 
@@ -55,12 +56,25 @@ def _recommendations(request: AuthedHttpRequest, collab: Collaborative) -> dict[
     session = event_selectors.next_session(viewer=request.user, collaborative=collab)
     levels = selectors.latest_levels(person=request.user, collaborative=collab)
     if session is None:
-        return {"next_session": None, "recommended": [], "bookings": {}, "registration": None}
+        return {
+            "next_session": None,
+            "recommended": [],
+            "bookings": {},
+            "registration": None,
+            "workshop_hint": "",
+        }
+    registration = event_selectors.my_registration(person=request.user, session=session)
     return {
         "next_session": session,
         "recommended": event_selectors.recommended_workshops(session=session, levels=levels),
         "bookings": event_selectors.my_workshop_bookings(person=request.user, session=session),
-        "registration": event_selectors.my_registration(person=request.user, session=session),
+        "registration": registration,
+        # The same words as the session page and the message after booking.
+        "workshop_hint": event_presenters.workshop_booking_hint(
+            session=session,
+            registration=registration,
+            booked=event_selectors.booked_count(session=session),
+        ),
     }
 
 

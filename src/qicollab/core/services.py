@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
@@ -41,11 +42,53 @@ def save_as(obj: models.Model, actor: Any, **kwargs: Any) -> None:
     obj.save(**kwargs)
 
 
+def _stored_values(obj: models.Model, names: list[str]) -> dict[str, Any]:
+    """The values of ``names`` as the database holds them (``{}`` for an unsaved object).
+
+    A ModelForm's validation writes the submitted values onto its instance before a service
+    sees them, so comparing against the instance in memory would find "no change" and the
+    edit would be lost. The row is the truth. Fields that are not concrete columns (or a
+    row that has vanished) fall back to the object's own value.
+    """
+    if obj.pk is None or obj._state.adding:
+        return {}
+    columns = {}
+    for name in names:
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:  # a property or other attribute that is not a column
+            continue
+        if getattr(field, "concrete", False) and not field.many_to_many:
+            columns[name] = field.attname  # type: ignore[union-attr]
+    if not columns:
+        return {}
+    row = obj._meta.model._base_manager.filter(pk=obj.pk).values(*columns.values()).first()
+    if row is None:
+        return {}
+    return {name: row[attname] for name, attname in columns.items()}
+
+
+def _same(stored: Any, value: Any) -> bool:
+    # A foreign key is stored as its id; the data carries the related object (or None).
+    if isinstance(value, models.Model):
+        return bool(stored == value.pk)
+    return bool(stored == value)
+
+
 def apply_fields(obj: models.Model, data: dict[str, Any]) -> list[str]:
-    """Set the given attributes and return the names that really changed."""
+    """Set the given attributes and return the names whose stored value really changes.
+
+    Changes are judged against the saved row, not the object in memory, so an object that a
+    form has already modified still reports (and saves) its changes.
+    """
+    stored = _stored_values(obj, list(data))
     changed = []
     for name, value in data.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
+        if name in stored:
+            differs = not _same(stored[name], value)
+        else:
+            differs = bool(getattr(obj, name) != value)
+        setattr(obj, name, value)
+        if differs:
             changed.append(name)
     return changed

@@ -34,6 +34,7 @@ KIND_LABELS = {
     "phone": "a phone number",
     "email": "an email address",
     "name": "a name recorded in the case",
+    "person_name": "a person's name",
 }
 
 ADVICE = {
@@ -45,6 +46,7 @@ ADVICE = {
     "phone": "Remove it.",
     "email": "Remove it.",
     "name": "Use a role instead, like 'the ward nurse' or 'his sister'.",
+    "person_name": "Use your local case code instead, like LfD-2025-014.",
 }
 
 
@@ -213,3 +215,53 @@ def check_fields(fields: Mapping[str, str], *, names: Iterable[str] = ()) -> lis
     for label, text in fields.items():
         out.extend(check_text(text, names=names, field=label))
     return out
+
+
+# A word of letters (apostrophes and hyphens inside it, as in O'Brien or Smith-Jones).
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*\.?,?$")
+
+
+def check_reference(reference: str, *, names: Iterable[str] = ()) -> list[Finding]:
+    """Why a case reference would identify the person (``[]`` if it would not).
+
+    A case reference is a local code. It gets the same checks as a shared summary (NHS
+    numbers, dates, postcodes, phone numbers, emails, the names recorded against the case)
+    and, because at first no names are recorded yet, it is also refused when it reads as a
+    person's name: a title and a word ("Mrs Jones"), or two or more words of letters with
+    no number in the whole reference ("John Smith", "Smith, J").
+
+    >>> [f.kind for f in check_reference("Ada Lovelace")]
+    ['person_name']
+    >>> check_reference("LfD-RA1-25Q1-014"), check_reference("Mortality review 2025 7")
+    ([], [])
+    """
+    text = (reference or "").strip()
+    found = check_text(text, names=names)
+    if found:
+        return found
+    words = text.split()
+    titled = len(words) >= 2 and words[0].lower().rstrip(".") in _TITLES
+    wordy = (
+        len(words) >= 2
+        and not any(ch.isdigit() for ch in text)
+        and all(_NAME_WORD.match(w) for w in words)
+    )
+    if titled or wordy:
+        return [Finding("person_name", text, 0, len(text))]
+    return []
+
+
+def reference_problem(reference: str, *, names: Iterable[str] = ()) -> str:
+    """Why ``reference`` cannot be a case reference, as one message ("" if it can).
+
+    The form and the service both ask, so the page and the API refuse alike.
+
+    >>> reference_problem("Mrs Jones").split(". ")[1]
+    "“Mrs Jones” looks like a person's name"
+    """
+    findings = check_reference(reference, names=names)
+    if not findings:
+        return ""
+    return "A case reference must not contain anything that identifies the person. " + " ".join(
+        dict.fromkeys(f.message for f in findings)
+    )

@@ -9,6 +9,7 @@ from django import forms
 from qicollab.accounts.models import Person
 from qicollab.core.forms import ConflictMixin
 from qicollab.deaths import choices as c
+from qicollab.deaths import deid
 from qicollab.deaths.identifiers import FinancialQuarter
 from qicollab.deaths.models import (
     CandourRecord,
@@ -159,6 +160,14 @@ class CaseForm(ConflictMixin, forms.ModelForm):  # type: ignore[type-arg]
             "learning_disability": "Deaths of people with a learning disability, and of "
             "autistic people, must be referred to LeDeR.",
         }
+
+    def clean_case_reference(self) -> str:
+        reference = str(self.cleaned_data.get("case_reference") or "").strip()
+        names = [n.name for n in self.instance.names.all()] if self.instance.pk else []
+        problem = deid.reference_problem(reference, names=names)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reference
 
     def __init__(self, *args: Any, nhs_enabled: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

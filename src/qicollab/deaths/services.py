@@ -130,13 +130,10 @@ def _nhs_number(organisation: Organisation, raw: str, *, exclude_pk: int | None 
 def _check_reference(
     organisation: Organisation, reference: str, exclude_pk: int | None = None
 ) -> None:
-    if deid.check_text(reference, names=()):
-        raise ValidationError(
-            {
-                "case_reference": "A case reference must not contain an NHS number, date, "
-                "phone number or postcode."
-            }
-        )
+    names = [n.name for n in CaseName.objects.filter(death_id=exclude_pk)] if exclude_pk else []
+    problem = deid.reference_problem(reference, names=names)
+    if problem:
+        raise ValidationError({"case_reference": problem})
     clash = Death.objects.live().filter(organisation=organisation, case_reference__iexact=reference)
     if clash.exclude(pk=exclude_pk or 0).exists():
         raise ValidationError(

@@ -52,7 +52,8 @@ class CommentOut(Schema):
 
 class FeedbackResultsOut(Schema):
     session_id: int
-    responses: int
+    responses: int | None
+    published: bool
     withheld: bool
     withheld_reason: str
     positive: int | None
@@ -66,16 +67,19 @@ class FeedbackResultsOut(Schema):
 
 @router.get("/sessions/{session_id}/feedback", response=FeedbackResultsOut)
 def feedback_results(request: HttpRequest, session_id: int) -> dict[str, object]:
-    """Anonymous, aggregated results for the organisers; withheld below 5 responses."""
+    """Anonymous, aggregated results for the organisers: published only once feedback has
+    closed, and withheld below 5 responses."""
     s = found(selectors.session_get(viewer=request.user, pk=session_id))
     if not request.user.has_perm("events.view_feedback_results", s):
         raise PermissionDenied
     r = feedback.session_results(session=s)
     return {
         "session_id": s.pk,
-        "responses": r.responses,
+        # No count while feedback is open: a count rising by one says who just answered.
+        "responses": r.responses if r.published else None,
+        "published": r.published,
         "withheld": r.withheld,
-        "withheld_reason": feedback.WITHHELD if r.withheld else "",
+        "withheld_reason": r.withheld_reason,
         "positive": None if r.withheld else r.positive,
         "positive_pct": r.positive_pct,
         "ratings": r.ratings,

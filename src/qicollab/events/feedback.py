@@ -10,7 +10,11 @@ Anonymity (to faculty, leads, admins and anyone else using the platform):
   ``history_user``;
 * results are withheld while a session has fewer than :data:`MIN_RESPONSES` responses, so a
   small group cannot be told apart; pooled figures leave out withheld sessions, so a pooled
-  total minus the shown sessions cannot reveal a withheld one.
+  total minus the shown sessions cannot reveal a withheld one;
+* nothing is published while feedback is open (until :data:`FEEDBACK_WINDOW_DAYS` after the
+  session ends), not even the number of responses: results that changed as answers came in
+  would let an organiser who knew when someone answered isolate that answer. When the window
+  closes every result appears at once and never changes again (no more answers are taken).
 
 Someone with direct access to the database server could still guess from storage details
 (PostgreSQL ``xmin``/``ctid``, SQLite ``rowid``): the promise is to the platform's users, not
@@ -44,6 +48,29 @@ from qicollab.organisations.models import Collaborative
 #: Results of a session with fewer responses than this are withheld.
 MIN_RESPONSES = 5
 
+#: Feedback stays open this many days after a session's last day; results appear after.
+FEEDBACK_WINDOW_DAYS = 14
+
+
+def feedback_closes_on(session: LearningSession) -> dt.date:
+    """The last day on which feedback on ``session`` can be given."""
+    return session.ends_on + dt.timedelta(days=FEEDBACK_WINDOW_DAYS)
+
+
+def results_published(session: LearningSession) -> bool:
+    """Results are shown only once feedback has closed, all at once."""
+    return timezone.localdate() > feedback_closes_on(session)
+
+
+def not_yet_published(session: LearningSession) -> str:
+    """Why results are not shown yet (said the same way on the page and in the API)."""
+    d = feedback_closes_on(session)
+    return (
+        f"Results are published all at once when feedback closes after {d.day} {d:%B %Y}, "
+        "so that no single answer can be picked out by when it was given."
+    )
+
+
 WITHHELD = (
     f"Results are withheld until at least {MIN_RESPONSES} people have responded, "
     "so that nobody's answers can be picked out."
@@ -68,6 +95,9 @@ def why_not_give(*, person: Any, session: LearningSession) -> str | None:
             f"{session.starts_on:%B %Y}. "
             "Come back after the session."
         )
+    if results_published(session):
+        d = feedback_closes_on(session)
+        return f"Feedback on this learning session closed on {d.day} {d:%B %Y}."
     attended = Registration.objects.filter(
         Q(status=BookingStatus.BOOKED) | Q(checked_in_at__isnull=False),
         session=session,
@@ -155,6 +185,7 @@ class SessionResults:
     responses: int
     withheld: bool
     positive: int = 0
+    published: bool = True
     ratings: list[Bar] = field(default_factory=list)
     learning: list[Bar] = field(default_factory=list)
     patient_care: list[Bar] = field(default_factory=list)
@@ -166,6 +197,12 @@ class SessionResults:
         if self.withheld or not self.responses:
             return None
         return 100.0 * self.positive / self.responses
+
+    @property
+    def withheld_reason(self) -> str:
+        if not self.published:
+            return not_yet_published(self.session)
+        return WITHHELD if self.withheld else ""
 
 
 def _bars(counts: Counter[Any], choices: list[tuple[Any, str]], total: int) -> list[Bar]:
@@ -189,7 +226,12 @@ def _texts(values: list[str]) -> list[Comment]:
 
 
 def session_results(*, session: LearningSession) -> SessionResults:
-    """Distribution, % positive (rating 4 or 5 of 5) and comments, or withheld below the minimum."""
+    """Distribution, % positive (rating 4 or 5 of 5) and comments, or withheld below the minimum.
+
+    Nothing, not even the count, while feedback is still open.
+    """
+    if not results_published(session):
+        return SessionResults(session=session, responses=0, withheld=True, published=False)
     rows = list(
         FeedbackResponse.objects.filter(session=session).values_list(
             "rating", "learning", "patient_care", "do_differently", "comments"
@@ -218,10 +260,11 @@ class SessionRow:
     session: LearningSession
     responses: int
     positive: int
+    published: bool = True
 
     @property
     def withheld(self) -> bool:
-        return self.responses < MIN_RESPONSES
+        return not self.published or self.responses < MIN_RESPONSES
 
     @property
     def positive_pct(self) -> float | None:
@@ -250,7 +293,12 @@ def _with_counts(qs: QuerySet[LearningSession]) -> QuerySet[LearningSession]:
 
 
 def _pool(sessions: QuerySet[LearningSession]) -> OverTime:
-    rows = [SessionRow(s, s.n_responses, s.n_positive) for s in _with_counts(sessions)]  # type: ignore[attr-defined]
+    rows = [
+        SessionRow(s, s.n_responses, s.n_positive)  # type: ignore[attr-defined]
+        if results_published(s)
+        else SessionRow(s, 0, 0, published=False)
+        for s in _with_counts(sessions)
+    ]
     shown = [r for r in rows if not r.withheld]
     return OverTime(
         rows=rows,

@@ -44,6 +44,9 @@ def session_get(*, viewer: Any, pk: int) -> LearningSession | None:
     return _visible(viewer).filter(pk=pk).first()
 
 
+AGENDA_ORDER = ("day", "starts_at", "ends_at", "title", "pk")
+
+
 def agenda(*, session: LearningSession) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(session=session)
@@ -52,6 +55,9 @@ def agenda(*, session: LearningSession) -> QuerySet[AgendaItem]:
             booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
             waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
         )
+        # Explicit: Meta.ordering is not applied to a query with aggregates, so the agenda
+        # came back in insertion order.
+        .order_by(*AGENDA_ORDER)
     )
 
 
@@ -80,6 +86,11 @@ def recommended_workshops(*, session: LearningSession, levels: dict[int, int]) -
     for subject_id, level in levels.items():
         q |= Q(subject_id=subject_id, level=level)
     return list(agenda(session=session).filter(kind=AgendaKind.WORKSHOP).filter(q))
+
+
+def booked_count(*, session: LearningSession) -> int:
+    """Places taken at ``session``."""
+    return Registration.objects.filter(session=session, status=BookingStatus.BOOKED).count()
 
 
 def my_registration(*, person: Any, session: LearningSession) -> Registration | None:
@@ -116,7 +127,7 @@ def waiting_list(*, session: LearningSession) -> QuerySet[Registration]:
 def my_sessions(*, person: Any) -> QuerySet[LearningSession]:
     return LearningSession.objects.filter(
         registrations__person_id=person.pk, registrations__status=BookingStatus.BOOKED
-    ).prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("day", "starts_at")))
+    ).prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by(*AGENDA_ORDER)))
 
 
 def action_period_get(*, viewer: Any, pk: int) -> ActionPeriod | None:

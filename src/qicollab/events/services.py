@@ -35,14 +35,69 @@ def _requeue(row: Registration | WorkshopBooking, status: str) -> None:
     row.save(update_fields=["status", "created_at", "updated_at"])
 
 
+PAST_SESSION = "This learning session has already taken place, so places can no longer be changed."
+
+
+def _refuse_if_over(session: LearningSession) -> None:
+    # Buttons are hidden on past sessions; the rule lives here so no other route can book.
+    if session.ends_on < timezone.localdate():
+        raise ValidationError(PAST_SESSION)
+
+
+def _free_places(capacity: int | None, booked: int, waiting: int) -> int:
+    if capacity is None:
+        return waiting
+    return max(0, min(capacity - booked, waiting))
+
+
+def session_waiting_list_promote(*, session: LearningSession) -> list[Registration]:
+    """Give free places at ``session`` to the people waiting, first come first served.
+
+    Called (inside the caller's transaction, with the session row locked) whenever places
+    may have been freed or added: a cancellation, a larger capacity, or before a new booking
+    so that nobody who joins now can overtake the queue. Each person promoted is emailed
+    once the transaction commits. Returns them in queue order.
+    """
+    booked = Registration.objects.filter(session=session, status=BookingStatus.BOOKED).count()
+    queue = Registration.objects.select_for_update().filter(
+        session=session, status=BookingStatus.WAITING
+    )
+    n = _free_places(session.capacity, booked, queue.count())
+    promoted = list(queue.order_by("created_at", "pk")[:n])
+    for reg in promoted:
+        reg.status = BookingStatus.BOOKED
+        reg.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda r=reg: emails.send_place_offered(r))  # type: ignore[misc]
+    return promoted
+
+
+def workshop_waiting_list_promote(*, workshop: AgendaItem) -> list[WorkshopBooking]:
+    """Give free places at ``workshop`` to the people waiting, in the order they asked.
+
+    The workshop row must be locked by the caller; see :func:`session_waiting_list_promote`.
+    """
+    booked = WorkshopBooking.objects.filter(workshop=workshop, status=BookingStatus.BOOKED).count()
+    queue = WorkshopBooking.objects.select_for_update().filter(
+        workshop=workshop, status=BookingStatus.WAITING
+    )
+    n = _free_places(workshop.capacity, booked, queue.count())
+    promoted = list(queue.order_by("created_at", "pk")[:n])
+    for b in promoted:
+        b.status = BookingStatus.BOOKED
+        b.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda b=b: emails.send_workshop_place_offered(b))  # type: ignore[misc]
+    return promoted
+
+
 def registration_create(*, actor: Any, session: LearningSession, needs: str = "") -> Registration:
     """Book a place, or a place on the waiting list when the session is full."""
     if not actor.has_perm("events.register", session):
         raise PermissionDenied
-    if session.ends_on < timezone.localdate():
-        raise ValidationError("This learning session has already taken place.")
+    _refuse_if_over(session)
     with transaction.atomic():
         locked = LearningSession.objects.select_for_update().get(pk=session.pk)
+        # Places that are free while people wait belong to the queue, not to whoever asks next.
+        session_waiting_list_promote(session=locked)
         existing = Registration.objects.filter(session=locked, person=actor).first()
         if existing is not None and existing.status != BookingStatus.CANCELLED:
             raise ValidationError(
@@ -75,6 +130,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
     promoted: Registration | None = None
     with transaction.atomic():
         session = LearningSession.objects.select_for_update().get(pk=registration.session_id)
+        _refuse_if_over(session)
         reg = Registration.objects.select_for_update().get(pk=registration.pk)
         if reg.status == BookingStatus.CANCELLED:
             return None
@@ -87,17 +143,8 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
         ).exclude(status=BookingStatus.CANCELLED):
             _cancel_workshop_booking_locked(b)
         if was_booked:
-            promoted = (
-                Registration.objects.select_for_update()
-                .filter(session=session, status=BookingStatus.WAITING)
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if promoted is not None:
-                promoted.status = BookingStatus.BOOKED
-                promoted.save(update_fields=["status", "updated_at"])
-                p = promoted
-                transaction.on_commit(lambda: emails.send_place_offered(p))
+            first = session_waiting_list_promote(session=session)[:1]
+            promoted = first[0] if first else None
     return promoted
 
 
@@ -105,8 +152,10 @@ def workshop_book(*, actor: Any, workshop: AgendaItem) -> WorkshopBooking:
     """Book a workshop; you need a place at the session first. Full workshops wait-list."""
     if workshop.kind != AgendaKind.WORKSHOP:
         raise ValidationError("Only workshops are booked; the rest of the agenda is open to all.")
+    _refuse_if_over(workshop.session)
     with transaction.atomic():
         locked = AgendaItem.objects.select_for_update().get(pk=workshop.pk)
+        workshop_waiting_list_promote(workshop=locked)
         reg = Registration.objects.filter(session_id=locked.session_id, person=actor).first()
         if reg is None or reg.status != BookingStatus.BOOKED:
             raise ValidationError(
@@ -154,17 +203,8 @@ def _cancel_workshop_booking_locked(booking: WorkshopBooking) -> WorkshopBooking
     booking.save(update_fields=["status", "updated_at"])
     if not was_booked:
         return None
-    nxt = (
-        WorkshopBooking.objects.select_for_update()
-        .filter(workshop=workshop, status=BookingStatus.WAITING)
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if nxt is not None:
-        nxt.status = BookingStatus.BOOKED
-        nxt.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda: emails.send_workshop_place_offered(nxt))
-    return nxt
+    first = workshop_waiting_list_promote(workshop=workshop)[:1]
+    return first[0] if first else None
 
 
 def workshop_booking_cancel(*, actor: Any, booking: WorkshopBooking) -> WorkshopBooking | None:
@@ -172,6 +212,7 @@ def workshop_booking_cancel(*, actor: Any, booking: WorkshopBooking) -> Workshop
         "events.manage_session", booking.workshop.session
     ):
         raise PermissionDenied
+    _refuse_if_over(booking.workshop.session)
     with transaction.atomic():
         b = WorkshopBooking.objects.select_for_update().get(pk=booking.pk)
         if b.status == BookingStatus.CANCELLED:

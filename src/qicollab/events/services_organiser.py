@@ -25,6 +25,7 @@ from qicollab.events.models import (
     Registration,
     WorkshopBooking,
 )
+from qicollab.events.services import session_waiting_list_promote, workshop_waiting_list_promote
 from qicollab.organisations.models import Collaborative
 
 SESSION_FIELDS = (
@@ -126,9 +127,13 @@ def learning_session_update(
     _require_manage(actor, session)
     check_version(session, loaded_version)
     fresh = LearningSession.objects.select_for_update().get(pk=session.pk)
-    if apply_fields(fresh, _pick(data, SESSION_FIELDS)):
+    changed = apply_fields(fresh, _pick(data, SESSION_FIELDS))
+    if changed:
         _check_capacity_and_days(fresh)
         save_as(fresh, actor)
+    if "capacity" in changed:
+        # More places go to the people already waiting, in order, before anyone new.
+        session_waiting_list_promote(session=fresh)
     return fresh
 
 
@@ -241,11 +246,14 @@ def agenda_item_update(
     _require_manage(actor, item.session)
     check_version(item, loaded_version)
     fresh = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
-    if apply_fields(fresh, _pick(data, AGENDA_FIELDS)):
+    changed = apply_fields(fresh, _pick(data, AGENDA_FIELDS))
+    if changed:
         _check_subject(fresh, fresh.session)
         _check_kind_change(fresh)
         _check_workshop_capacity(fresh)
         save_as(fresh, actor)
+    if "capacity" in changed and fresh.kind == AgendaKind.WORKSHOP:
+        workshop_waiting_list_promote(workshop=fresh)
     return fresh
 
 

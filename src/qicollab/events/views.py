@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from qicollab.core.http import AuthedHttpRequest, found, require, safe_next
-from qicollab.events import ics, selectors, services
+from qicollab.events import ics, presenters, selectors, services
 from qicollab.events.forms import RegistrationForm
 from qicollab.events.models import AgendaKind, BookingStatus, LearningSession
 from qicollab.organisations import selectors as org_selectors
@@ -48,6 +48,9 @@ def _detail_context(request: AuthedHttpRequest, s: LearningSession) -> dict[str,
     from qicollab.events.views_storyboards import session_panel
 
     items = list(selectors.agenda(session=s))
+    registration = selectors.my_registration(person=request.user, session=s)
+    booked = selectors.booked_count(session=s)
+    is_over = presenters.session_is_over(s)
     return {
         **session_panel(request.user, s),
         "page_title": s.title,
@@ -56,11 +59,16 @@ def _detail_context(request: AuthedHttpRequest, s: LearningSession) -> dict[str,
         "s": s,
         "agenda": items,
         "workshops": [i for i in items if i.kind == AgendaKind.WORKSHOP],
-        "registration": selectors.my_registration(person=request.user, session=s),
+        "registration": registration,
         "bookings": selectors.my_workshop_bookings(person=request.user, session=s),
         "can_manage": request.user.has_perm("events.manage_session", s),
-        "can_register": request.user.has_perm("events.register", s),
-        "booked_count": sum(1 for _ in s.registrations.filter(status=BookingStatus.BOOKED)),
+        # Past sessions offer no booking or cancelling (the services refuse them as well).
+        "is_over": is_over,
+        "can_register": request.user.has_perm("events.register", s) and not is_over,
+        "booked_count": booked,
+        "workshop_hint": presenters.workshop_booking_hint(
+            session=s, registration=registration, booked=booked
+        ),
     }
 
 
@@ -115,19 +123,26 @@ def workshop_book(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     w = found(selectors.workshop_get(viewer=request.user, pk=pk))
     require(request.user, "events.register", w.session)
     back = safe_next(request, w.session.get_absolute_url())
+    booking = None
     try:
         reg = selectors.my_registration(person=request.user, session=w.session)
         if reg is None or reg.status == BookingStatus.CANCELLED:
             reg = services.registration_create(actor=request.user, session=w.session)
+        if reg.status == BookingStatus.WAITING:
+            # Just put on the session's waiting list (or already there): no workshop yet,
+            # which is what the hint beside the button said would happen.
+            messages.info(
+                request,
+                presenters.workshop_booking_outcome(title=w.title, booking=None),
+            )
+            return redirect(back)
         booking = services.workshop_book(actor=request.user, workshop=w)
     except ValidationError as exc:
         messages.error(request, _first_error(exc))
         return redirect(back)
     messages.success(
         request,
-        f"You are booked on “{w.title}”."
-        if booking.status == BookingStatus.BOOKED
-        else f"“{w.title}” is full, so you are on its waiting list.",
+        presenters.workshop_booking_outcome(title=w.title, booking=booking),
     )
     return redirect(back)
 
