@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 SESSION_KEY = "current_collaborative_id"
+_CHOICES_ATTR = "_qicollab_switch_choices"
 
 
 class CurrentCollaborativeMiddleware:
@@ -24,16 +26,33 @@ class CurrentCollaborativeMiddleware:
         return self.get_response(request)
 
 
-def _current(request: HttpRequest) -> object | None:
-    from qicollab.organisations.selectors import switchable_collaboratives
+def switch_choices(request: HttpRequest) -> list[Any]:
+    """The collaboratives the signed-in person works in, read once per request.
 
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    The header shows both the current collaborative and the switcher's list: both come from
+    this one list (one query), not a query each.
+    """
+    cached: list[Any] | None = getattr(request, _CHOICES_ATTR, None)
+    if cached is None:
+        from qicollab.organisations.selectors import switchable_collaboratives
+
+        user = getattr(request, "user", None)
+        cached = (
+            list(switchable_collaboratives(viewer=user))
+            if user is not None and user.is_authenticated
+            else []
+        )
+        setattr(request, _CHOICES_ATTR, cached)
+    return cached
+
+
+def _current(request: HttpRequest) -> object | None:
+    choices = switch_choices(request)
+    if not choices:
         return None
-    choices = switchable_collaboratives(viewer=user)
     wanted = request.session.get(SESSION_KEY)
     if wanted is not None:
-        chosen = choices.filter(pk=wanted).first()
+        chosen = next((c for c in choices if c.pk == wanted), None)
         if chosen is not None:
             return chosen
-    return choices.first()
+    return choices[0]
