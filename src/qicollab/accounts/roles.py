@@ -197,7 +197,7 @@ def _rows(
 ) -> QuerySet[Any]:
     """One arm of the union: ``(kind, id, role, organisation id or NULL)``, unordered."""
     org: F | Value = F("organisation_id") if with_org else Value(None, IntegerField())
-    return (
+    rows: QuerySet[Any] = (
         qs.order_by()
         .annotate(
             _kind=Value(kind, CharField()),
@@ -207,3 +207,4 @@ def _rows(
         )
         .values_list("_kind", "_ident", "_role", "_org")
     )
+    return rows

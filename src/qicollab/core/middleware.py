@@ -51,8 +51,8 @@ def _current(request: HttpRequest) -> object | None:
     if not choices:
         return None
     wanted = request.session.get(SESSION_KEY)
+    chosen: object | None = None
     if wanted is not None:
         chosen = next((c for c in choices if c.pk == wanted), None)
-        if chosen is not None:
-            return chosen
-    return choices[0]
+    first: object = choices[0]
+    return chosen if chosen is not None else first

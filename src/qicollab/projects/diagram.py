@@ -65,7 +65,9 @@ def build_diagram(
     from qicollab.projects.presenters import aim_text
     from qicollab.projects.selectors import diagram_nodes
 
-    primaries, secondaries, ideas = nodes or diagram_nodes(project=project)
+    # ``primary_ids`` and ``secondary_ids`` are set on the nodes by ``diagram_nodes``.
+    found: tuple[list[Any], list[Any], list[Any]] = nodes or diagram_nodes(project=project)
+    primaries, secondaries, ideas = found
     return Diagram(
         aim=aim_text(project),
         primaries=tuple(Node(p.pk, p.text) for p in primaries),

@@ -327,7 +327,7 @@ def _nodes(
     # Every column an annotation: Django then selects them in the order listed, which a
     # union needs (plain fields would come before the annotations).
     columns = {f"_{name}": F(name) for name in common}
-    return (
+    rows: QuerySet[Any] = (
         qs.order_by()
         .annotate(
             _kind=Value(kind, CharField()),
@@ -336,15 +336,17 @@ def _nodes(
         )
         .values_list("_kind", *columns, "_description")
     )
+    return rows
 
 
 def _links(qs: QuerySet[Any], kind: str, child: str, parent: str) -> QuerySet[Any]:
     """One link table as ``(kind, child id, parent id)`` rows, for a union."""
-    return (
+    rows: QuerySet[Any] = (
         qs.order_by()
         .annotate(_kind=Value(kind, CharField()), _child=F(child), _parent=F(parent))
         .values_list("_kind", "_child", "_parent")
     )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,7 @@ def project_labels(*, project: Project) -> ProjectLabels:
 
 
 def _labels(qs: QuerySet[Any], kind: str, pk: str, name: str, order: F | Value) -> QuerySet[Any]:
-    return (
+    rows: QuerySet[Any] = (
         qs.order_by()
         .annotate(
             _kind=Value(kind, CharField()),
@@ -388,6 +390,7 @@ def _labels(qs: QuerySet[Any], kind: str, pk: str, name: str, order: F | Value) 
         )
         .values_list("_kind", "_pk", "_name", "_order")
     )
+    return rows
 
 
 def pdsa_cycles(*, project: Project) -> QuerySet[PdsaCycle]:
