@@ -146,6 +146,8 @@ AUTH_USER_MODEL = "accounts.Person"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Ends a check that only a rule can grant before ModelBackend queries for it.
+    "qicollab.accounts.backends.RulePermissionGate",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

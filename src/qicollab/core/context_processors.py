@@ -7,13 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from qicollab.core.middleware import switch_choices
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The collaboratives for the header switcher, fetched only if the page shows them."""
-    from qicollab.organisations.selectors import switchable_collaboratives
-
-    return {
-        "switch_choices": SimpleLazyObject(
-            lambda: list(switchable_collaboratives(viewer=request.user))
-        )
-    }
+    return {"switch_choices": SimpleLazyObject(lambda: switch_choices(request))}

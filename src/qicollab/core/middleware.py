@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import SimpleLazyObject
 
 SESSION_KEY = "current_collaborative_id"
+_CHOICES_ATTR = "_qicollab_switch_choices"
 
 
 class CurrentCollaborativeMiddleware:
@@ -28,19 +29,36 @@ class CurrentCollaborativeMiddleware:
         return self.get_response(request)
 
 
-def _current(request: HttpRequest) -> object | None:
-    from qicollab.organisations.selectors import switchable_collaboratives
+def switch_choices(request: HttpRequest) -> list[Any]:
+    """The collaboratives the signed-in person works in, read once per request.
 
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    The header shows both the current collaborative and the switcher's list: both come from
+    this one list (one query), not a query each.
+    """
+    cached: list[Any] | None = getattr(request, _CHOICES_ATTR, None)
+    if cached is None:
+        from qicollab.organisations.selectors import switchable_collaboratives
+
+        user = getattr(request, "user", None)
+        cached = (
+            list(switchable_collaboratives(viewer=user))
+            if user is not None and user.is_authenticated
+            else []
+        )
+        setattr(request, _CHOICES_ATTR, cached)
+    return cached
+
+
+def _current(request: HttpRequest) -> object | None:
+    choices = switch_choices(request)
+    if not choices:
         return None
-    choices = switchable_collaboratives(viewer=user)
     wanted = request.session.get(SESSION_KEY)
+    chosen: object | None = None
     if wanted is not None:
-        chosen = choices.filter(pk=wanted).first()
-        if chosen is not None:
-            return chosen
-    return choices.first()
+        chosen = next((c for c in choices if c.pk == wanted), None)
+    first: object = choices[0]
+    return chosen if chosen is not None else first
 
 
 # Read an unsized (chunked) body in pieces this big, so a refusal reads at most this much

@@ -61,22 +61,22 @@ class Diagram:
 def build_diagram(
     project: Any, nodes: tuple[list[Any], list[Any], list[Any]] | None = None
 ) -> Diagram:
-    """Read the project's diagram (four queries, unless ``nodes`` are given) into plain data."""
+    """Read the project's diagram (five queries, unless ``nodes`` are given) into plain data."""
     from qicollab.projects.presenters import aim_text
     from qicollab.projects.selectors import diagram_nodes
 
-    primaries, secondaries, ideas = nodes or diagram_nodes(project=project)
+    # ``primary_ids`` and ``secondary_ids`` are set on the nodes by ``diagram_nodes``.
+    found: tuple[list[Any], list[Any], list[Any]] = nodes or diagram_nodes(project=project)
+    primaries, secondaries, ideas = found
     return Diagram(
         aim=aim_text(project),
         primaries=tuple(Node(p.pk, p.text) for p in primaries),
-        secondaries=tuple(
-            Node(s.pk, s.text, tuple(p.pk for p in s.primaries.all())) for s in secondaries
-        ),
+        secondaries=tuple(Node(s.pk, s.text, s.primary_ids) for s in secondaries),
         ideas=tuple(
             Node(
                 i.pk,
                 i.text,
-                tuple(s.pk for s in i.secondaries.all()),
+                i.secondary_ids,
                 ramp_state(i.pdsa_cycles.all()),
                 len(ramp_order(i.pdsa_cycles.all())),
             )

@@ -126,7 +126,9 @@ class ProgressHistory:
 def progress_history(project: Project, scale: ScaleDefinition) -> ProgressHistory:
     """Month by month, team and faculty scores side by side, with the gap between them."""
     reports = list(selectors.progress_reports(project=project))
-    scales = {scale.pk: scale} | {r.scale_id: r.scale for r in reports}
+    # The collaborative's scale last: it has its levels prefetched, so a score's level is
+    # found without a query (a report's own copy of the same scale has none loaded).
+    scales = {r.scale_id: r.scale for r in reports} | {scale.pk: scale}
     by_month: dict[Any, dict[str, ProgressReport]] = {}
     for r in reports:
         by_month.setdefault(r.month, {})[r.rater_type] = r
@@ -200,6 +202,7 @@ def diagram_view(project: Project, id_prefix: str = "dd") -> DiagramView:
 @dataclass
 class ProjectPage:
     project: Project
+    labels: selectors.ProjectLabels
     aim: Aim | None
     aim_started: bool
     aim_sentence: str
@@ -219,11 +222,14 @@ def coproduction_rows(project: Project) -> list[tuple[str, str, CoProduction | N
 
 
 def project_page(project: Project, viewer: Any) -> ProjectPage:
+    # First: it also tells the permission checks below the partner organisations.
+    labels = selectors.project_labels(project=project)
     aim = _aim(project)
     scale = selectors.scale_for(collaborative=project.collaborative_id)
     dv = diagram_view(project)
     return ProjectPage(
         project=project,
+        labels=labels,
         aim=aim,
         aim_started=aim_is_started(aim),
         aim_sentence=aim_sentence(aim) if aim else "",
@@ -233,7 +239,10 @@ def project_page(project: Project, viewer: Any) -> ProjectPage:
         progress=progress_history(project, scale),
         scale=scale,
         diagram=dv,
-        pdsa_count=project.pdsa_cycles.count(),
+        # Counted in the project's query by ``selectors.project_get``.
+        pdsa_count=project.pdsa_total
+        if hasattr(project, "pdsa_total")
+        else project.pdsa_cycles.count(),
         perms={
             "edit": viewer.has_perm("projects.change_project", project),
             "manage": viewer.has_perm("projects.manage_project", project),

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
+    Count,
     DateTimeField,
+    Exists,
     Expression,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
 from qicollab.accounts.models import Person
 from qicollab.accounts.roles import roles_for
@@ -176,13 +183,26 @@ def project_list(
     )
 
 
+# The project page shows how many cycles a project has: counted in the project's own query.
+_PDSA_TOTAL = Coalesce(
+    Subquery(
+        PdsaCycle.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    ),
+    0,
+)
+
+
 def project_get(*, viewer: Any, slug: str) -> Project | None:
     """One project if the viewer may read it, else ``None`` (shown as 404)."""
     return (
         visible_projects(viewer=viewer)
         .filter(slug=slug)
-        .select_related("lead_organisation", "workstream", "collaborative", "created_by")
-        .prefetch_related("partner_organisations", "themes", "tags")
+        .select_related("lead_organisation", "workstream", "collaborative", "created_by", "aim")
+        .annotate(pdsa_total=_PDSA_TOTAL)
         .first()
     )
 
@@ -267,14 +287,17 @@ def scale_for(*, collaborative: Collaborative | int) -> ScaleDefinition:
     cid = collaborative if isinstance(collaborative, int) else collaborative.pk
     levels = Prefetch("levels", queryset=ScaleLevel.objects.order_by("value"))
     choice = CollaborativeScaleChoice.objects.filter(collaborative_id=cid).values("scale_id")
-    scale = ScaleDefinition.objects.filter(pk__in=choice).prefetch_related(levels).first()
-    if scale is None:
-        scale = (
-            ScaleDefinition.objects.filter(code=DEFAULT_SCALE_CODE, is_active=True)
-            .order_by("-version")
-            .prefetch_related(levels)
-            .first()
+    # The choice and the fallback in one query (every page that shows a score asks): the
+    # chosen scale sorts first, else the newest active default.
+    scale = (
+        ScaleDefinition.objects.filter(
+            Q(pk__in=choice) | Q(code=DEFAULT_SCALE_CODE, is_active=True)
         )
+        .annotate(chosen=Exists(choice.filter(scale_id=OuterRef("pk"))))
+        .order_by("-chosen", "-version")
+        .prefetch_related(levels)
+        .first()
+    )
     if scale is None:
         # The seed migration creates it; if the table was emptied since (a flushed test
         # database, a slip in the admin), restore the published wordings rather than fail.
@@ -294,23 +317,138 @@ def progress_reports(*, project: Project) -> QuerySet[ProgressReport]:
 def diagram_nodes(
     *, project: Project
 ) -> tuple[list[PrimaryDriver], list[SecondaryDriver], list[ChangeIdea]]:
-    """The driver diagram's nodes with their links and each idea's cycles (four queries)."""
-    primaries = list(project.primary_drivers.order_by("order", "id"))
-    secondaries = list(
-        project.secondary_drivers.order_by("order", "id").prefetch_related(
-            Prefetch("primaries", queryset=PrimaryDriver.objects.only("id"))
-        )
+    """The driver diagram's nodes with their links and each idea's cycles (three queries:
+    the nodes of all three kinds, the links of both link tables, the ideas' cycles).
+
+    Each secondary driver gets ``primary_ids`` and each change idea ``secondary_ids``: the
+    ids it links to, in diagram order.
+    """
+    common = ("id", "created_at", "updated_at", "project_id", "text", "order")
+    nodes = (
+        _nodes(project.primary_drivers.all(), "p", common, Value(""))
+        .union(_nodes(project.secondary_drivers.all(), "s", common, Value("")), all=True)
+        .union(_nodes(project.change_ideas.all(), "i", common, F("description")), all=True)
     )
-    ideas = list(
-        project.change_ideas.order_by("order", "id").prefetch_related(
-            Prefetch("secondaries", queryset=SecondaryDriver.objects.only("id")),
-            Prefetch(
-                "pdsa_cycles",
-                queryset=PdsaCycle.objects.order_by("cycle_number", "planned_start", "id"),
-            ),
-        )
+    found: dict[str, list[tuple[Any, ...]]] = {"p": [], "s": [], "i": []}
+    for kind, *values in nodes:
+        found[kind].append(tuple(values))
+
+    def made(model: Any, kind: str, names: tuple[str, ...]) -> list[Any]:
+        rows = sorted(found[kind], key=lambda v: (v[5], v[0]))  # the models' order, id
+        # ``from_db`` takes the values in the model's own field order.
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        return [
+            model.from_db(
+                project._state.db,
+                attnames,
+                [dict(zip(names, v, strict=False))[a] for a in attnames],
+            )
+            for v in rows
+        ]
+
+    primaries: list[PrimaryDriver] = made(PrimaryDriver, "p", common)
+    secondaries: list[SecondaryDriver] = made(SecondaryDriver, "s", common)
+    ideas: list[ChangeIdea] = made(ChangeIdea, "i", (*common, "description"))
+    prefetch_related_objects(
+        ideas,
+        Prefetch(
+            "pdsa_cycles",
+            queryset=PdsaCycle.objects.order_by("cycle_number", "planned_start", "id"),
+        ),
     )
+    up: dict[tuple[str, int], list[int]] = {}
+    if secondaries:
+        s_links = SecondaryDriver.primaries.through.objects.filter(
+            secondarydriver_id__in=[n.pk for n in secondaries]
+        )
+        i_links = ChangeIdea.secondaries.through.objects.filter(
+            changeidea_id__in=[n.pk for n in ideas]
+        )
+        links = _links(s_links, "s", "secondarydriver_id", "primarydriver_id").union(
+            _links(i_links, "i", "changeidea_id", "secondarydriver_id"), all=True
+        )
+        for kind, child, parent in links:
+            up.setdefault((kind, child), []).append(parent)
+    rank = {("s", n.pk): i for i, n in enumerate(primaries)}
+    rank |= {("i", n.pk): i for i, n in enumerate(secondaries)}
+    for kind, children in (("s", secondaries), ("i", ideas)):
+        for node in children:
+            ids = sorted(up.get((kind, node.pk), []), key=lambda pk: rank.get((kind, pk), 0))
+            setattr(node, "primary_ids" if kind == "s" else "secondary_ids", tuple(ids))
     return primaries, secondaries, ideas
+
+
+def _nodes(
+    qs: QuerySet[Any], kind: str, common: tuple[str, ...], description: F | Value
+) -> QuerySet[Any]:
+    """One kind of diagram node as ``(kind, *common fields, description)`` rows."""
+    # Every column an annotation: Django then selects them in the order listed, which a
+    # union needs (plain fields would come before the annotations).
+    columns = {f"_{name}": F(name) for name in common}
+    rows: QuerySet[Any] = (
+        qs.order_by()
+        .annotate(
+            _kind=Value(kind, CharField()),
+            **columns,
+            _description=Cast(description, TextField()),
+        )
+        .values_list("_kind", *columns, "_description")
+    )
+    return rows
+
+
+def _links(qs: QuerySet[Any], kind: str, child: str, parent: str) -> QuerySet[Any]:
+    """One link table as ``(kind, child id, parent id)`` rows, for a union."""
+    rows: QuerySet[Any] = (
+        qs.order_by()
+        .annotate(_kind=Value(kind, CharField()), _child=F(child), _parent=F(parent))
+        .values_list("_kind", "_child", "_parent")
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class ProjectLabels:
+    """The names the project page lists: partner organisations, themes and tags."""
+
+    partner_organisations: list[str]
+    themes: list[str]
+    tags: list[str]
+
+
+def project_labels(*, project: Project) -> ProjectLabels:
+    """Partner organisations, themes and tags by name, in one query (three as prefetches).
+
+    Also remembers the partner organisations' ids on ``project`` for permission checks.
+    """
+    through = Project.partner_organisations.through.objects.filter(project_id=project.pk)
+    themes = Project.themes.through.objects.filter(project_id=project.pk)
+    tags = Project.tags.through.objects.filter(project_id=project.pk)
+    rows = (
+        _labels(through, "org", "organisation_id", "organisation__name", Value(0))
+        .union(_labels(themes, "theme", "theme_id", "theme__name", F("theme__order")), all=True)
+        .union(_labels(tags, "tag", "tag_id", "tag__name", Value(0)), all=True)
+    )
+    found: dict[str, list[tuple[int, str, int]]] = {"org": [], "theme": [], "tag": []}
+    for kind, pk, name, order in rows:
+        found[kind].append((order, name, pk))
+    project.remember_partner_org_ids(pk for _, _, pk in found["org"])
+    # The models' own orderings: organisations and tags by name, themes by order then name.
+    return ProjectLabels(*(([n for _, n, _ in sorted(found[k])]) for k in ("org", "theme", "tag")))
+
+
+def _labels(qs: QuerySet[Any], kind: str, pk: str, name: str, order: F | Value) -> QuerySet[Any]:
+    rows: QuerySet[Any] = (
+        qs.order_by()
+        .annotate(
+            _kind=Value(kind, CharField()),
+            _pk=F(pk),
+            _name=F(name),
+            _order=Cast(order, IntegerField()),
+        )
+        .values_list("_kind", "_pk", "_name", "_order")
+    )
+    return rows
 
 
 def pdsa_cycles(*, project: Project) -> QuerySet[PdsaCycle]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -155,6 +157,10 @@ class Project(TimeStampedModel):
             cached = frozenset(self.partner_organisations.values_list("id", flat=True))
             self._partner_org_ids = cached
         return cached
+
+    def remember_partner_org_ids(self, ids: Iterable[int]) -> None:
+        """Keep the partner organisations' ids that a selector has already read."""
+        self._partner_org_ids = frozenset(ids)
 
     @property
     def organisation_ids(self) -> frozenset[int]:
