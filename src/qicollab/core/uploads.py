@@ -26,7 +26,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-__all__ = ["RATIO_FLOOR", "UploadRefused", "ZipSummary", "check_zip_archive"]
+__all__ = ["RATIO_FLOOR", "NotAnArchive", "UploadRefused", "ZipSummary", "check_zip_archive"]
 
 #: Members smaller than this when unpacked are never refused for their compression ratio:
 #: small, highly repetitive XML parts (styles, empty sheets) compress very well.
@@ -35,6 +35,10 @@ RATIO_FLOOR = 1024 * 1024
 
 class UploadRefused(ValueError):
     """The upload cannot be used; the message is written for the person who sent it."""
+
+
+class NotAnArchive(UploadRefused):
+    """The upload is not a readable zip archive (callers may word this for their format)."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,8 @@ def check_zip_archive(
     Limits not given come from the settings ``UPLOAD_ZIP_MAX_MEMBERS``,
     ``UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES``, ``UPLOAD_ZIP_MAX_MEMBER_BYTES`` and
     ``UPLOAD_ZIP_MAX_RATIO`` (the ratio applies to members over :data:`RATIO_FLOOR`).
-    Raises :class:`UploadRefused` with a message for the person, also when ``data`` is not
-    a zip archive at all; returns a summary otherwise.
+    Raises :class:`UploadRefused` with a message for the person (:class:`NotAnArchive` when
+    ``data`` is not a zip archive at all); returns a summary otherwise.
     """
     max_members = _setting("UPLOAD_ZIP_MAX_MEMBERS", max_members)
     max_uncompressed = _setting("UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", max_uncompressed)
@@ -83,7 +87,7 @@ def check_zip_archive(
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise UploadRefused(
+        raise NotAnArchive(
             f"This {what} is damaged or is not the kind of file its name says. Save it again "
             "and try again."
         ) from None

@@ -695,22 +695,24 @@ def _find_header(
 def _open_workbook(data: bytes, result: ImportResult) -> Any | None:
     import openpyxl  # local: only spreadsheet uploads need it
 
-    from qicollab.core.uploads import UploadRefused, check_zip_archive
+    from qicollab.core.uploads import NotAnArchive, UploadRefused, check_zip_archive
 
-    # An .xlsx is a zip archive: bound what it unpacks to before openpyxl reads any of it.
     try:
+        # An .xlsx is a zip archive: bound what it unpacks to before openpyxl reads any of it.
         check_zip_archive(data, what="workbook")
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except NotAnArchive:
+        pass
     except UploadRefused as exc:
         result.file_error(str(exc))
         return None
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.file_error(
-            "We could not open this Excel file. Save it again as an Excel workbook (.xlsx) "
-            "or as CSV, and try again."
-        )
-        return None
+        pass
+    result.file_error(
+        "We could not open this Excel file. Save it again as an Excel workbook (.xlsx) "
+        "or as CSV, and try again."
+    )
+    return None
 
 
 def _formula_problems(data: bytes, ws: Any) -> RowProblems:
