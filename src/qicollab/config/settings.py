@@ -7,6 +7,7 @@ with it off a ``SECRET_KEY`` must be given and cookies are secure. ``make run`` 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -299,6 +300,26 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Measure data: the periods data may be recorded for (see measures/periods.py), from the
+# period containing MEASURE_PERIOD_EARLIEST to the one containing today plus
+# MEASURE_PERIOD_DAYS_AHEAD days (0: only periods that have started).
+try:
+    MEASURE_PERIOD_EARLIEST = date.fromisoformat(
+        env.str("MEASURE_PERIOD_EARLIEST", default="1990-01-01")
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"MEASURE_PERIOD_EARLIEST must be a date (YYYY-MM-DD): {exc}"
+    ) from exc
+MEASURE_PERIOD_DAYS_AHEAD: int = env.int("MEASURE_PERIOD_DAYS_AHEAD", default=0)
+# Zip-based uploads (.xlsx): bounds checked before anything is unpacked (core/uploads.py).
+UPLOAD_ZIP_MAX_MEMBERS: int = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=1000)
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES: int = (
+    env.int("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", default=60) * 1024 * 1024
+)
+UPLOAD_ZIP_MAX_MEMBER_BYTES: int = env.int("UPLOAD_ZIP_MAX_MEMBER_MB", default=20) * 1024 * 1024
+UPLOAD_ZIP_MAX_RATIO: int = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
 
 # Fernet key(s) for identifiers stored encrypted (comma-separated, newest first); derived
 # from SECRET_KEY when unset. See qicollab/deaths/crypto.py.

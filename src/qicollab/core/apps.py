@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         configure_pillow()
+        from qicollab.core.forms import refuse_unstorable_text
+
+        refuse_unstorable_text()
 
 
 def configure_pillow() -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from qicollab.core.text import text_problem
 
 
 def _kind(widget: forms.Widget) -> str:
@@ -126,3 +129,28 @@ def show_conflict(form: forms.BaseForm, exc: Any, what: str) -> Any:
     data["loaded_version"] = version_token(exc.current)
     form.data = data
     return exc.current
+
+
+# --- text that cannot be stored ------------------------------------------------------------
+
+_char_to_python = forms.CharField.to_python
+
+
+def _storable_to_python(self: forms.CharField, value: Any) -> Any:
+    value = _char_to_python(self, value)
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise ValidationError(problem, code="unstorable_text")
+    return value
+
+
+def refuse_unstorable_text() -> None:
+    """Make every text field of every form refuse NUL characters and lone surrogates.
+
+    Called once from ``CoreConfig.ready``. Django's ``CharField`` refuses NUL alone, with
+    a bare "Null characters are not allowed."; a lone surrogate (which a JSON body can
+    carry into a form, as the API's forms are fed) then fails with a server error when
+    saved. Checking in ``CharField.to_python`` covers every ``CharField`` and ``TextField``
+    of every form (and their subclasses: email, URL, slug), including forms built before
+    this ran, with one message (:func:`qicollab.core.text.text_problem`).
+    """
+    forms.CharField.to_python = _storable_to_python  # type: ignore[method-assign]

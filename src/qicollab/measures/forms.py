@@ -13,6 +13,7 @@ from django import forms
 
 from qicollab.accounts.models import Person
 from qicollab.core.forms import ConflictMixin
+from qicollab.core.text import text_problem
 from qicollab.measures.importing import parse_number
 from qicollab.measures.models import (
     ALLOWED_CHARTS,
@@ -265,6 +266,8 @@ def read_grid_row(post: Any, cell: GridCell) -> dict[str, Any] | None:
         if name == "note":
             if len(raw) > 500:
                 cell.errors[name] = "The note must be 500 characters or fewer."
+            elif problem := text_problem(raw, what="The note"):
+                cell.errors[name] = problem
             values[name] = raw
             continue
         try:

@@ -24,6 +24,7 @@ nothing unless :attr:`ImportResult.ok`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -34,7 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from qicollab.measures.periods import grid_problem, long_date, snap
+from qicollab.core.text import text_problem
+from qicollab.measures.periods import PeriodWindow, grid_problem, long_date, snap
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -42,6 +44,7 @@ __all__ = [
     "ImportRow",
     "MeasureShape",
     "RowError",
+    "check_period",
     "check_point",
     "parse_date",
     "parse_number",
@@ -183,6 +186,8 @@ class MeasureShape:
     #: Values may be negative (a measurement such as a change in weight).
     allow_negative: bool = False
     max_rows: int = 5000
+    #: The periods data may be recorded for (``None``: any; the pages always set it).
+    window: PeriodWindow | None = None
 
 
 @dataclass(frozen=True)
@@ -392,6 +397,32 @@ def _blank(value: Any) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
+def check_period(day: date, shape: MeasureShape) -> date:
+    """The period ``day`` identifies, or ValueError with the reason it cannot be used.
+
+    The one check of a period's date, shared by file imports, the data-entry grid and the
+    API: the date must be on the measure's grid (monthly and quarterly dates are snapped
+    to the period's first day) and inside the shape's :class:`PeriodWindow`.
+
+    >>> from qicollab.measures.periods import window_for
+    >>> w = window_for("monthly", today=date(2026, 12, 7), earliest=date(1990, 1, 1))
+    >>> check_period(date(2026, 3, 17), MeasureShape("monthly", window=w))
+    datetime.date(2026, 3, 1)
+    >>> try:
+    ...     check_period(date(2027, 1, 1), MeasureShape("monthly", window=w))
+    ... except ValueError as exc:
+    ...     print(str(exc)[:64])
+    Period 2027-01-01 is after the latest allowed period (December 2
+    """
+    problem = grid_problem(day, shape.frequency, shape.week_start)
+    if problem:
+        raise _CellError(problem)
+    period = snap(day, shape.frequency, shape.week_start)
+    if shape.window is not None and (problem := shape.window.problem(period)):
+        raise _CellError(problem)
+    return period
+
+
 def check_point(
     shape: MeasureShape,
     *,
@@ -457,29 +488,185 @@ def _normalise(heading: Any) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: Problems found while reading the file, by row number: (cell position, message, whether
+#: to report it even when the cell is in a column that is not imported).
+RowProblems = dict[int, list[tuple[int, str, bool]]]
+
+
+class _FileError(ValueError):
+    """The whole file cannot be read; the message is shown to the person."""
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SAVE_AS_CSV = (
+    "In Excel choose Save As and pick 'CSV UTF-8 (Comma delimited)', then upload that file."
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: every other byte of plain text is zero."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.9 * len(zeros) and other.count(0) < 0.1 * len(other):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The text of a CSV file: UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a BOM
+    (Excel's "Unicode text"), UTF-16 without one, or Windows-1252 (older Excel's "CSV").
+
+    Raises :class:`_FileError` with a message for what cannot be text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise _FileError(
+                    f"The file starts like {encoding.upper().replace('-SIG', '')} text but "
+                    f"part of it is not. {_SAVE_AS_CSV}"
+                ) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise _FileError(
+            "This is an Excel workbook (or another zip file) with a .csv name. Upload it "
+            "with its .xlsx name, or save it as CSV."
+        )
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
         try:
-            return data.decode(encoding)
+            # Text with a stray null character: read it, and the cell it is in is reported.
+            text = data.decode("utf-8")
+            if text.count("\x00") <= max(10, len(text) // 100):
+                return text
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            pass
+        raise _FileError(
+            "The file is not plain text (it contains null bytes): it may be a spreadsheet "
+            f"or another kind of file saved with a .csv name. {_SAVE_AS_CSV}"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
-def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
+class _CsvRows:
     """Rows of a CSV file; the delimiter (comma, semicolon or tab) is read from the first line.
 
     csv.Sniffer also guesses quoting rules and gets them wrong on notes with quotes in
-    them, so only the delimiter is detected; quoting is always Excel's.
+    them, so only the delimiter is detected; quoting is always Excel's. A quote mark that
+    is never closed (or closed rows later) swallows the rows after it into one cell: such a
+    cell's lines that look like rows of their own (a date, then the delimiter) are
+    reported in :attr:`problems`, not merged.
     """
-    text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        self.delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+        self.problems: RowProblems = {}
+
+    def _looks_like_a_row(self, line: str) -> bool:
+        if self.delimiter not in line:
+            return False
+        first = line.split(self.delimiter, 1)[0].strip().strip('"')
+        try:
+            parse_date(first)
+        except ValueError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        number = 0
+        for row in reader:
+            number += 1
+            for pos, cell in enumerate(row):
+                if "\n" not in cell and "\r" not in cell:
+                    continue
+                swallowed = [ln for ln in cell.splitlines()[1:] if self._looks_like_a_row(ln)]
+                if swallowed:
+                    self.problems[number] = [(pos, _swallowed_message(swallowed), True)]
+                    break
+            yield row
+
+
+def _swallowed_message(lines: list[str]) -> str:
+    n = len(lines)
+    shown = lines[0].strip()
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
+    return (
+        'A quote mark (") in this row opens a quoted cell that is not closed where the cell '
+        f"ends, so the next {'row' if n == 1 else f'{n} rows'} ('{shown}'"
+        f"{' and more' if n > 1 else ''}) {'was' if n == 1 else 'were'} read into this cell "
+        "instead of as rows of their own. Check the quote marks in this row: a quote inside "
+        'a cell must be doubled ("").'
+    )
 
 
 def _sheet_rows(ws: Any) -> Iterator[Sequence[Any]]:
     yield from ws.iter_rows(min_row=1, values_only=True)
+
+
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - ord("A") + 1
+    return index - 1
+
+
+def _uncached_formulas(data: bytes, worksheet_path: str) -> dict[int, dict[int, str]]:
+    """Formula cells with no saved result, by row number and column index (0-based).
+
+    A workbook written by a program that does not calculate (openpyxl, some reporting
+    tools) has formulas but no results; reading results only, such a cell looks empty,
+    and a row of them would be skipped as blank.
+    """
+    # The archive's size was checked before openpyxl opened it; expat refuses entity bombs.
+    from xml.etree.ElementTree import iterparse
+
+    found: dict[int, dict[int, str]] = {}
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as archive,
+        archive.open(worksheet_path.lstrip("/")) as fh,
+    ):
+        for _event, el in iterparse(fh):  # noqa: S314
+            if el.tag != f"{_MAIN_NS}c":
+                continue
+            formula = el.find(f"{_MAIN_NS}f")
+            if formula is not None:
+                value = el.find(f"{_MAIN_NS}v")
+                if value is None or not (value.text or "").strip():
+                    m = _CELL_REF.match(el.get("r", ""))
+                    if m:
+                        text = "=" + formula.text if formula.text else "a shared formula"
+                        found.setdefault(int(m[2]), {})[_column_index(m[1])] = text
+            el.clear()
+    return found
 
 
 def _find_header(
@@ -508,14 +695,58 @@ def _find_header(
 def _open_workbook(data: bytes, result: ImportResult) -> Any | None:
     import openpyxl  # local: only spreadsheet uploads need it
 
+    from qicollab.core.uploads import NotAnArchive, UploadRefused, check_zip_archive
+
     try:
+        # An .xlsx is a zip archive: bound what it unpacks to before openpyxl reads any of it.
+        check_zip_archive(data, what="workbook")
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.file_error(
-            "We could not open this Excel file. Save it again as an Excel workbook (.xlsx) "
-            "or as CSV, and try again."
-        )
+    except NotAnArchive:
+        pass
+    except UploadRefused as exc:
+        result.file_error(str(exc))
         return None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        pass
+    result.file_error(
+        "We could not open this Excel file. Save it again as an Excel workbook (.xlsx) "
+        "or as CSV, and try again."
+    )
+    return None
+
+
+def _formula_problems(data: bytes, ws: Any) -> RowProblems:
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return {}
+    try:
+        cells = _uncached_formulas(data, path)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError):
+        return {}
+    problems: RowProblems = {}
+    for row, by_column in cells.items():
+        for pos, formula in by_column.items():
+            ref = f"{_column_letters(pos)}{row}"
+            problems.setdefault(row, []).append(
+                (
+                    pos,
+                    f"Cell {ref} holds a formula ({formula}) whose result was not saved in the "
+                    "file, so its value cannot be read. Open the workbook in Excel or "
+                    "LibreOffice and save it again (that calculates the formulas), or paste "
+                    "the values only.",
+                    False,
+                )
+            )
+    return problems
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def read_rows(data: bytes, filename: str, shape: MeasureShape) -> ImportResult:
@@ -535,8 +766,20 @@ def read_rows(data: bytes, filename: str, shape: MeasureShape) -> ImportResult:
                 header = _find_header(rows)
                 if header[0] >= 0:
                     result.sheet = ws.title
-                    return _read_table(rows, header, shape, result)
+                    problems = _formula_problems(data, ws)
+                    return _read_table(rows, header, shape, result, problems=problems)
             return result.file_error(_no_header_message(shape, sheets=True))
+        except (SyntaxError, ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile):
+            # Sheets are read as they are parsed: a damaged one (malformed XML, a character
+            # reference to no character) fails half-way through.
+            result.rows.clear()
+            result.errors.clear()
+            return result.file_error(
+                "Part of this Excel file is damaged and cannot be read"
+                + (f" (the sheet '{result.sheet}')" if result.sheet else "")
+                + ". Open it in Excel or LibreOffice, save it again as an Excel workbook "
+                "(.xlsx) or as CSV, and try again."
+            )
         finally:
             wb.close()
     if name.endswith(".xls"):
@@ -546,10 +789,15 @@ def read_rows(data: bytes, filename: str, shape: MeasureShape) -> ImportResult:
         )
     if not name.endswith((".csv", ".txt", ".tsv")):
         return result.file_error("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
-    rows = _csv_rows(data)
+    try:
+        source = _CsvRows(_decode(data))
+    except _FileError as exc:
+        return result.file_error(str(exc))
+    csv_problems = source.problems  # filled as the rows are read
+    rows = iter(source)
     header = _find_header(rows)
     if header[0] >= 0:
-        return _read_table(rows, header, shape, result)
+        return _read_table(rows, header, shape, result, problems=csv_problems)
     # No headings: read by position if the first non-empty row starts with a date.
     seen = [r for r in header[3] if any(not _blank(c) for c in r)]
     if seen:
@@ -571,6 +819,7 @@ def read_rows(data: bytes, filename: str, shape: MeasureShape) -> ImportResult:
             shape,
             result,
             first_row_number=start + 1,
+            problems=csv_problems,
         )
     return result.file_error(_no_header_message(shape))
 
@@ -595,8 +844,10 @@ def _read_table(
     shape: MeasureShape,
     result: ImportResult,
     first_row_number: int | None = None,
+    problems: RowProblems | None = None,
 ) -> ImportResult:
     index, mapping, ignored, _seen = header
+    problems = {} if problems is None else problems
     names = set(mapping.values())
     if result.layout != "headerless":
         result.layout = "mdc" if (names & _MDC_MARKERS or _uses_data_heading(header)) else "plain"
@@ -623,6 +874,17 @@ def _read_table(
         number = row_number
         row_number += 1
         cells = {name: (raw[pos] if pos < len(raw) else None) for pos, name in mapping.items()}
+        # A cell that could not be read (an unsaved formula result, a quote that swallowed
+        # the next rows) makes the row an error, even if it looks empty.
+        found = [
+            (IMPORT_COLUMNS[mapping[pos]] if pos in mapping else None, message)
+            for pos, message, always in problems.get(number) or ()
+            if always or pos in mapping
+        ]
+        if found:
+            count += 1
+            result.errors.extend(RowError(number, column, message) for column, message in found)
+            continue
         if all(_blank(v) for v in cells.values()):
             continue
         count += 1
@@ -660,8 +922,10 @@ def _read_row(
     def error(column: str | None, message: str) -> None:
         result.errors.append(RowError(number, IMPORT_COLUMNS.get(column or "", column), message))
 
-    # The date: required, real, on the measure's grid, and not repeated.
+    # The date: required, real, on the measure's grid, in the allowed window (checked once
+    # the row is known to hold data: templates list future periods) and not repeated.
     period: date | None = None
+    outside_window: str | None = None
     if _blank(cells.get("date")):
         error("date", "The date is missing. Every row of data needs the date of its period.")
     else:
@@ -679,6 +943,8 @@ def _read_row(
                 period = snap(parsed, shape.frequency, shape.week_start)
                 if period != parsed:
                     result.snapped += 1
+                if shape.window is not None:
+                    outside_window = shape.window.problem(period)
                 if period in first_seen:
                     same = "" if period == parsed else f" ({long_date(parsed)} is in that period)"
                     error(
@@ -709,6 +975,8 @@ def _read_row(
         note = note[1:]  # our exports guard formula-like text with an apostrophe
     if len(note) > MAX_NOTE_LENGTH:
         error("note", f"The note is {len(note)} characters long; the limit is {MAX_NOTE_LENGTH}.")
+    elif unstorable := text_problem(note, what="The note"):
+        error("note", unstorable)
     flags: dict[str, bool] = {}
     for column in ("rebase", "exclude"):
         try:
@@ -730,6 +998,9 @@ def _read_row(
         result.skipped_blank += 1
         if period is not None:
             del first_seen[period]
+        return None
+    if outside_window:
+        error("date", outside_window)
         return None
     assert period is not None
     return ImportRow(

@@ -12,7 +12,7 @@ from qicollab.measures.charts import VARIATION_TEXT, assurance_text, variation_t
 from qicollab.measures.forms import GridCell
 from qicollab.measures.models import DataPoint, Measure, MeasureType, ValueType
 from qicollab.measures.periods import add_periods, period_label, period_range, snap
-from qicollab.measures.spc_adapter import MeasureChart
+from qicollab.measures.spc_adapter import MeasureChart, allowed_window
 
 #: Periods shown in the data-entry grid at a time.
 GRID_WINDOW = {"daily": 42, "weekly": 26, "monthly": 24, "quarterly": 12}
@@ -169,39 +169,55 @@ class Grid:
     #: The last period with data when it is before this window (a link takes you there).
     last_data: date | None = None
     last_data_before: date | None = None
+    #: Stored periods outside the allowed window (shown as extra rows so they can be cleared).
+    left_out: list[date] | None = None
+    window_text: str = ""
 
 
 def grid(measure: Measure, points: dict[date, DataPoint], *, before: date | None = None) -> Grid:
     """The data-entry grid: the measure's periods, newest last, in a window of periods.
 
     Periods come from the frequency; the window ends at the current period (or the last
-    period with data, if later) unless ``before`` asks for an earlier window.
+    period with data, if later) unless ``before`` asks for an earlier window. Only the
+    allowed periods are offered; stored points outside them (old data) are added as extra
+    rows, so that they can be seen and cleared.
     """
-    window = GRID_WINDOW.get(measure.frequency, 24)
-    today = snap(timezone.localdate(), measure.frequency, measure.week_start)
-    last_data = max(points) if points else today
-    end = max(today, last_data)
+    freq, week_start = measure.frequency, measure.week_start
+    allowed = allowed_window(freq, week_start)
+    outside = sorted(d for d in points if not allowed.contains(d))
+    inside = [d for d in points if allowed.contains(d)]
+    window = GRID_WINDOW.get(freq, 24)
+    today = snap(timezone.localdate(), freq, week_start)
+    last_data = max(inside) if inside else today
+    end = min(max(today, last_data), allowed.latest)
     if before is not None:
-        end = add_periods(
-            snap(before, measure.frequency, measure.week_start), measure.frequency, -1
-        )
-    start = add_periods(end, measure.frequency, -(window - 1))
-    periods = period_range(start, end, measure.frequency, measure.week_start)
+        end = add_periods(snap(before, freq, week_start), freq, -1)
+        end = min(max(end, allowed.earliest), allowed.latest)
+    start = max(add_periods(end, freq, -(window - 1)), allowed.earliest)
+    periods = period_range(start, end, freq, week_start)
     # Off-grid points (from an earlier definition) still show, so nothing is hidden.
-    periods = sorted(set(periods) | {d for d in points if start <= d <= end})
+    periods = sorted(set(periods) | {d for d in inside if start <= d <= end} | set(outside))
     cells = [
-        GridCell(d, period_label(d, measure.frequency), points.get(d), measure.uses_denominator)
+        GridCell(
+            d,
+            period_label(d, freq) + (" (outside the allowed periods)" if d in outside else ""),
+            points.get(d),
+            measure.uses_denominator,
+        )
         for d in periods
     ]
-    first_data = min(points) if points else None
+    first_data = min(inside) if inside else None
     earlier = start if first_data is not None and first_data < start else None
     later = None
-    if before is not None and end < max(today, last_data):
-        later = add_periods(end, measure.frequency, window + 1)
+    if before is not None and end < min(max(today, last_data), allowed.latest):
+        later = add_periods(end, freq, window + 1)
     out = Grid(cells, earlier, later, measure.uses_denominator)
-    if points and max(points) < start:
-        out.last_data = max(points)
-        out.last_data_before = add_periods(out.last_data, measure.frequency, 1)
+    if inside and max(inside) < start:
+        out.last_data = max(inside)
+        out.last_data_before = add_periods(out.last_data, freq, 1)
+    if outside:
+        out.left_out = outside
+        out.window_text = allowed.describe()
     return out
 
 

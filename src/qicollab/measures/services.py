@@ -21,8 +21,15 @@ from django.db import transaction
 from qicollab.accounts.models import Person
 from qicollab.core.identifiers import is_valid_nhs_number
 from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.text import text_problem
 from qicollab.measures.bulk import Stored, stored_points, write_points
-from qicollab.measures.importing import ImportRow, MeasureShape, RowError, check_point
+from qicollab.measures.importing import (
+    ImportRow,
+    MeasureShape,
+    RowError,
+    check_period,
+    check_point,
+)
 from qicollab.measures.models import (
     DEFAULT_CHART,
     AuditResult,
@@ -36,8 +43,8 @@ from qicollab.measures.models import (
     Measure,
     ValueType,
 )
-from qicollab.measures.periods import grid_problem, long_date, snap
-from qicollab.measures.spc_adapter import measure_shape
+from qicollab.measures.periods import long_date, snap
+from qicollab.measures.spc_adapter import allowed_window, measure_shape
 from qicollab.projects.models import Project
 
 MEASURE_FIELDS = frozenset(
@@ -356,8 +363,10 @@ def validate_push(
             except ValueError:
                 found = f"{raw!r} is not a date; use YYYY-MM-DD."
             else:
-                problem = grid_problem(d, shape.frequency, shape.week_start)
-                found = problem or snap(d, shape.frequency, shape.week_start)
+                try:
+                    found = check_period(d, shape)
+                except ValueError as exc:
+                    found = str(exc)
             periods[key] = found
         return found
 
@@ -400,6 +409,9 @@ def validate_push(
         note = item.get("note")
         if note is not None and (not isinstance(note, str) or len(note) > 500):
             err("note", "The note must be text of 500 characters or fewer.")
+            continue
+        if note is not None and (problem := text_problem(note, what="The note")):
+            err("note", problem)
             continue
         if not _plainly_fine(shape, numbers):
             try:
@@ -457,19 +469,32 @@ def datapoint_save(
     denominator: float | None = None,
     note: str = "",
 ) -> DataPoint | None:
-    """Save one period from the grid; an empty row removes the point. Raises MeasureError."""
+    """Save one period from the grid; an empty row removes the point. Raises MeasureError.
+
+    A point stored outside the allowed periods (before they were checked) can still be
+    cleared, so that the team can correct it; it cannot be given new data.
+    """
     shape = measure_shape(measure)
-    problem = grid_problem(period, shape.frequency, shape.week_start)
-    if problem:
-        raise MeasureError(problem, "period")
-    period = snap(period, shape.frequency, shape.week_start)
+    note = (note or "").strip()
+    empty = value is None and numerator is None and denominator is None and not note
+    if empty:
+        # Clearing the row of a stored point, whatever its date.
+        stored = measure.points.select_for_update().filter(period=period).first()
+        if stored is not None:
+            stored._history_user = actor  # type: ignore[attr-defined]
+            stored.delete()
+            return None
+    try:
+        period = check_period(period, shape)
+    except ValueError as exc:
+        raise MeasureError(str(exc), "period") from exc
+    if unstorable := text_problem(note, what="The note"):
+        raise MeasureError(unstorable, "note")
     problems = check_point(shape, value=value, numerator=numerator, denominator=denominator)
     if problems:
         column, message = next(iter(problems.items()))
         raise MeasureError(message, column)
-    note = (note or "").strip()
     existing = measure.points.select_for_update().filter(period=period).first()
-    empty = value is None and numerator is None and denominator is None and not note
     if empty:
         if existing is not None:
             existing._history_user = actor  # type: ignore[attr-defined]
@@ -518,6 +543,9 @@ def chart_event_add(
         on = None
     elif on is not None:
         on = snap(on, measure.frequency, measure.week_start)
+        outside = allowed_window(measure.frequency, measure.week_start).problem(on)
+        if outside:
+            raise MeasureError(outside, "on")
         if measure.chart_events.filter(kind=kind, on=on).exists():
             what = "a new phase" if kind == EventKind.REBASE else "an exclusion"
             raise MeasureError(f"There is already {what} on {long_date(on)}.", "on")
@@ -607,6 +635,9 @@ def bundle_audit_record(
             "results",
         )
     period = snap(audited_on, bundle.frequency, bundle.week_start)
+    outside = allowed_window(bundle.frequency, bundle.week_start).problem(period)
+    if outside:
+        raise MeasureError(outside, "audited_on")
     if bundle.audits.filter(period=period, reference__iexact=reference).exists():
         raise MeasureError(
             f"'{reference}' has already been audited in this period. Use a different "

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.utils import timezone
+
 from qicollab import spc
 from qicollab.measures import selectors
 from qicollab.measures.bundles import Audit, PeriodBundle, bundle_rates
@@ -40,12 +43,24 @@ from qicollab.measures.models import (
     Measure,
     ValueType,
 )
-from qicollab.measures.periods import long_date, period_range
+from qicollab.measures.periods import PeriodWindow, long_date, period_range, window_for
 
 logger = logging.getLogger(__name__)
 
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 RATE_CHARTS = frozenset({"u", "up"})
+
+
+def allowed_window(frequency: str, week_start: int = 0) -> PeriodWindow:
+    """The periods data may be recorded for today (settings ``MEASURE_PERIOD_EARLIEST`` and
+    ``MEASURE_PERIOD_DAYS_AHEAD``); the charts leave out stored points outside it."""
+    return window_for(
+        frequency,
+        week_start,
+        today=timezone.localdate(),
+        earliest=settings.MEASURE_PERIOD_EARLIEST,
+        ahead_days=settings.MEASURE_PERIOD_DAYS_AHEAD,
+    )
 
 
 def measure_shape(measure: Measure, *, max_rows: int = 5000) -> MeasureShape:
@@ -58,6 +73,7 @@ def measure_shape(measure: Measure, *, max_rows: int = 5000) -> MeasureShape:
         whole_numbers=measure.whole_numbers,
         allow_negative=measure.value_type == ValueType.MEASUREMENT,
         max_rows=max_rows,
+        window=allowed_window(measure.frequency, measure.week_start),
     )
 
 
@@ -119,6 +135,24 @@ class Series:
     y: list[float | None]
     n: list[float | None] | None
     notes: dict[str, str] = field(default_factory=dict)
+    #: Stored periods outside the allowed window (old data, a database edit): not charted.
+    left_out: list[date] = field(default_factory=list)
+    window: PeriodWindow | None = None
+
+    @property
+    def left_out_note(self) -> str:
+        """Says which stored points the chart leaves out, and why ("" when none)."""
+        if not self.left_out or self.window is None:
+            return ""
+        n = len(self.left_out)
+        shown = ", ".join(d.isoformat() for d in self.left_out[:5])
+        more = f" and {n - 5} more" if n > 5 else ""
+        return (
+            f"{n} data point{'s are' if n != 1 else ' is'} not charted because "
+            f"{'their dates are' if n != 1 else 'its date is'} outside the allowed periods "
+            f"({self.window.describe()}): {shown}{more}. Correct or clear "
+            f"{'them' if n != 1 else 'it'} in the data-entry grid."
+        )
 
 
 class PointRow(NamedTuple):
@@ -131,11 +165,32 @@ class PointRow(NamedTuple):
     note: str
 
 
-def build_series(measure: Measure, points: Iterable[DataPoint | PointRow]) -> Series:
-    """Lay the points on the period grid, with gaps for missing periods and zero denominators."""
-    by_period = {p.period: p for p in points}
+def build_series(
+    measure: Measure,
+    points: Iterable[DataPoint | PointRow],
+    *,
+    window: PeriodWindow | None = None,
+) -> Series:
+    """Lay the points on the period grid, with gaps for missing periods and zero denominators.
+
+    Points outside the allowed ``window`` (by default :func:`allowed_window`) are left out
+    and listed in ``Series.left_out``: a stored 9999-12-01 would otherwise stretch the grid
+    over eight thousand years.
+    """
+    if window is None:
+        window = allowed_window(measure.frequency, measure.week_start)
+    by_period: dict[date, DataPoint | PointRow] = {}
+    left_out: list[date] = []
+    for point in points:
+        if window.contains(point.period):
+            by_period[point.period] = point
+        else:
+            left_out.append(point.period)
+    left_out.sort()
     if not by_period:
-        return Series([], [], [] if measure.uses_denominator else None)
+        return Series(
+            [], [], [] if measure.uses_denominator else None, left_out=left_out, window=window
+        )
     if measure.value_type in EVENT_VALUE_TYPES:
         # Each value is an event (days or cases since the last one): a day without an event
         # is not missing data, so there is no grid and no gaps, only the events in order.
@@ -160,7 +215,7 @@ def build_series(measure: Measure, points: Iterable[DataPoint | PointRow]) -> Se
                 n.append(p.denominator)
         else:
             y.append(None if p is None else p.value)
-    return Series(periods, y, n, notes)
+    return Series(periods, y, n, notes, left_out, window)
 
 
 def engine_options(
@@ -295,7 +350,13 @@ def chart_from(
     annotations = _annotations(measure, series, events, pdsa)
     if not series.periods or all(v is None for v in series.y):
         return MeasureChart(
-            meta, series, None, annotations, "No data has been entered for this measure yet."
+            meta,
+            series,
+            None,
+            annotations,
+            "No data has been entered for this measure yet."
+            if not series.left_out
+            else "No data has been entered for the allowed periods yet.",
         )
     options = engine_options(measure, series.periods, events)
     try:
@@ -447,7 +508,10 @@ def bundle_charts(bundle: Bundle, *, aim_percent: float = 95) -> BundleCharts:
     elements = list(bundle.elements.all())
     results: dict[int, dict[int, str]] = {}
     period_of: dict[int, date] = {}
+    window = allowed_window(bundle.frequency, bundle.week_start)
     for audit_id, period, element_id, result in selectors.bundle_result_rows(bundle=bundle):
+        if not window.contains(period):
+            continue  # stored before periods were checked: it would stretch the grid
         results.setdefault(audit_id, {})[element_id] = result
         period_of[audit_id] = period
     keys = [e.pk for e in elements]
