@@ -18,6 +18,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
+from qicollab.api.schemas import MAX_INT, InputSchema, UnsafeInput, unsafe_text
+from qicollab.api.versions import required_version
 from qicollab.core.http import require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.measures import selectors, services
@@ -64,7 +66,7 @@ class MeasureOut(Schema):
     url: str
 
 
-class MeasureIn(Schema):
+class MeasureIn(InputSchema):
     name: str
     measure_type: str = "process"
     is_main_outcome: bool = False
@@ -84,7 +86,7 @@ class MeasureIn(Schema):
     owner: int | None = None
 
 
-class MeasurePatchIn(Schema):
+class MeasurePatchIn(InputSchema):
     name: str | None = None
     measure_type: str | None = None
     is_main_outcome: bool | None = None
@@ -102,7 +104,11 @@ class MeasurePatchIn(Schema):
     direction: str | None = None
     target: float | None = None
     owner: int | None = None
-    loaded_version: str = ""
+    loaded_version: str = Field(
+        "",
+        description="The `version` you read (or send it as an If-Match header). Required: "
+        "without it the answer is 428; if the measure changed since, 409.",
+    )
 
 
 class PointOut(Schema):
@@ -121,7 +127,7 @@ class EventOut(Schema):
     reason: str
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     kind: str
     on: date | None = None
     points: int | None = None
@@ -317,7 +323,7 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
     """Change the definition. Send ``loaded_version`` to be told (409) of a concurrent edit."""
     measure = measure_or_404(request, pk, EDIT)
     changes = body.dict(exclude_unset=True)
-    loaded = changes.pop("loaded_version", "")
+    loaded = required_version(request, changes.pop("loaded_version", ""), measure)
     form = MeasureForm(_form_data(measure, changes), instance=measure, team=_team(measure.project))
     data = _valid(form)
     try:
@@ -374,7 +380,34 @@ def _read_push(request: HttpRequest) -> tuple[list[dict[str, Any]], bool]:
         raise HttpError(422, f"At most {MAX_BULK_POINTS:,} points can be sent in one request.")
     if not all(isinstance(p, dict) for p in points):
         raise HttpError(422, "Each point must be a JSON object.")
-    return points, bool(body.get("dry_run", False))
+    dry_run = body.get("dry_run", False)
+    if not isinstance(dry_run, bool):
+        raise HttpError(422, "'dry_run' must be true or false.")
+    errors = unsafe_text(body, ("body",))
+    if errors:
+        raise UnsafeInput(errors)
+    for i, p in enumerate(points):
+        _check_point_shape(i, p)
+    return points, dry_run
+
+
+def _check_point_shape(i: int, point: dict[str, Any]) -> None:
+    """Refuse a point whose fields have the wrong JSON type, before any value is used.
+
+    The checks on values (dates on the grid, numbers in range) are the import's, in
+    ``services.validate_push``; this only makes sure they receive what they expect.
+    """
+    mid = point.get("measure")
+    if "measure" in point and (
+        not isinstance(mid, int) or isinstance(mid, bool) or not 1 <= mid <= MAX_INT
+    ):
+        raise HttpError(422, f"Point {i}: 'measure' must be a measure id (a positive integer).")
+    if not isinstance(point.get("period"), str):
+        raise HttpError(422, f"Point {i}: 'period' must be a date as text, YYYY-MM-DD.")
+    for name in ("value", "numerator", "denominator"):
+        # Text is allowed through: the import's checks word "not a number" per point.
+        if isinstance(point.get(name), bool | dict | list):
+            raise HttpError(422, f"Point {i}: '{name}' must be a number or null.")
 
 
 def _push(

@@ -16,9 +16,10 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qicollab.api.auth import public_auth
+from qicollab.api.pagination import Pages
 from qicollab.api.schemas import (
     ErrorOut,
     Extended,
@@ -27,6 +28,7 @@ from qicollab.api.schemas import (
     organisation_ref,
     person_ref,
 )
+from qicollab.api.versions import required_version
 from qicollab.core.http import require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations import selectors, services
@@ -157,7 +159,7 @@ def _organisation_detail(request: HttpRequest, org: Organisation) -> Organisatio
         "Paged: `page` (from 1) and `page_size` (up to 100)."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     return selectors.organisation_list(
         viewer=request.user,
@@ -192,7 +194,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> Any:
         "see them (403 for others who can see the organisation). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def organisation_people(request: HttpRequest, slug: str) -> Any:
     org = _org_or_404(request, slug)
     require(request.user, "organisations.view_organisation_people", org)
@@ -233,7 +235,7 @@ def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPa
     org = _org_or_404(request, slug)
     require(request.user, "organisations.change_organisation", org)
     changes = payload.model_dump(mode="json", exclude_unset=True)
-    loaded_version = changes.pop("version", None) or ""
+    loaded_version = required_version(request, changes.pop("version", None), org)
     data = _valid(_bound(OrganisationForm, org, changes))
     try:
         services.organisation_update(
@@ -338,7 +340,7 @@ def _collaborative_detail(request: HttpRequest, collab: Collaborative) -> Collab
         "needs no login; a wrong or revoked token is still refused (401). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def collaborative_list(request: HttpRequest) -> Any:
     return selectors.collaborative_list(viewer=request.user).order_by("name")
 
@@ -375,7 +377,7 @@ def collaborative_update(request: HttpRequest, slug: str, payload: Collaborative
     collab = _collab_or_404(request, slug)
     require(request.user, "organisations.change_collaborative", collab)
     changes = payload.model_dump(mode="json", exclude_unset=True)
-    loaded_version = changes.pop("version", None) or ""
+    loaded_version = required_version(request, changes.pop("version", None), collab)
     if "sponsors" in changes:
         changes["sponsors"] = _sponsor_pks(changes["sponsors"])
     data = _valid(_bound(CollaborativeForm, collab, changes))
@@ -429,7 +431,7 @@ def _sponsor_pks(slugs: list[str]) -> list[int]:
         "collaborative only; 403 for others). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def membership_list(request: HttpRequest, slug: str, include_former: bool = False) -> Any:
     collab = _collab_or_404(request, slug)
     internals = request.user.has_perm("organisations.view_collaborative_internals", collab)
