@@ -59,7 +59,8 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 # Requests go to Django in-process, through the full middleware stack, like a real client.
 schema.app = WSGIHandler()
 
-pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
+# One xdist worker takes every operation, so the demo is seeded once (``--dist loadgroup``).
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz, pytest.mark.xdist_group("api_fuzz")]
 
 
 @dataclass

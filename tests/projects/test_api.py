@@ -122,6 +122,7 @@ def test_aim_endpoints(project: Any, world: Any, login: Any) -> None:
     saved = c.put(
         url,
         {
+            "version": c.get(url).json()["version"],
             "direction": "increase",
             "measure_text": "completed physical health checks",
             "population": "adults on the ward",
