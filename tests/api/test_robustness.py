@@ -203,7 +203,8 @@ def test_unstorable_text_in_a_query_or_path_is_refused(staff_a: Client) -> None:
 # --- the schema tells the truth ----------------------------------------------------------
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+def _subclasses(cls: type[Any]) -> Iterator[type[Any]]:
+    sub: type[Any]
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
