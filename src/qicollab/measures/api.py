@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
+from qicollab.api.errors import refused, valid
 from qicollab.api.schemas import MAX_INT, InputSchema, UnsafeInput, unsafe_text
 from qicollab.api.versions import required_version
 from qicollab.core.http import require
@@ -269,16 +270,6 @@ def _form_data(measure: Measure | None, changes: dict[str, Any]) -> dict[str, An
     return data
 
 
-def _valid(form: MeasureForm) -> dict[str, Any]:
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-
-
-def _refused(exc: services.MeasureError) -> ValidationError:
-    return ValidationError({exc.field or "__all__": [str(exc)]})
-
-
 # --- measures ----------------------------------------------------------------------------
 
 
@@ -296,11 +287,11 @@ def create_measure(request: HttpRequest, slug: str, body: MeasureIn) -> tuple[in
     """Add a measure with its operational definition (validated as on the page)."""
     project = project_or_404(request, slug, EDIT)
     form = MeasureForm(_form_data(None, body.dict()), team=_team(project))
-    data = _valid(form)
+    data = valid(form)
     try:
         measure = services.measure_create(actor=request.user, project=project, data=data)  # type: ignore[arg-type]
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 201, measure_out(measure)
 
 
@@ -325,7 +316,7 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
     changes = body.dict(exclude_unset=True)
     loaded = required_version(request, changes.pop("loaded_version", ""), measure)
     form = MeasureForm(_form_data(measure, changes), instance=measure, team=_team(measure.project))
-    data = _valid(form)
+    data = valid(form)
     try:
         services.measure_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -336,7 +327,7 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
     except EditConflict as exc:
         return 409, {"detail": str(exc), "current": measure_out(exc.current)}  # type: ignore[arg-type]
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 200, measure_out(Measure.objects.select_related("project").get(pk=pk))
 
 
@@ -525,7 +516,7 @@ def add_event(request: HttpRequest, pk: int, body: EventIn) -> tuple[int, ChartE
             reason=d.get("reason") or "",
         )
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 201, event
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.forms import BaseForm
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from qicollab.api.auth import public_auth
+from qicollab.api.errors import valid
 from qicollab.api.pagination import Pages
 from qicollab.api.schemas import (
     ErrorOut,
@@ -91,13 +91,6 @@ def _collab_or_404(request: HttpRequest, slug: str) -> Collaborative:
     if collab is None:
         raise HttpError(404, f"There is no collaborative '{slug}' that you can see.")
     return collab
-
-
-def _valid(form: BaseForm) -> dict[str, Any]:
-    """The form's cleaned data, or 422 with its messages (the pages' wording, per field)."""
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
 
 
 def _bound(form_class: type[Any], obj: Any, changes: dict[str, Any], **extra: Any) -> Any:
@@ -214,7 +207,7 @@ def organisation_people(request: HttpRequest, slug: str) -> Any:
 )
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     require(request.user, "organisations.add_organisation")
-    data = _valid(OrganisationForm(data=payload.model_dump(mode="json")))
+    data = valid(OrganisationForm(data=payload.model_dump(mode="json")))
     org = services.organisation_create(actor=request.user, data=data)  # type: ignore[arg-type]
     return 201, _organisation_detail(request, org)
 
@@ -236,7 +229,7 @@ def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPa
     require(request.user, "organisations.change_organisation", org)
     changes = payload.model_dump(mode="json", exclude_unset=True)
     loaded_version = required_version(request, changes.pop("version", None), org)
-    data = _valid(_bound(OrganisationForm, org, changes))
+    data = valid(_bound(OrganisationForm, org, changes))
     try:
         services.organisation_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -380,7 +373,7 @@ def collaborative_update(request: HttpRequest, slug: str, payload: Collaborative
     loaded_version = required_version(request, changes.pop("version", None), collab)
     if "sponsors" in changes:
         changes["sponsors"] = _sponsor_pks(changes["sponsors"])
-    data = _valid(_bound(CollaborativeForm, collab, changes))
+    data = valid(_bound(CollaborativeForm, collab, changes))
     try:
         services.collaborative_update(
             actor=request.user,  # type: ignore[arg-type]
