@@ -15,7 +15,7 @@ DEV_ENV = DEBUG=true
 .DEFAULT_GOAL := help
 
 .PHONY: help install install-python install-assets assets migrate seed run dev serve test test-fast \
-        test-browser bench lint typecheck doctest check requirements clean
+        test-browser fuzz bench lint typecheck doctest check requirements clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ test-fast: install ## Run the suite without the browser tests
 
 test-browser: install ## Run only the browser tests (Playwright + Debian Chromium + axe-core)
 	$(PY) -m pytest -q -m browser
+
+FUZZ_EXAMPLES ?= 100
+fuzz: install ## Fuzz the whole API from its OpenAPI schema (schemathesis, FUZZ_EXAMPLES per operation)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/api/test_fuzz.py
 
 bench: install ## Run the benchmarks (the first run loads the national data set into var/, minutes; see docs/performance.md)
 	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONPATH=src $(PY) $$b || exit 1; done

@@ -220,3 +220,26 @@ def test_mismatched_new_passwords_are_explained(world: Any, login: Any) -> None:
         },
     )
     assert "The passwords do not match" in response.content.decode()
+
+
+def test_reset_requests_for_one_address_are_throttled_with_a_message(
+    world: Any, login: Any
+) -> None:
+    # Unknown and known addresses alike, so the answer reveals nothing about accounts.
+    for email in ("nobody@example.nhs.uk", "staff_a@example.nhs.uk"):
+        answers = [login(None).post(RESET, {"email": email}) for _ in range(6)]
+        assert [r.status_code for r in answers[:5]] == [302] * 5
+        assert answers[5].status_code == 429
+        assert "too many requests to reset a password" in answers[5].content.decode()
+
+
+def test_reset_requests_from_one_client_are_throttled(world: Any, login: Any) -> None:
+    client = login(None)
+    codes = [
+        client.post(RESET, {"email": f"person{i}@example.nhs.uk"}).status_code for i in range(21)
+    ]
+    assert codes[:20] == [302] * 20
+    assert codes[20] == 429
+    # Another client (another address) is not affected.
+    other = login(None).post(RESET, {"email": "x@example.nhs.uk"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302

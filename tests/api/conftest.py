@@ -50,10 +50,39 @@ def api_client(login: Any, make_token: Callable[..., str]) -> Callable[..., Clie
     return _make
 
 
+def current_version(client: Client, path: str) -> str | None:
+    """The ``version`` a GET of ``path`` shows this client, if it can read one."""
+    response = client.get(path)
+    if response.status_code != 200:
+        return None
+    data = response.json()
+    return data.get("version") if isinstance(data, dict) else None
+
+
 def call(client: Client, method: str, path: str, body: Any = None) -> Any:
-    """Send ``body`` as JSON with any method; returns the response."""
+    """Send ``body`` as JSON with any method; returns the response.
+
+    A PATCH or PUT that names no version is sent as a careful client would: with the
+    version it has just read, in an ``If-Match`` header (the API answers 428 without one).
+    Tests of the version rules send ``version`` themselves or use the client directly.
+    """
+    headers: dict[str, str] = {}
+    if (
+        method.upper() in {"PATCH", "PUT"}
+        and isinstance(body, dict)
+        and not {"version", "loaded_version"} & body.keys()
+    ):
+        version = current_version(client, path)
+        if version:
+            headers["If-Match"] = version
     if body is None:
-        return getattr(client, method.lower())(path)
+        return getattr(client, method.lower())(path, headers=headers)
     return getattr(client, method.lower())(
-        path, data=json.dumps(body), content_type="application/json"
+        path, data=json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers", "fuzz: schemathesis over the whole API schema (FUZZ_EXAMPLES per operation)"
     )

@@ -62,9 +62,11 @@ def test_create_explains_bad_input(world: Any, login: Any) -> None:
 def test_patch_details_and_sharing(project: Any, world: Any, login: Any) -> None:
     theme = f.ThemeFactory(collaborative=world.collab, slug="co-production")
     c = login(world.people["staff_a"])
+    version = c.get(f"/api/projects/{project.slug}").json()["version"]
     response = c.patch(
         f"/api/projects/{project.slug}",
         {
+            "version": version,
             "status": "active",
             "tags": ["Falls", "falls", "nights"],
             "themes": [theme.slug],
@@ -84,7 +86,7 @@ def test_patch_details_and_sharing(project: Any, world: Any, login: Any) -> None
     assert login(world.people["staff_b"]).get(f"/api/projects/{project.slug}").status_code == 200
     bad = c.patch(
         f"/api/projects/{project.slug}",
-        {"end_date": "2020-01-01", "start_date": "2021-01-01"},
+        {"end_date": "2020-01-01", "start_date": "2021-01-01", "version": data["version"]},
         content_type=JSON,
     )
     assert bad.status_code == 422
@@ -120,6 +122,7 @@ def test_aim_endpoints(project: Any, world: Any, login: Any) -> None:
     saved = c.put(
         url,
         {
+            "version": c.get(url).json()["version"],
             "direction": "increase",
             "measure_text": "completed physical health checks",
             "population": "adults on the ward",
@@ -137,7 +140,7 @@ def test_aim_endpoints(project: Any, world: Any, login: Any) -> None:
     assert data["sentence"].startswith(
         "Increase completed physical health checks for adults on the ward"
     )
-    bad = c.put(url, {"baseline_value": "lots"}, content_type=JSON)
+    bad = c.put(url, {"baseline_value": "lots", "version": data["version"]}, content_type=JSON)
     assert bad.status_code == 422
 
 
@@ -192,7 +195,9 @@ def test_pdsa_endpoints(full_project: Any, world: Any, login: Any) -> None:
     cycle = created.json()
     assert cycle["cycle_number"] == 1 and cycle["status"] == "plan"
     one = f"{url}/{cycle['id']}"
-    incomplete = c.patch(one, {"status": "complete"}, content_type=JSON)
+    incomplete = c.patch(
+        one, {"status": "complete", "version": cycle["version"]}, content_type=JSON
+    )
     assert incomplete.status_code == 422 and "act_decision" in incomplete.json()["detail"]
     done = c.patch(
         one,
@@ -229,8 +234,12 @@ def test_api_token_and_anonymous_access(make_project: Any, world: Any, client: A
     )
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get(f"/api/projects/{private.slug}", **auth).status_code == 200
+    version = client.get(f"/api/projects/{private.slug}", **auth).json()["version"]
     patched = client.patch(
-        f"/api/projects/{private.slug}", {"summary": "by token"}, content_type=JSON, **auth
+        f"/api/projects/{private.slug}",
+        {"summary": "by token", "version": version},
+        content_type=JSON,
+        **auth,
     )
     assert patched.status_code == 200
 

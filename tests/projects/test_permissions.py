@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from qicollab.core.services import version_token
 from qicollab.projects import selectors
 from qicollab.projects.models import Sharing
 from tests.conftest import PERSONAS
@@ -180,7 +181,9 @@ def test_api_detail_and_patch_by_persona(
         want = 200 if name in VIEW[sharing] else 404
         if got != want:
             wrong[("GET", name)] = (got, want)
-        got = c.patch(url, {"summary": f"by {name}"}, content_type="application/json").status_code
+        project.refresh_from_db()
+        body = {"summary": f"by {name}", "version": version_token(project)}
+        got = c.patch(url, body, content_type="application/json").status_code
         if name == ANON:
             want = 401
         elif name in EDIT:
@@ -202,7 +205,9 @@ def test_team_member_cannot_change_sharing_or_team(project: Any, world: Any, log
     )
     assert response.status_code == 403
     patch = c.patch(
-        f"/api/projects/{project.slug}", {"sharing": "public"}, content_type="application/json"
+        f"/api/projects/{project.slug}",
+        {"sharing": "public", "version": version_token(project)},
+        content_type="application/json",
     )
     assert patch.status_code == 403
     project.refresh_from_db()
@@ -307,7 +312,7 @@ def test_only_managers_stop_a_project(project: Any, world: Any, login: Any) -> N
     c = login(world.people["partner_a"])
     response = c.patch(
         f"/api/projects/{project.slug}",
-        {"status": "stopped", "stop_reason": "No funding"},
+        {"status": "stopped", "stop_reason": "No funding", "version": version_token(project)},
         content_type="application/json",
     )
     assert response.status_code == 422

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qicollab.accounts import selectors
 from qicollab.accounts.models import Person
@@ -23,7 +23,14 @@ from qicollab.accounts.schemas import (
     PersonDetailOut,
     PersonOut,
 )
-from qicollab.api.schemas import ErrorOut, Extended, collaborative_ref, organisation_ref
+from qicollab.api.pagination import Pages
+from qicollab.api.schemas import (
+    ErrorOut,
+    Extended,
+    FieldErrorsOut,
+    collaborative_ref,
+    organisation_ref,
+)
 from qicollab.core.http import require
 
 router = Router(tags=["people"])
@@ -85,7 +92,7 @@ def me(request: HttpRequest) -> Any:
 
 @router.get(
     "",
-    response={200: list[PersonOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[PersonOut], 401: ErrorOut, 422: FieldErrorsOut},
     summary="List people",
     description=(
         "People you may see: colleagues in your organisations, the people of the "
@@ -93,7 +100,7 @@ def me(request: HttpRequest) -> Any:
         "your collaboratives. `q` searches names and email addresses. Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def person_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.person_list(viewer=request.user, search=q.strip())
 

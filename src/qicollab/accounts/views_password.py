@@ -44,6 +44,33 @@ URL_PLACEHOLDER = "set-password"
 # At most this many reset emails per address per hour: stops the form being used to
 # flood someone's inbox, while a person who mistypes can still ask again.
 RESETS_PER_HOUR = 5
+# Reset *requests* are throttled too, whether or not the address has an account (so the
+# answer reveals nothing): per address, and per client address so that one machine cannot
+# walk through a list of emails.
+REQUESTS_PER_HOUR_PER_EMAIL = 5
+REQUESTS_PER_HOUR_PER_IP = 20
+THROTTLED = (
+    "There have been too many requests to reset a password from here or for this email "
+    "address. Wait an hour, then try again. If you are still locked out, ask your "
+    "organisation's programme manager for help."
+)
+
+
+def _count(key: str) -> int:
+    """Count one request against ``key`` for an hour (the window starts at the first)."""
+    cache.add(key, 0, 60 * 60)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 60 * 60)
+        return 1
+
+
+def reset_request_throttled(request: HttpRequest, email: str) -> bool:
+    """Count this reset request; ``True`` if its address or its client asked too often."""
+    by_email = _count(f"password-reset-request:email:{email.strip().lower()}")
+    by_ip = _count(f"password-reset-request:ip:{request.META.get('REMOTE_ADDR', '')}")
+    return by_email > REQUESTS_PER_HOUR_PER_EMAIL or by_ip > REQUESTS_PER_HOUR_PER_IP
 
 
 def _send_reset_email(person: Person) -> None:
@@ -77,6 +104,14 @@ def _send_reset_email(person: Person) -> None:
 @never_cache
 def reset_request(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
+    status = 200
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and reset_request_throttled(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, THROTTLED)
+        status = 429
     if request.method == "POST" and form.is_valid():
         for person in form.get_users(form.cleaned_data["email"]):
             _send_reset_email(person)
@@ -86,6 +121,7 @@ def reset_request(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/password_reset.jinja",
         {"page_title": "Reset your password", "form": form},
+        status=status,
     )
 
 

@@ -6,20 +6,117 @@ organisations at people; keeping the small shapes in one module avoids circular 
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from typing import Any, ClassVar
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
+
+#: The largest integer the databases store (a signed 64-bit column); larger ids cannot exist.
+MAX_INT = 2**63 - 1
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or ``None`` if it can.
+
+    A NUL byte is refused by PostgreSQL and breaks the XLSX exports; a lone surrogate
+    (half of a UTF-16 pair, sent as ``"\\ud800"`` in JSON) cannot be encoded as UTF-8.
+
+    >>> text_problem("ok"), text_problem("a\\x00b")
+    (None, 'contains a NUL character (\\\\u0000), which text cannot hold')
+    """
+    if "\x00" in value:
+        return "contains a NUL character (\\u0000), which text cannot hold"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return (
+            "contains a lone surrogate (half of a UTF-16 pair, such as \\ud800), "
+            "which is not valid Unicode text"
+        )
+    return None
+
+
+def unsafe_text(data: Any, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
+    """Every string in ``data`` (keys included) that cannot be stored, as validation errors.
+
+    Errors use ninja's shape for 422 answers: ``{"loc": [...], "msg": ..., "type": ...}``.
+    """
+    found: list[dict[str, Any]] = []
+    if isinstance(data, str):
+        problem = text_problem(data)
+        if problem:
+            found.append({"loc": list(loc), "msg": f"The text {problem}.", "type": "unsafe_text"})
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found += unsafe_text(key, (*loc, "<key>"))
+            found += unsafe_text(value, (*loc, str(key)))
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            found += unsafe_text(value, (*loc, i))
+    return found
+
+
+class UnsafeInput(Exception):
+    """Text in a request that cannot be stored; the API answers 422 with each location."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["msg"])
+        self.errors = errors
+
+
+def _allows(annotation: Any, kind: type) -> bool:
+    """Whether a field's type is ``kind`` or a union with it (``bool | None``)."""
+    if annotation is kind:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_allows(a, kind) for a in typing.get_args(annotation))
+    return False
+
+
+def _too_large(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > MAX_INT
+    if isinstance(value, list | tuple | set):
+        return any(_too_large(v) for v in value)
+    return False
 
 
 class InputSchema(Schema):
     """Base for request bodies: trims text as the forms do, and refuses unknown fields.
 
     A misspelt field name is refused (422) instead of being silently ignored, so a script
-    never believes it changed something it did not.
+    never believes it changed something it did not. Types are checked strictly where lax
+    parsing would mislead or crash: a true/false field takes only ``true`` or ``false``
+    (not ``{}``, ``"no"`` or ``0``), a date only text (not a number of seconds), and no
+    integer may exceed what the database can hold.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or value is None:
+            return value
+        if _allows(field.annotation, bool) and not isinstance(value, bool):
+            raise ValueError("Send true or false.")
+        # pydantic would read a number as seconds since 1970: 0 became 1 January 1970.
+        if _allows(field.annotation, dt.date) and not isinstance(value, str | dt.date):
+            raise ValueError("Send a date as text, YYYY-MM-DD.")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded_int(cls, value: Any) -> Any:
+        if _too_large(value):
+            raise ValueError(f"Numbers here must lie between -{MAX_INT} and {MAX_INT}.")
+        return value
 
 
 class PatchSchema(InputSchema):
@@ -49,14 +146,28 @@ class ErrorOut(Schema):
     detail: str = Field(description="Why the request was refused, in plain English.")
 
 
-class FieldErrorsOut(Schema):
-    """Validation failed: messages per field (``__all__`` for the form as a whole).
+class SchemaErrorOut(Schema):
+    """One error in a request's shape: where (``loc``, e.g. ``["body", "payload", "name"]``),
+    why (``msg``) and a machine-readable ``type``."""
 
-    Schema errors (wrong type, missing field) use ninja's list format instead:
-    ``[{"loc": [...], "msg": "...", "type": "..."}]``.
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class FieldErrorsOut(Schema):
+    """Validation failed (422). ``detail`` is one of two shapes:
+
+    - an object of messages per field (``__all__`` for the request as a whole), when the
+      request had the right shape but a value was refused by the same checks as the pages;
+    - a list of schema errors (wrong type, missing or unknown field, text that cannot be
+      stored), each with its location;
+    - a sentence, where the request as a whole cannot be used.
     """
 
-    detail: dict[str, list[str]] | list[dict[str, Any]]
+    detail: str | dict[str, list[str]] | list[SchemaErrorOut]
 
 
 class OrganisationRef(Schema):

@@ -32,7 +32,7 @@ router = Router(tags=["collaborative hub"])
 MAX_PER_PAGE = 100
 
 
-class PointOut(Schema):
+class GoalPointOut(Schema):
     period_start: date
     period_end: date
     value: float
@@ -61,7 +61,7 @@ class GoalOut(Schema):
     )
     expected_now: float | None
     problem: str
-    series: list[PointOut]
+    series: list[GoalPointOut]
 
 
 class PrincipleOut(Schema):
@@ -70,7 +70,7 @@ class PrincipleOut(Schema):
     projects_evidencing: int
 
 
-class ThemeOut(Schema):
+class ThemeEvidenceOut(Schema):
     slug: str
     name: str
     description: str
@@ -86,7 +86,7 @@ class ProjectRefOut(Schema):
     latest_score: float | None
 
 
-class WorkstreamOut(Schema):
+class WorkstreamProjectsOut(Schema):
     slug: str
     name: str
     description: str
@@ -145,7 +145,7 @@ def goal_detail(request: HttpRequest, slug: str, goal: str) -> Any:
     return _goal_out(goals.goal_series(found(selectors.goal_get(collaborative=collab, slug=goal))))
 
 
-@router.get("/collaboratives/{slug}/themes", response=list[ThemeOut], auth=public_auth)
+@router.get("/collaboratives/{slug}/themes", response=list[ThemeEvidenceOut], auth=public_auth)
 def theme_list(request: HttpRequest, slug: str) -> Any:
     collab = _collab(request, slug)
     counts = selectors.theme_counts(viewer=request.user, collaborative=collab)
@@ -164,7 +164,9 @@ def theme_list(request: HttpRequest, slug: str) -> Any:
     ]
 
 
-@router.get("/collaboratives/{slug}/workstreams", response=list[WorkstreamOut], auth=public_auth)
+@router.get(
+    "/collaboratives/{slug}/workstreams", response=list[WorkstreamProjectsOut], auth=public_auth
+)
 def workstream_list(request: HttpRequest, slug: str) -> Any:
     collab = _collab(request, slug)
     by_ws: dict[int, list[dict[str, Any]]] = {}

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
+from qicollab.api.schemas import InputSchema
 from qicollab.core.http import found, signed_in
 from qicollab.deaths import choices as c
 from qicollab.deaths import selectors, services
@@ -77,7 +78,7 @@ class CaseDetailOut(CaseOut):
     family_involved_in_review: bool | None = None
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     case_reference: str
     date_of_death: date
     age_band: str

@@ -18,6 +18,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
+from qicollab.api.errors import refused, valid
+from qicollab.api.schemas import MAX_INT, InputSchema, UnsafeInput, unsafe_text
+from qicollab.api.versions import required_version
 from qicollab.core.http import require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.measures import selectors, services
@@ -64,7 +67,7 @@ class MeasureOut(Schema):
     url: str
 
 
-class MeasureIn(Schema):
+class MeasureIn(InputSchema):
     name: str
     measure_type: str = "process"
     is_main_outcome: bool = False
@@ -84,7 +87,7 @@ class MeasureIn(Schema):
     owner: int | None = None
 
 
-class MeasurePatchIn(Schema):
+class MeasurePatchIn(InputSchema):
     name: str | None = None
     measure_type: str | None = None
     is_main_outcome: bool | None = None
@@ -102,7 +105,11 @@ class MeasurePatchIn(Schema):
     direction: str | None = None
     target: float | None = None
     owner: int | None = None
-    loaded_version: str = ""
+    loaded_version: str = Field(
+        "",
+        description="The `version` you read (or send it as an If-Match header). Required: "
+        "without it the answer is 428; if the measure changed since, 409.",
+    )
 
 
 class PointOut(Schema):
@@ -121,7 +128,7 @@ class EventOut(Schema):
     reason: str
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     kind: str
     on: date | None = None
     points: int | None = None
@@ -263,16 +270,6 @@ def _form_data(measure: Measure | None, changes: dict[str, Any]) -> dict[str, An
     return data
 
 
-def _valid(form: MeasureForm) -> dict[str, Any]:
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-
-
-def _refused(exc: services.MeasureError) -> ValidationError:
-    return ValidationError({exc.field or "__all__": [str(exc)]})
-
-
 # --- measures ----------------------------------------------------------------------------
 
 
@@ -290,11 +287,11 @@ def create_measure(request: HttpRequest, slug: str, body: MeasureIn) -> tuple[in
     """Add a measure with its operational definition (validated as on the page)."""
     project = project_or_404(request, slug, EDIT)
     form = MeasureForm(_form_data(None, body.dict()), team=_team(project))
-    data = _valid(form)
+    data = valid(form)
     try:
         measure = services.measure_create(actor=request.user, project=project, data=data)  # type: ignore[arg-type]
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 201, measure_out(measure)
 
 
@@ -317,9 +314,9 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
     """Change the definition. Send ``loaded_version`` to be told (409) of a concurrent edit."""
     measure = measure_or_404(request, pk, EDIT)
     changes = body.dict(exclude_unset=True)
-    loaded = changes.pop("loaded_version", "")
+    loaded = required_version(request, changes.pop("loaded_version", ""), measure)
     form = MeasureForm(_form_data(measure, changes), instance=measure, team=_team(measure.project))
-    data = _valid(form)
+    data = valid(form)
     try:
         services.measure_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -330,7 +327,7 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
     except EditConflict as exc:
         return 409, {"detail": str(exc), "current": measure_out(exc.current)}  # type: ignore[arg-type]
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 200, measure_out(Measure.objects.select_related("project").get(pk=pk))
 
 
@@ -374,7 +371,34 @@ def _read_push(request: HttpRequest) -> tuple[list[dict[str, Any]], bool]:
         raise HttpError(422, f"At most {MAX_BULK_POINTS:,} points can be sent in one request.")
     if not all(isinstance(p, dict) for p in points):
         raise HttpError(422, "Each point must be a JSON object.")
-    return points, bool(body.get("dry_run", False))
+    dry_run = body.get("dry_run", False)
+    if not isinstance(dry_run, bool):
+        raise HttpError(422, "'dry_run' must be true or false.")
+    errors = unsafe_text(body, ("body",))
+    if errors:
+        raise UnsafeInput(errors)
+    for i, p in enumerate(points):
+        _check_point_shape(i, p)
+    return points, dry_run
+
+
+def _check_point_shape(i: int, point: dict[str, Any]) -> None:
+    """Refuse a point whose fields have the wrong JSON type, before any value is used.
+
+    The checks on values (dates on the grid, numbers in range) are the import's, in
+    ``services.validate_push``; this only makes sure they receive what they expect.
+    """
+    mid = point.get("measure")
+    if "measure" in point and (
+        not isinstance(mid, int) or isinstance(mid, bool) or not 1 <= mid <= MAX_INT
+    ):
+        raise HttpError(422, f"Point {i}: 'measure' must be a measure id (a positive integer).")
+    if not isinstance(point.get("period"), str):
+        raise HttpError(422, f"Point {i}: 'period' must be a date as text, YYYY-MM-DD.")
+    for name in ("value", "numerator", "denominator"):
+        # Text is allowed through: the import's checks word "not a number" per point.
+        if isinstance(point.get(name), bool | dict | list):
+            raise HttpError(422, f"Point {i}: '{name}' must be a number or null.")
 
 
 def _push(
@@ -492,7 +516,7 @@ def add_event(request: HttpRequest, pk: int, body: EventIn) -> tuple[int, ChartE
             reason=d.get("reason") or "",
         )
     except services.MeasureError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return 201, event
 
 

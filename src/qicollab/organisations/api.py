@@ -12,13 +12,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.forms import BaseForm
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qicollab.api.auth import public_auth
+from qicollab.api.errors import valid
+from qicollab.api.pagination import Pages
 from qicollab.api.schemas import (
     ErrorOut,
     Extended,
@@ -27,6 +28,7 @@ from qicollab.api.schemas import (
     organisation_ref,
     person_ref,
 )
+from qicollab.api.versions import required_version
 from qicollab.core.http import require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations import selectors, services
@@ -91,13 +93,6 @@ def _collab_or_404(request: HttpRequest, slug: str) -> Collaborative:
     return collab
 
 
-def _valid(form: BaseForm) -> dict[str, Any]:
-    """The form's cleaned data, or 422 with its messages (the pages' wording, per field)."""
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-
-
 def _bound(form_class: type[Any], obj: Any, changes: dict[str, Any], **extra: Any) -> Any:
     """A form holding the object's current values with ``changes`` applied (a PATCH).
 
@@ -157,7 +152,7 @@ def _organisation_detail(request: HttpRequest, org: Organisation) -> Organisatio
         "Paged: `page` (from 1) and `page_size` (up to 100)."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     return selectors.organisation_list(
         viewer=request.user,
@@ -192,7 +187,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> Any:
         "see them (403 for others who can see the organisation). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def organisation_people(request: HttpRequest, slug: str) -> Any:
     org = _org_or_404(request, slug)
     require(request.user, "organisations.view_organisation_people", org)
@@ -212,7 +207,7 @@ def organisation_people(request: HttpRequest, slug: str) -> Any:
 )
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     require(request.user, "organisations.add_organisation")
-    data = _valid(OrganisationForm(data=payload.model_dump(mode="json")))
+    data = valid(OrganisationForm(data=payload.model_dump(mode="json")))
     org = services.organisation_create(actor=request.user, data=data)  # type: ignore[arg-type]
     return 201, _organisation_detail(request, org)
 
@@ -233,8 +228,8 @@ def organisation_update(request: HttpRequest, slug: str, payload: OrganisationPa
     org = _org_or_404(request, slug)
     require(request.user, "organisations.change_organisation", org)
     changes = payload.model_dump(mode="json", exclude_unset=True)
-    loaded_version = changes.pop("version", None) or ""
-    data = _valid(_bound(OrganisationForm, org, changes))
+    loaded_version = required_version(request, changes.pop("version", None), org)
+    data = valid(_bound(OrganisationForm, org, changes))
     try:
         services.organisation_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -338,7 +333,7 @@ def _collaborative_detail(request: HttpRequest, collab: Collaborative) -> Collab
         "needs no login; a wrong or revoked token is still refused (401). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def collaborative_list(request: HttpRequest) -> Any:
     return selectors.collaborative_list(viewer=request.user).order_by("name")
 
@@ -375,10 +370,10 @@ def collaborative_update(request: HttpRequest, slug: str, payload: Collaborative
     collab = _collab_or_404(request, slug)
     require(request.user, "organisations.change_collaborative", collab)
     changes = payload.model_dump(mode="json", exclude_unset=True)
-    loaded_version = changes.pop("version", None) or ""
+    loaded_version = required_version(request, changes.pop("version", None), collab)
     if "sponsors" in changes:
         changes["sponsors"] = _sponsor_pks(changes["sponsors"])
-    data = _valid(_bound(CollaborativeForm, collab, changes))
+    data = valid(_bound(CollaborativeForm, collab, changes))
     try:
         services.collaborative_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -429,7 +424,7 @@ def _sponsor_pks(slugs: list[str]) -> list[int]:
         "collaborative only; 403 for others). Paged."
     ),
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def membership_list(request: HttpRequest, slug: str, include_former: bool = False) -> Any:
     collab = _collab_or_404(request, slug)
     internals = request.user.has_perm("organisations.view_collaborative_internals", collab)

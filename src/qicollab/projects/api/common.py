@@ -5,17 +5,20 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from qicollab.api.errors import refused as api_refused
+from qicollab.api.errors import valid
 from qicollab.core.http import require
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
 from qicollab.projects.services import ProjectError
 
 router = Router(tags=["projects"])
+
+__all__ = ["pk_for", "project_or_404", "ref", "refused", "router", "valid"]
 
 
 def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> Project:
@@ -27,15 +30,8 @@ def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> 
     return project
 
 
-def valid(form: BaseForm) -> dict[str, Any]:
-    """Cleaned data, or 422 with the pages' own messages per field."""
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return {k: v for k, v in form.cleaned_data.items() if k != "loaded_version"}
-
-
 def refused(exc: ProjectError) -> ValidationError:
-    return ValidationError({exc.field or "__all__": [str(exc)]})
+    return api_refused(exc)
 
 
 def ref(obj: Any) -> dict[str, str] | None:

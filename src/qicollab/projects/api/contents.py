@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from qicollab.api.auth import public_auth
+from qicollab.api.versions import required_version
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
@@ -130,11 +131,11 @@ def aim_get(request: HttpRequest, slug: str) -> Any:
 @router.put("/{slug}/aim", response={200: AimOut, 409: ConflictOut}, summary="Write the aim")
 def aim_put(request: AuthedHttpRequest, slug: str, body: AimIn) -> Any:
     project = project_or_404(request, slug, "projects.change_project")
-    d = valid(AimForm(data=_aim_data(body), instance=copy.copy(services.aim_of(project))))
+    aim = services.aim_of(project)
+    version = required_version(request, body.version, aim)
+    d = valid(AimForm(data=_aim_data(body), instance=copy.copy(aim)))
     try:
-        services.aim_update(
-            actor=request.user, project=project, data=d, loaded_version=body.version
-        )
+        services.aim_update(actor=request.user, project=project, data=d, loaded_version=version)
     except EditConflict as exc:
         return 409, {
             "detail": "Someone else changed the aim after you read it.",

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
 from qicollab.api.schemas import ErrorOut, FieldErrorsOut
+from qicollab.api.versions import required_version
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import services
@@ -146,6 +147,7 @@ def _update(
 ) -> Any:
     project = project_or_404(request, slug, EDIT)
     node = node_or_404(project, kind, pk)
+    version = required_version(request, body.version, node)
     changes = body.dict(exclude_unset=True)
     text = changes.get("text")
     description = changes.get("description")
@@ -164,7 +166,7 @@ def _update(
             text=d["text"],
             links=links,
             description=d.get("description"),
-            loaded_version=body.version,
+            loaded_version=version,
         )
     except EditConflict as exc:
         return conflict(exc, kind)

@@ -12,9 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qicollab.api.auth import public_auth
+from qicollab.api.pagination import Pages
+from qicollab.api.versions import required_version
 from qicollab.collaborative.models import Theme, Workstream
 from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
@@ -46,7 +48,7 @@ class ProjectFilters(Schema):
 
 
 @router.get("/", response=list[ProjectOut], auth=public_auth, summary="Projects you can see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     """Filter by status, a word in the title, summary or tags, a workstream slug, or an
     organisation slug (lead or partner). An unknown slug matches nothing."""
@@ -109,7 +111,7 @@ def project_update(request: AuthedHttpRequest, slug: str, body: ProjectPatchIn) 
     programme manager or the faculty. Send the `version` you read to detect a concurrent edit."""
     project = project_or_404(request, slug, "projects.change_project")
     changes = body.dict(exclude_unset=True)
-    version = changes.pop("version", "")
+    version = required_version(request, changes.pop("version", ""), project)
     sharing: dict[str, Any] = {
         k: changes.pop(k) for k in ("sharing", "partner_organisations") if k in changes
     }

@@ -7,15 +7,17 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from qicollab.api.schemas import InputSchema, PatchSchema
 from qicollab.core.services import version_token
 
+#: Request bodies refuse unknown fields, check types strictly and trim text (see InputSchema).
+In = InputSchema
 
-class In(Schema):
-    """Request bodies refuse unknown fields, so a misspelt name is an error, not a no-op."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+VERSION_IN = (
+    "The `version` you read (or send it as an If-Match header). Required when changing a "
+    "record: without it the answer is 428; if the record changed since, 409."
+)
 
 
 class Ref(Schema):
@@ -68,10 +70,12 @@ class ProjectCreateIn(In):
     summary: str = ""
 
 
-class ProjectPatchIn(In):
-    version: str = Field(
-        "", description="The `version` you read; omit to overwrite without a check."
-    )
+class ProjectPatchIn(PatchSchema):
+    """Send only the fields to change; ``null`` clears a date, and is refused elsewhere."""
+
+    nullable = frozenset({"version", "start_date", "end_date"})
+
+    version: str = Field("", description=VERSION_IN)
     title: str | None = None
     summary: str | None = None
     status: Literal["idea", "active", "sustaining", "completed", "stopped"] | None = None
@@ -103,7 +107,7 @@ class MemberPatchIn(In):
 
 
 class AimIn(In):
-    version: str = ""
+    version: str = Field("", description=VERSION_IN)
     statement: str = ""
     direction: Literal["", "increase", "reduce"] = ""
     measure_text: str = ""
@@ -234,7 +238,6 @@ class ConflictOut(Schema):
 # --- driver diagram ---------------------------------------------------------------------------
 
 _TEXT = "The words in the box on the diagram (300 characters at most)."
-_VERSION_IN = "The `version` you read; omit to overwrite without a check."
 
 
 class PrimaryDriverIn(In):
@@ -259,7 +262,7 @@ class ChangeIdeaIn(In):
 
 
 class PrimaryDriverPatchIn(In):
-    version: str = Field("", description=_VERSION_IN)
+    version: str = Field("", description=VERSION_IN)
     text: str | None = None
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
+from qicollab.api.versions import required_version
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import selectors, services
@@ -123,6 +124,7 @@ def pdsa_create(request: AuthedHttpRequest, slug: str, body: PdsaIn) -> Any:
 def pdsa_update(request: AuthedHttpRequest, slug: str, cycle_id: int, body: PdsaIn) -> Any:
     project = project_or_404(request, slug, "projects.change_project")
     cycle = selectors.pdsa_get(project=project, pk=cycle_id) or _404()
+    version = required_version(request, body.version, cycle)
     d = valid(_form(project, cycle, body))
     try:
         services.pdsa_cycle_update(
@@ -130,7 +132,7 @@ def pdsa_update(request: AuthedHttpRequest, slug: str, cycle_id: int, body: Pdsa
             cycle=cycle,
             data=_data(d),
             change_ideas=d["change_ideas"],
-            loaded_version=body.version,
+            loaded_version=version,
         )
     except EditConflict as exc:
         return 409, {
