@@ -74,6 +74,8 @@ PAGES = [
     row("core:home", default=200),
     row("core:accessibility", default=200),
     row("core:privacy", default=200),
+    row("core:healthz", default=200),
+    row("core:readyz", default=200),
     # --- organisations ---------------------------------------------------------------
     row("organisations:organisation_list", default=200, anonymous=LOGIN),
     row("organisations:organisation_create", default=403, anonymous=LOGIN,

@@ -23,8 +23,8 @@ from qicollab.jobs.services import (
     job_start,
     jobs_recover_stale,
 )
+from tests.jobs.helpers import DB_QUEUE, run_worker
 
-DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 calls: list[str] = []
 
 
@@ -169,7 +169,7 @@ def test_on_the_database_queue_a_worker_runs_the_job(world: Any, login: Any) -> 
     assert job.status == JobStatus.QUEUED and calls == []
     page = login(world.people["staff_a"]).get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert b'hx-trigger="every 1s"' in page.content and b"Waiting to start" in page.content
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and calls == [str(job.pk)]
 

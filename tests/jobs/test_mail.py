@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import override_settings
 
 from qicollab.core.mail import deliver_email, queue_email
+from tests.jobs.helpers import DB_QUEUE, run_worker
 
-DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SEND = "django.core.mail.EmailMultiAlternatives.send"
 
 
@@ -57,9 +57,8 @@ def test_on_the_database_queue_a_retry_waits_for_its_back_off(db: Any) -> None:
 
 @override_settings(TASKS=DB_QUEUE)
 def test_on_the_database_queue_the_email_waits_for_the_worker(db: Any) -> None:
-    from django.core.management import call_command
 
     queue_email(to="a@example.nhs.uk", subject="S", text="T")
     assert not mail.outbox
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    run_worker()
     assert len(mail.outbox) == 1

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from qicollab.jobs.scheduler import run_due
 
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # a long-lived loop: drop dead connections
+                close_old_connections()
             for name in run_due():
                 self.stdout.write(f"started {name}")
             if options["once"] or not running:
