@@ -163,8 +163,8 @@ class JobQueueCollector:
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for row in failed:
-            failures.add_metric([row["kind"]], row["n"])
+        for failure in failed:
+            failures.add_metric([failure["kind"]], failure["n"])
         yield failures
 
     def _task_families(self) -> Iterator[GaugeMetricFamily]:
@@ -197,7 +197,7 @@ def metrics_registry() -> CollectorRegistry:
     """A registry with every worker's request metrics (or this process's) and the job figures."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         # This process's own metrics; the default registry has no describe(), so registering
         # it checks no names and clashes with nothing.
