@@ -253,3 +253,33 @@ def test_a_job_run_by_the_worker_logs_with_the_request_id(world: Any, log_lines:
     lines = parsed(log_lines)
     assert lines and lines[-1]["request_id"] == "from-the-page"
     assert "RuntimeError: boom" in lines[-1]["exception"]
+
+
+def test_the_gunicorn_hooks_reset_the_metrics_directory(tmp_path: Any, monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from qicollab.config import gunicorn
+
+    (tmp_path / "histogram_1.db").write_bytes(b"old")
+    (tmp_path / "gauge_livesum_77.db").write_bytes(b"old")
+    (tmp_path / "keep.txt").write_text("not ours")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    gunicorn.on_starting(None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+    (tmp_path / "gauge_livesum_77.db").write_bytes(b"live")
+    (tmp_path / "histogram_77.db").write_bytes(b"counts")
+    gunicorn.child_exit(None, SimpleNamespace(pid=77))
+    # The dead worker's in-progress gauge goes; its counts stay in the totals.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["histogram_77.db", "keep.txt"]
+
+
+@override_settings(METRICS_TOKEN=TOKEN)
+def test_a_database_outage_still_serves_the_request_metrics(db: Any, client: Any) -> None:
+    from unittest import mock
+
+    from django.db.utils import OperationalError
+
+    with mock.patch.object(Job.objects, "filter", side_effect=OperationalError("down")):
+        found = scrape(client)
+    assert found[("qicollab_job_metrics_up", frozenset())] == 0
+    assert any(name == "qicollab_http_request_duration_seconds_count" for name, _ in found)

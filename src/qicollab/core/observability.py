@@ -113,8 +113,9 @@ class JobQueueCollector:
         )
         try:
             families = list(self._job_families()) + list(self._task_families())
-        except DatabaseError:
-            logger.warning("Could not read the job queue for /metrics", exc_info=True)
+        except DatabaseError as exc:
+            # One line per scrape, not a traceback: /readyz reports the outage too.
+            logger.warning("Could not read the job queue for /metrics: %s", exc)
             up.add_metric([], 0)
             return [up]
         up.add_metric([], 1)
