@@ -15,8 +15,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/gunicorn qicollab.config.wsgi --bind "$BIND" --workers "$WEB_WORKERS" \
-  --access-logfile - --log-level warning &
+# Metrics from every web worker are added up through files in this directory.
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-var/prometheus}
+mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+.venv/bin/gunicorn qicollab.config.wsgi -c python:qicollab.config.gunicorn --bind "$BIND" \
+  --workers "$WEB_WORKERS" --access-logfile - --log-level warning &
 pids+=($!)
 if [ "${TASKS_BACKEND:-database}" = "rq" ]; then
   "$PY" manage.py rqworker default --job-class django_tasks_rq.Job &

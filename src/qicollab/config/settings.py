@@ -14,6 +14,8 @@ import environ
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from qicollab.core.logging import logging_config
+
 SRC_DIR = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = SRC_DIR / "qicollab"
 BASE_DIR = SRC_DIR.parent
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response (even a redirect or a refusal below) carries a request id and is
+    # timed (docs/operations.md, "Metrics and logs").
+    "qicollab.core.logging.RequestIdMiddleware",
+    "qicollab.core.observability.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -347,10 +353,12 @@ if OIDC_ENABLED:
         )
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (qicollab.core.logging): one JSON object per line by default, plain text when DEBUG
+# is on (LOG_FORMAT overrides either way); every line carries the request id.
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+# /metrics (qicollab.core.observability): only from these addresses or networks (direct, not
+# through a proxy), or with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_ALLOWED_IPS: list[str] = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")

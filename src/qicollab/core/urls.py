@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qicollab.core import health, views
+from qicollab.core import health, observability, views
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from qicollab.accounts.models import Person
+from qicollab.core.logging import current_request_id, request_id_bound
 from qicollab.core.tasks import enqueue_with_transaction
 from qicollab.jobs.models import Job, JobStatus
 from qicollab.jobs.progress import Progress
@@ -53,7 +54,9 @@ def job_start(
 
     With an ``idempotency_key``, starting the same work twice (a double click, a client
     retrying a push) returns the first job and ``False`` instead of running it again.
+    ``request_id`` defaults to the current request's, so the job's log lines join its own.
     """
+    request_id = request_id or current_request_id() or ""
     handler_for(kind)  # an unknown kind is a programming error: fail before writing
     if idempotency_key:
         existing = Job.objects.filter(owner=actor, kind=kind, idempotency_key=idempotency_key)
@@ -95,6 +98,11 @@ def job_run(job_id: str) -> None:
         logger.info("Job %s was already taken or finished; not running it again", job_id)
         return
     job = Job.objects.get(pk=job_id)
+    with request_id_bound(job.request_id):
+        _run_claimed(job)
+
+
+def _run_claimed(job: Job) -> None:
     spec = handler_for(job.kind)
     try:
         result = spec.func(job, Progress(job))
