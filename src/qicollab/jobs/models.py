@@ -8,6 +8,7 @@ progress, the result or the reason it failed. It outlives the task backend's own
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -100,6 +101,8 @@ class JobOutput(models.Model):
     content_type = models.CharField(max_length=100)
     data = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[JobOutput]]
 
     def __str__(self) -> str:
         return self.filename
