@@ -13,6 +13,7 @@ from qicollab.deaths import selectors, services
 from qicollab.deaths.identifiers import FinancialQuarter
 from qicollab.deaths.models import CaseReview, FamilyInvolvement
 from tests.deaths.conftest import make_case
+from tests.jobs.reports import download_report
 
 Q1, Q2 = FinancialQuarter(2025, 1), FinancialQuarter(2025, 2)
 
@@ -168,8 +169,9 @@ def test_dashboard_page_and_exports_show_the_same_figures(fixture_cases: Any, lo
     rows = {(r[0], r[1]): r[2:] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert rows[("All deaths", "Deaths in scope")] == (5, 2, 7)
     assert rows[("All deaths", "Percentage reviewed")][0] == pytest.approx(0.6)
-    pdf = client.get(
-        reverse("deaths:dashboard_export", args=[slug, "pdf"]) + "?start=2025-Q1&end=2025-Q2"
+    pdf = download_report(
+        client,
+        reverse("deaths:dashboard_export", args=[slug, "pdf"]) + "?start=2025-Q1&end=2025-Q2",
     )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 

@@ -22,6 +22,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from qicollab.events import storyboard_files as files
+from tests.jobs.reports import download_report
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -333,7 +334,9 @@ def test_the_platforms_own_storyboard_pdf_passes(world: Any, login: Any) -> None
         title="Safer observations on Willow ward",
     )
     for name in ("measures:storyboard_a4", "measures:storyboard_a3"):
-        pdf = login(world.people["staff_a"]).get(reverse(name, args=[project.slug])).content
+        pdf = download_report(
+            login(world.people["staff_a"]), reverse(name, args=[project.slug])
+        ).content
         assert pdf.startswith(b"%PDF")
         assert files.check_upload(upload(pdf)).content_type == "application/pdf"
 

@@ -16,6 +16,7 @@ from qicollab.measures import services as ms
 from qicollab.measures.importing import read_rows
 from qicollab.measures.models import ChartEvent, DataPoint, Measure
 from qicollab.measures.spc_adapter import measure_shape
+from tests.jobs.reports import download_report
 from tests.measures.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -522,13 +523,13 @@ def test_storyboard_page_and_pdfs(
     assert "Special cause improvement" in page and 'src="data:image/svg+xml;base64,' in page
     assert "Safety huddles</strong>, adopted after 1 cycle: Spread to two wards" in page
     for name in ("storyboard_a4", "storyboard_a3"):
-        response = login(actor).get(reverse(f"measures:{name}", args=[project.slug]))
+        response = download_report(login(actor), reverse(f"measures:{name}", args=[project.slug]))
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF") and len(response.content) > 10_000
     assert login(world.people["outsider"]).get(page_url).status_code == 404
     assert (
         login(world.people["outsider"])
-        .get(reverse("measures:storyboard_a4", args=[project.slug]))
+        .post(reverse("measures:storyboard_a4", args=[project.slug]))
         .status_code
         == 404
     )

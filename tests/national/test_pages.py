@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from qicollab.national.models import Designation, DesignationKind
 from tests import factories as f
+from tests.jobs.reports import download_report
 from tests.national.conftest import Nation, Q, project
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,8 @@ def test_excel_export_has_a_sheet_per_level(nation: Nation, login: Any) -> None:
 
 
 def test_pdf_report(nation: Nation, login: Any) -> None:
-    resp = export(nation, nation.world.people["national_admin"], "pdf", login)
+    url = reverse("national:rollup_export", args=[nation.world.programme.slug, "pdf"])
+    resp = download_report(login(nation.world.people["national_admin"]), url + f"?quarter={Q.slug}")
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF")
 
 

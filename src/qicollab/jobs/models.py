@@ -8,6 +8,7 @@ progress, the result or the reason it failed. It outlives the task backend's own
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -84,3 +85,24 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobOutput(models.Model):
+    """The file a job made (a PDF report), kept privately in the database with its job.
+
+    Written by the handler as its last step, so a job that fails leaves no file; deleted
+    with the job (``jobs_purge`` or the owner's account), so files expire with their jobs.
+    Served only through ``jobs:job_download``, which checks the owner and asks the job's
+    handler whether the owner may still see what the file shows.
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="output")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[JobOutput]]
+
+    def __str__(self) -> str:
+        return self.filename

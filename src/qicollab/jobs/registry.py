@@ -16,11 +16,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qicollab.accounts.models import Person
     from qicollab.jobs.models import Job
     from qicollab.jobs.progress import Progress
 
 JSON = dict[str, Any] | None
 Handler = Callable[["Job", "Progress"], JSON]
+#: May this person (the job's owner) still download what the job made?
+OutputCheck = Callable[["Job", "Person"], bool]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class HandlerSpec:
     func: Handler
     retry_safe: bool
     max_attempts: int
+    may_download: OutputCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,11 @@ _schedules: dict[str, Schedule] = {}
 
 
 def job_handler(
-    kind: str, *, retry_safe: bool = False, max_attempts: int = 3
+    kind: str,
+    *,
+    retry_safe: bool = False,
+    max_attempts: int = 3,
+    may_download: OutputCheck | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register ``func`` as the code that runs jobs of ``kind``.
 
@@ -56,7 +64,7 @@ def job_handler(
     def register(func: Handler) -> Handler:
         if kind in _handlers and _handlers[kind].func is not func:
             raise ValueError(f"Two handlers for job kind {kind!r}")
-        _handlers[kind] = HandlerSpec(kind, func, retry_safe, max_attempts)
+        _handlers[kind] = HandlerSpec(kind, func, retry_safe, max_attempts, may_download)
         return func
 
     return register

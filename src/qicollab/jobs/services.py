@@ -8,6 +8,8 @@ can act on; unexpected errors are logged with the job id and shown as a plain se
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -21,7 +23,7 @@ from django.utils import timezone
 from qicollab.accounts.models import Person
 from qicollab.core.logging import current_request_id, request_id_bound
 from qicollab.core.tasks import enqueue_with_transaction
-from qicollab.jobs.models import Job, JobStatus
+from qicollab.jobs.models import Job, JobOutput, JobStatus
 from qicollab.jobs.progress import Progress
 from qicollab.jobs.registry import handler_for
 
@@ -77,6 +79,51 @@ def job_start(
         return Job.objects.get(owner=actor, kind=kind, idempotency_key=idempotency_key), False
     enqueue_with_transaction(lambda: _enqueue(job.pk))
     return job, True
+
+
+def job_start_or_reuse(
+    *,
+    actor: Person,
+    kind: str,
+    title: str,
+    params: dict[str, Any],
+    version: str,
+    request_id: str = "",
+) -> tuple[Job, bool]:
+    """Start a job for work that its parameters and the data's ``version`` fully describe.
+
+    The idempotency key is a digest of both, so a double click or a reload while the data
+    is unchanged returns the job already started (or finished) instead of rendering again,
+    and any change to the data starts a fresh one. A job with that key that *failed* does
+    not block the person: it gives up its key and the work starts again.
+    """
+    digest = hashlib.sha256(
+        json.dumps([kind, params, version], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    Job.objects.filter(
+        owner=actor, kind=kind, idempotency_key=digest, status=JobStatus.FAILED
+    ).update(idempotency_key="")
+    return job_start(
+        actor=actor,
+        kind=kind,
+        title=title,
+        params=params,
+        idempotency_key=digest,
+        request_id=request_id,
+    )
+
+
+def job_output_save(*, job: Job, filename: str, content_type: str, data: bytes) -> JobOutput:
+    """Keep the file a job made; call it as the handler's last step, once all is rendered.
+
+    Nothing is written before the file is complete, so a job that fails leaves no file. A
+    retried job replaces its earlier file rather than adding a second.
+    """
+    output, _ = JobOutput.objects.update_or_create(
+        job=job,
+        defaults={"filename": filename[:200], "content_type": content_type, "data": data},
+    )
+    return output
 
 
 def _enqueue(job_id: Any, *, delay: timedelta | None = None) -> None:

@@ -6,4 +6,5 @@ app_name = "jobs"
 
 urlpatterns = [
     path("<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("<uuid:pk>/download/", views.job_download, name="job_download"),
 ]

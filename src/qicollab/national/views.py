@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from qicollab.core.http import AuthedHttpRequest, found
 from qicollab.deaths.identifiers import FinancialQuarter
+from qicollab.jobs.views import start_report
 from qicollab.national import exports, presenters, selectors, services
 from qicollab.national.forms import DesignationForm, QuarterForm
+from qicollab.national.jobs import QUARTERLY_PDF
 from qicollab.organisations.models import NationalProgramme
 from qicollab.organisations.selectors import collaborative_get
-from qicollab.reports.pdf import PDF_CONTENT_TYPE
 from qicollab.reports.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 NATIONAL = ("National programmes", "/national/")
@@ -160,9 +161,10 @@ def rollup_collaborative(request: AuthedHttpRequest, slug: str, collab: str) -> 
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def rollup_export(request: AuthedHttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """The roll-up as CSV, Excel or a PDF quarterly report, under the page's permissions."""
+    """The roll-up as CSV or Excel at once, under the page's permissions; the PDF quarterly
+    report is a background job (POST starts it and leads to its progress page)."""
     programme, ids = _programme_scope(request, slug)
     form = _quarter_form(request)
     if form.is_bound and not form.is_valid():
@@ -172,14 +174,25 @@ def rollup_export(request: AuthedHttpRequest, slug: str, fmt: str) -> HttpRespon
             content_type="text/plain; charset=utf-8",
         )
     quarter = _quarter(form)
+    if fmt == "pdf":
+        if request.method != "POST":  # an old link: the page, with its button
+            return HttpResponseRedirect(
+                reverse("national:rollup", args=[programme.slug]) + f"?quarter={quarter.slug}"
+            )
+        return start_report(
+            request,
+            kind=QUARTERLY_PDF,
+            title=f"Quarterly report {quarter.label}: {programme.name}",
+            params={"programme": programme.slug, "quarter": quarter.slug},
+        )
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
     data = selectors.rollup(programme=programme, collab_ids=ids, quarter=quarter)
     if fmt == "csv":
         body, ctype = exports.rollup_csv(data), CSV_CONTENT_TYPE
     elif fmt == "xlsx":
         body = exports.rollup_xlsx(data)
         ctype = XLSX_CONTENT_TYPE
-    elif fmt == "pdf":
-        body, ctype = exports.rollup_pdf(data), PDF_CONTENT_TYPE
     else:
         raise Http404
     resp = HttpResponse(body, content_type=ctype)

@@ -5,19 +5,27 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from qicollab.core.http import found
 from qicollab.deaths import exports, presenters, selectors
 from qicollab.deaths.forms import PeriodForm, SharingPeriodForm
 from qicollab.deaths.identifiers import FinancialQuarter
+from qicollab.deaths.jobs import DASHBOARD_PDF
 from qicollab.deaths.views.common import HOME, org_or_404, org_settings
+from qicollab.jobs.views import start_report
 from qicollab.organisations.models import Organisation
 from qicollab.organisations.selectors import collaborative_get
-from qicollab.reports.pdf import PDF_CONTENT_TYPE
 from qicollab.reports.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 
@@ -78,9 +86,26 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """CSV and Excel at once; the PDF board report is a background job (POST starts it)."""
     org = org_or_404(request, slug, "deaths.view_dashboard")
     quarters, _ = _quarters(request)
+    if fmt == "pdf":
+        query = request.GET.urlencode()
+        if request.method != "POST":  # an old link: the dashboard, with its button
+            return HttpResponseRedirect(
+                reverse("deaths:dashboard", args=[org.slug]) + (f"?{query}" if query else "")
+            )
+        return start_report(
+            request,
+            kind=DASHBOARD_PDF,
+            title=f"Learning from deaths board report ({quarters[0].label} to "
+            f"{quarters[-1].label}): {org.display_name}",
+            params={"organisation": org.slug, "start": quarters[0].slug, "end": quarters[-1].slug},
+        )
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
     split = org_settings(org).split_adult_ages
     rows = _figures(org, quarters)
     if fmt == "csv":
@@ -88,11 +113,6 @@ def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     elif fmt == "xlsx":
         body = exports.dashboard_xlsx(rows, organisation=org, split_ages=split)
         ctype = XLSX_CONTENT_TYPE
-    elif fmt == "pdf":
-        body, ctype = (
-            exports.dashboard_pdf(rows, organisation=org, split_ages=split),
-            PDF_CONTENT_TYPE,
-        )
     else:
         raise Http404
     resp = HttpResponse(body, content_type=ctype)
