@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from qicollab.jobs.models import Job, JobOutput, JobStatus
 from qicollab.jobs.services import UNEXPECTED, jobs_purge
 from qicollab.projects import services as project_services
 from qicollab.projects.models import Project, Sharing
+from tests.jobs.helpers import run_worker
 from tests.jobs.reports import download_report, start_report
 from tests.national.conftest import Nation, Q
 
@@ -164,7 +164,7 @@ def test_on_the_database_queue_the_page_says_preparing_until_a_worker_renders_it
     assert b'hx-trigger="every 1s"' in fragment.content and b"<progress" in fragment.content
     assert owner.get(download_url(job)).status_code == 404  # nothing to download yet
     assert start_report(owner, url).pk == job.pk  # a reload while it waits: the same job
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and (job.done, job.total) == (2, 2)
     assert is_pdf(owner.get(download_url(job)))

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
@@ -19,6 +18,7 @@ from tests.browser.conftest import axe as axe
 from tests.browser.conftest import console as console
 from tests.browser.conftest import log_in as log_in
 from tests.browser.conftest import screenshot as screenshot
+from tests.jobs.helpers import run_worker
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,7 +52,7 @@ def test_a_storyboard_pdf_is_prepared_in_the_background(
     expect(page.get_by_label("Progress")).to_be_visible()
     check_page(page, axe, console, screenshot, "report-job-01-waiting")
 
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    run_worker()
     assert Job.objects.get().status == JobStatus.SUCCEEDED
     # The page polls (htmx) and offers the file without a reload.
     link = page.get_by_role("link", name="Download the PDF")
