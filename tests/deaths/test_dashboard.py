@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from qicollab.deaths import selectors, services
+from qicollab.deaths import presenters, selectors, services
 from qicollab.deaths.identifiers import FinancialQuarter
 from qicollab.deaths.models import CaseReview, FamilyInvolvement
 from tests.deaths.conftest import make_case
@@ -147,7 +147,11 @@ def test_dashboard_page_and_exports_show_the_same_figures(fixture_cases: Any, lo
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert "2025/26 Q1" in html and "60%" in html and "<svg" in html and ">C1<" not in html
+    # The charts are server-rendered SVG images (vl-convert) whose text alternative says
+    # each quarter's value.
+    assert "2025/26 Q1" in html and "60%" in html and ">C1<" not in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "Percentage of deaths reviewed by quarter: 25/26 Q1 60%; 25/26 Q2 50%." in html
     csv = client.get(
         reverse("deaths:dashboard_export", args=[slug, "csv"]) + "?start=2025-Q1&end=2025-Q2"
     )
@@ -204,3 +208,42 @@ def test_empty_dashboard_renders(teams: Any, login: Any) -> None:
     r = login(teams.people["pm_a"]).get(reverse("deaths:dashboard", args=[teams.trust_a.slug]))
     assert r.status_code == 200
     assert b"Not enough quarters with data" in r.content
+
+
+def test_dashboard_charts_are_vega_lite_specs_of_the_engine_result() -> None:
+    """The SPC chart carries the quarters, values, limits and variation classes as data."""
+    labels = [f"2024/25 Q{q}" for q in range(1, 5)] + [f"2025/26 Q{q}" for q in range(1, 5)]
+    rows = [
+        presenters.chart_spec(
+            title="Deaths in scope",
+            labels=labels,
+            y=[4.0, 5.0, 6.0, None, 5.0, 4.0, 6.0, 20.0],
+            cl=[5.0] * 8,
+            ucl=[9.0] * 8,
+            lcl=[1.0] * 8,
+            classes=["common"] * 7 + ["neutral"],
+        )
+    ]
+    spec = rows[0]
+    values = spec["data"]["values"]
+    assert [v["quarter"] for v in values] == labels
+    assert [v["y"] for v in values][-2:] == [6.0, 20.0] and values[3]["y"] is None
+    assert {v["ucl"] for v in values} == {9.0} and values[-1]["variation"] == "neutral"
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["line", "line", "line", "line", "point"]  # limits, centre, values, points
+    assert spec["description"].startswith("Deaths in scope by quarter: 2024/25 Q1 4; ")
+    assert "2024/25 Q4 no data" in spec["description"]
+
+
+def test_dashboard_chart_renders_through_vl_convert() -> None:
+    import base64
+
+    spec = presenters.chart_spec(
+        title="Percentage reviewed", labels=["24/25 Q1", "24/25 Q2"], y=[0.5, 0.75], percent=True
+    )
+    chart = presenters.ChartSpec("k", "Percentage reviewed", "", spec, "", spec["description"])
+    prefix = "data:image/svg+xml;base64,"
+    assert chart.image.startswith(prefix)
+    svg = base64.b64decode(chart.image[len(prefix) :]).decode()
+    assert "<svg" in svg and "24/25 Q2" in svg and "100%" in svg  # labels and % axis
+    assert chart.alt == "Percentage reviewed by quarter: 24/25 Q1 50%; 24/25 Q2 75%."

@@ -287,7 +287,10 @@ def test_progress_rating_journey(project: Project, world: Any, login: Any) -> No
     again = c.post(url, {"month": month, "score": "2.5"})
     assert b"There is already a rating by the team" in again.content
     page = c.get(reverse("projects:progress", args=[project.slug]))
-    assert b"Activity, but no changes" in page.content and b"<svg" in page.content
+    # The step chart is a server-rendered SVG image whose text alternative says the latest score.
+    assert b"Activity, but no changes" in page.content
+    assert b'src="data:image/svg+xml;base64,' in page.content
+    assert b"latest team score 2.0 in" in page.content
     assert b"2.0" in c.get(project.get_absolute_url()).content
 
 

@@ -22,7 +22,6 @@ Definitions (shown on the page too):
 
 from __future__ import annotations
 
-import base64
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -404,7 +403,4 @@ def trend_chart(months: list[MonthScores], *, render: bool = True) -> TrendChart
         return TrendChart(None, summary)
     from qicollab.measures import rendering
 
-    svg = rendering.svg(trend_spec(months, summary=summary))
-    return TrendChart(
-        "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), summary
-    )
+    return TrendChart(rendering.svg_data_uri(trend_spec(months, summary=summary)), summary)

@@ -3,15 +3,12 @@ server through vl-convert) and its data as a table, the chart's text alternative
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
-from typing import Any
 
-from qicollab import spc
 from qicollab.collaborative.goals import GoalSeries
 from qicollab.collaborative.models import Period
-from qicollab.measures import rendering
-from qicollab.measures.charts import ChartMeta, chart_spec, text_summary
+from qicollab.measures import spc_adapter
+from qicollab.measures.charts import ChartMeta
 from qicollab.measures.periods import period_label
 from qicollab.measures.spc_adapter import MIN_POINTS as MIN_POINTS_TO_JUDGE
 
@@ -66,14 +63,14 @@ def goal_chart(series: GoalSeries, *, render: bool = True) -> GoalChart:
         return GoalChart(None, msg, msg)
     meta = chart_meta(series)
     try:
-        result = spc.chart(
+        result = spc_adapter.series_chart(
             [p.value.value for p in series.points],
             chart="run",
             x=[p.start.isoformat() for p in series.points],
             direction="decrease" if series.goal.direction == "decrease" else "increase",
             target=float(series.goal.target_value),
-        ).to_dict()
-    except spc.SpcInputError as exc:
+        )
+    except spc_adapter.SpcInputError as exc:
         return GoalChart(None, f"No chart yet: {exc}", f"No chart yet: {exc}")
     n = len(series.points)
     if n < MIN_POINTS_TO_JUDGE:
@@ -85,12 +82,10 @@ def goal_chart(series: GoalSeries, *, render: bool = True) -> GoalChart:
             f"{fmt(last.value.value, series.goal.unit)} ({last.label})."
         )
     else:
-        summary = _with_period_labels(text_summary(result, meta), series, meta)
+        summary = _with_period_labels(spc_adapter.result_summary(result, meta), series, meta)
     if not render:
         return GoalChart(None, summary)
-    spec: dict[str, Any] = chart_spec(result, meta, width=640, height=300, summary=summary)
-    svg = rendering.svg(spec)
-    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    uri = spc_adapter.result_image(result, meta, width=640, height=300, summary=summary)
     return GoalChart(uri, summary)
 
 

@@ -31,14 +31,13 @@ values in all (fewer, and the limits are not yet trustworthy). All are computed 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 
-from qicollab import spc
+from qicollab.measures import spc_adapter
 from qicollab.measures.models import DataPoint, Measure
 from qicollab.measures.periods import add_periods, long_date, snap
 from qicollab.measures.spc_adapter import MIN_POINTS, measure_results
@@ -78,8 +77,6 @@ CLASS_TAGS = {
     "concern": ("Concern", "nhsuk-tag--orange"),
     "neutral": ("Change (no direction set)", "nhsuk-tag--purple"),
 }
-_CLASSES = spc.POINT_CLASSES
-_SIDES = {1: "high", -1: "low"}
 
 
 @dataclass(frozen=True)
@@ -138,54 +135,20 @@ def _day(label: Any) -> date:
     return label if isinstance(label, date) else date.fromisoformat(str(label))
 
 
-def signal_runs(result: spc.ChartResult) -> list[SignalRun]:
-    """The special-cause runs of one chart result, oldest first.
+def signal_runs(result: spc_adapter.ChartResult) -> list[SignalRun]:
+    """The special-cause runs of one chart result, oldest first, dated by period.
 
-    Missing and excluded points neither start nor break a run (the rules skip them); a
-    change of class, side or phase, or a common-cause point, ends it.
+    The engine groups the points (:func:`qicollab.spc.signal_runs`, through the adapter):
+    missing and excluded points neither start nor break a run; a change of class, side or
+    phase, or a common-cause point, ends it.
     """
-    classes = result.point_class.tolist()
-    sides = result.side.tolist()
-    bits = result.rule_bits.tolist()
-    phases = result.phase.tolist()
-    excluded = result.excluded.tolist()
-    ys = result.y.tolist()
     labels = result.labels()
-    runs: list[SignalRun] = []
-    key: tuple[int, int, int] | None = None
-    start = end = 0
-    fired = 0
-    count = 0
-
-    def close() -> None:
-        if key is not None:
-            names = tuple(n for b, n in enumerate(spc.RULE_NAMES) if fired >> b & 1)
-            runs.append(
-                SignalRun(
-                    _CLASSES[key[0]],
-                    _SIDES.get(key[1], "high"),
-                    names,
-                    count,
-                    _day(labels[start]),
-                    _day(labels[end]),
-                )
-            )
-
-    for i, y in enumerate(ys):
-        if y is None or math.isnan(y) or excluded[i]:
-            continue
-        if classes[i] == 0 or sides[i] == 0:
-            close()
-            key = None
-            continue
-        here = (classes[i], sides[i], phases[i])
-        if here == key:
-            end, count, fired = i, count + 1, fired | bits[i]
-            continue
-        close()
-        key, start, end, count, fired = here, i, i, 1, bits[i]
-    close()
-    return runs
+    return [
+        SignalRun(
+            r.point_class, r.side, r.rules, r.count, _day(labels[r.first]), _day(labels[r.last])
+        )
+        for r in spc_adapter.signal_runs(result)
+    ]
 
 
 @dataclass(frozen=True)

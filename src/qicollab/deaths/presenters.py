@@ -1,8 +1,10 @@
-"""Display logic: the dashboard table, its SPC charts (server-side SVG) and labels.
+"""Display logic: the dashboard table, its SPC charts and labels.
 
-Charts are computed by :mod:`qicollab.spc` and drawn here as plain SVG, so they work in
-the page, in the PDF board report and without JavaScript. Every chart has a text
-alternative (its table) and a title and description for screen readers.
+Charts are computed by the SPC engine through :mod:`qicollab.measures.spc_adapter`, built
+here as Vega-Lite specs and drawn on the server by :mod:`qicollab.measures.rendering`
+(vl-convert) into ``data:`` URIs, so they work in the page under the strict CSP, in the
+PDF board report and without JavaScript. Every chart has a text alternative (its values
+in words, and the table) for screen readers.
 """
 
 from __future__ import annotations
@@ -10,15 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from typing import Any, cast
+from typing import Any
 
-from markupsafe import Markup
-
-from qicollab import spc
 from qicollab.deaths import choices as c
 from qicollab.deaths.models import CaseReview, Death
 from qicollab.deaths.selectors import Counts, QuarterFigures
+from qicollab.measures import rendering, spc_adapter
 
 # Making Data Count colours: grey common cause, blue improvement, orange concern.
 COLOURS = {
@@ -170,29 +169,32 @@ def dashboard_table(rows: list[QuarterFigures], *, split_ages: bool) -> list[Tab
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """One dashboard chart: its Vega-Lite spec, drawn on the server into a ``data:`` URI."""
+
     key: str
     title: str
     description: str
-    svg: Markup
+    spec: dict[str, Any]
     summary: str
+    #: The chart's text alternative: every quarter's value, in words.
+    alt: str
+
+    @property
+    def image(self) -> str:
+        return rendering.svg_data_uri(self.spec)
 
 
-def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    if hi <= lo:
-        hi = lo + 1
-    raw = (hi - lo) / count
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw)
-    start = math.floor(lo / step) * step
-    ticks = []
-    v = start
-    while v <= hi + step * 0.001:
-        ticks.append(round(v, 10))
-        v += step
-    return ticks
+def _alt(title: str, labels: list[str], y: list[float | None], percent: bool) -> str:
+    def fmt(v: float) -> str:
+        return f"{v * 100:.0f}%" if percent else f"{v:g}"
+
+    said = "; ".join(
+        f"{lab} {fmt(v) if v is not None else 'no data'}" for lab, v in zip(labels, y, strict=False)
+    )
+    return f"{title} by quarter: {said}."
 
 
-def svg_chart(
+def chart_spec(
     *,
     title: str,
     labels: list[str],
@@ -202,107 +204,86 @@ def svg_chart(
     lcl: list[float | None] | None = None,
     classes: list[str] | None = None,
     percent: bool = False,
-    chart_id: str = "chart",
-    width: int = 640,
-    height: int = 260,
-) -> Markup:
-    """A line chart with centre line and limits as accessible SVG (no scripts, no styles)."""
-    left, right, top, bottom = 48, 16, 16, 48
-    plot_w, plot_h = width - left - right, height - top - bottom
-    scale = 100.0 if percent else 1.0
-    values = [v * scale for v in y if v is not None]
-    extras = [
-        v * scale
-        for series in (cl, ucl, lcl)
-        if series
-        for v in series
-        if v is not None and math.isfinite(v)
+    width: int = 560,
+    height: int = 200,
+) -> dict[str, Any]:
+    """A quarterly SPC chart as Vega-Lite: points coloured by variation, centre line solid,
+    control limits dashed; missing quarters break the line."""
+
+    def clean(series: list[float | None] | None, i: int) -> float | None:
+        v = series[i] if series and i < len(series) else None
+        return v if v is not None and math.isfinite(v) else None
+
+    rows = [
+        {
+            "quarter": lab,
+            "y": clean(y, i),
+            "cl": clean(cl, i),
+            "ucl": clean(ucl, i),
+            "lcl": clean(lcl, i),
+            "variation": (classes[i] if classes and i < len(classes) else "common"),
+        }
+        for i, lab in enumerate(labels)
     ]
-    lo = min([0.0, *values, *extras])
-    hi = max([1.0, *values, *extras])
+    x = {
+        "field": "quarter",
+        "type": "ordinal",
+        "sort": None,
+        "title": None,
+        "axis": {"labelAngle": 0},
+    }
+    y_axis = {"title": None, "format": ".0%" if percent else ",", "grid": True}
+    y_scale: dict[str, Any] = {"zero": True, "nice": True}
     if percent:
-        lo, hi = max(lo, 0.0), min(max(hi, 10.0), 100.0)
-    ticks = _nice_ticks(lo, hi)
-    lo, hi = min(ticks[0], lo), max(ticks[-1], hi)
-    n = max(len(labels), 1)
+        y_scale["domainMax"] = 1
 
-    def px(i: int) -> float:
-        return left + (plot_w * (i + 0.5) / n)
+    def line(field: str, colour: str, dash: list[int] | None = None) -> dict[str, Any]:
+        mark: dict[str, Any] = {"type": "line", "color": colour, "strokeWidth": 1.5}
+        if dash:
+            mark["strokeDash"] = dash
+        return {
+            "mark": mark,
+            "encoding": {
+                "x": x,
+                "y": {"field": field, "type": "quantitative", "axis": y_axis, "scale": y_scale},
+            },
+        }
 
-    def py(v: float) -> float:
-        return top + plot_h - (v - lo) / (hi - lo) * plot_h
-
-    def fmt(v: float) -> str:
-        return f"{v:.0f}%" if percent else f"{v:g}"
-
-    parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="app-chart" '
-        f'font-family="Arial, sans-serif" font-size="12">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(title)} by quarter: '
-        + "; ".join(
-            f"{escape(lab)} {fmt(v * scale) if v is not None else 'no data'}"
-            for lab, v in zip(labels, y, strict=False)
-        )
-        + ".</desc>",
-    ]
-    for t in ticks:
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
-            f'stroke="#d8dde0" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end" '
-            f'fill="#4c6272">{fmt(t)}</text>'
-        )
-    for i, lab in enumerate(labels):
-        parts.append(
-            f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-            f'fill="#4c6272">{escape(lab)}</text>'
-        )
-
-    def line(series: list[float | None] | None, colour: str, dash: str = "") -> None:
-        if not series:
-            return
-        seg: list[str] = []
-        for i, v in enumerate(series):
-            if v is None or not math.isfinite(v):
-                if len(seg) > 1:
-                    parts.append(
-                        f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} '
-                        f'points="{" ".join(seg)}"/>'
-                    )
-                seg = []
-                continue
-            seg.append(f"{px(i):.1f},{py(v * scale):.1f}")
-        if len(seg) > 1:
-            parts.append(
-                f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" {dash} '
-                f'points="{" ".join(seg)}"/>'
-            )
-
-    line(ucl, "#8c99a5", 'stroke-dasharray="6 4"')
-    line(lcl, "#8c99a5", 'stroke-dasharray="6 4"')
-    line(cl, "#212b32")
-    line(y, "#768692")
-    for i, v in enumerate(y):
-        if v is None:
-            continue
-        colour = COLOURS.get(
-            (classes or [])[i] if classes and i < len(classes) else "common", COLOURS["common"]
-        )
-        parts.append(
-            f'<circle cx="{px(i):.1f}" cy="{py(v * scale):.1f}" r="5" fill="{colour}" '
-            f'stroke="#ffffff" stroke-width="1"/>'
-        )
-    parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#4c6272"/>')
-    parts.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        f'stroke="#4c6272"/>'
+    layers = [line(f, "#8c99a5", [6, 4]) for f in ("ucl", "lcl") if ucl or lcl]
+    if cl:
+        layers.append(line("cl", "#212b32"))
+    layers.append(line("y", "#768692"))
+    layers.append(
+        {
+            "mark": {
+                "type": "point",
+                "filled": True,
+                "size": 80,
+                "opacity": 1,
+                "stroke": "#ffffff",
+                "strokeWidth": 1,
+            },
+            "encoding": {
+                "x": x,
+                "y": {"field": "y", "type": "quantitative", "axis": y_axis, "scale": y_scale},
+                "color": {
+                    "field": "variation",
+                    "type": "nominal",
+                    "scale": {"domain": list(COLOURS), "range": list(COLOURS.values())},
+                    "legend": None,
+                },
+            },
+        }
     )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - built from numbers and escaped labels only
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": _alt(title, labels, y, percent),
+        "width": width,
+        "height": height,
+        "data": {"values": rows},
+        "layer": layers,
+        "config": {"font": "Arial, Helvetica, sans-serif", "view": {"stroke": None}},
+    }
 
 
 def _short(label: str) -> str:
@@ -334,14 +315,8 @@ def _spc_chart(
 ) -> ChartSpec:
     short = [_short(lab) for lab in labels]
     try:
-        result = spc.chart(
-            [v if v is not None else None for v in y],
-            n,
-            chart=cast(Any, kind),
-            x=labels,
-            direction=cast(Any, direction),
-        )
-    except spc.SpcInputError:
+        result = spc_adapter.series_chart(y, n, chart=kind, x=labels, direction=direction)
+    except spc_adapter.SpcInputError:
         plotted: list[float | None] = [
             None if v is None or (n is not None and not n[i]) else (v / n[i] if n else v)
             for i, v in enumerate(y)
@@ -350,29 +325,31 @@ def _spc_chart(
             key,
             title,
             "Run chart (too few quarters with data for control limits).",
-            svg_chart(title=title, labels=short, y=plotted, percent=percent, chart_id=key),
+            chart_spec(title=title, labels=short, y=plotted, percent=percent),
             "Not enough quarters with data to calculate control limits yet.",
+            _alt(title, short, plotted, percent),
         )
-    pts = [p.to_dict() for p in result.points]
+    pts = result.points
     kind_name = {"p": "P chart", "i": "XmR (individuals) chart", "c": "C chart"}.get(kind, kind)
+    plotted = [p.y for p in pts]
     return ChartSpec(
         key,
         title,
         f"{kind_name}: centre line (solid), control limits (dashed).",
-        svg_chart(
+        chart_spec(
             title=title,
             labels=short,
-            y=[p["y"] for p in pts],
-            cl=[p["cl"] for p in pts],
-            ucl=[p["ucl"] for p in pts],
-            lcl=[p["lcl"] for p in pts],
-            classes=[p["class"] for p in pts],
+            y=plotted,
+            cl=[p.cl for p in pts],
+            ucl=[p.ucl for p in pts],
+            lcl=[p.lcl for p in pts],
+            classes=[p.point_class for p in pts],
             percent=percent,
-            chart_id=key,
         ),
         "Latest quarter: "
         + _VARIATION_TEXT.get(result.variation_icon, result.variation_icon)
         + ".",
+        _alt(title, short, plotted, percent),
     )
 
 

@@ -1,13 +1,15 @@
 """The one adapter between the database and the SPC engine: query -> series -> spc -> presenter.
 
-Nothing else in the platform calls :mod:`qicollab.spc` with measure data. The adapter
+Nothing else in the platform imports :mod:`qicollab.spc` (a test enforces it). The adapter
 
 * lays the measure's data on its period grid from the first to the last period with data,
   so a missing period is a gap on the chart (not a silently joined line);
 * turns missing values and zero denominators into gaps, never errors;
 * converts the team's chart decisions (new phases, a frozen baseline, excluded points)
   into the engine's options, and the target into engine units;
-* hands the engine's JSON result to the presenter (:mod:`qicollab.measures.charts`).
+* hands the engine's JSON result to the presenter (:mod:`qicollab.measures.charts`);
+* charts other apps' series (:func:`series_chart`: goals, deaths) and gives them the typed
+  :class:`ChartResult`, its signal runs (:func:`signal_runs`), summary and image.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qicollab import spc
-from qicollab.measures import selectors
+from qicollab.measures import rendering, selectors
 from qicollab.measures.bundles import Audit, PeriodBundle, bundle_rates
 from qicollab.measures.charts import (
     ChartAnnotation,
@@ -678,3 +680,50 @@ def measure_results(
     for m in ready:
         out[m.pk].result = batch[m.pk]
     return out
+
+
+# --- Series from other apps -------------------------------------------------------------
+# Goals and the deaths dashboard chart their own series; they get the engine's typed
+# result from here, never from :mod:`qicollab.spc` itself.
+
+ChartResult = spc.ChartResult
+SignalRun = spc.SignalRun
+SpcInputError = spc.SpcInputError
+
+
+def series_chart(
+    values: Sequence[float | None],
+    n: Sequence[float | None] | None = None,
+    *,
+    chart: str,
+    x: Sequence[Any],
+    direction: str = "neutral",
+    target: float | None = None,
+) -> spc.ChartResult:
+    """One series charted by the engine; raises :class:`SpcInputError` with a plain message."""
+    return spc.chart(
+        list(values),
+        None if n is None else list(n),
+        chart=chart,  # type: ignore[arg-type]
+        x=list(x),
+        direction=direction,  # type: ignore[arg-type]
+        target=target,
+    )
+
+
+def signal_runs(result: spc.ChartResult) -> tuple[spc.SignalRun, ...]:
+    """The result's special-cause runs within each phase, oldest first (see docs/spc.md)."""
+    return spc.signal_runs(result)
+
+
+def result_summary(result: spc.ChartResult, meta: ChartMeta) -> str:
+    """The chart's text alternative: what the chart shows, in words."""
+    return text_summary(result.to_dict(), meta)
+
+
+def result_image(
+    result: spc.ChartResult, meta: ChartMeta, *, width: int, height: int, summary: str
+) -> str:
+    """The measures chart of ``result`` rendered on the server, as a ``data:`` URI."""
+    spec = chart_spec(result.to_dict(), meta, width=width, height=height, summary=summary)
+    return rendering.svg_data_uri(spec)

@@ -8,7 +8,6 @@ PDF (through ``qicollab.reports.pdf``) in A4 portrait or as an A3 landscape post
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,8 +59,7 @@ class Storyboard:
 
 
 def _image(spec: dict[str, Any]) -> str:
-    svg = rendering.svg(spec)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return rendering.svg_data_uri(spec)
 
 
 def key_charts(project: Project, *, width: int = 560, height: int = 230) -> list[StoryChart]:

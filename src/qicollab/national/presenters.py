@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,13 +183,6 @@ def report_charts(rollup: Rollup) -> list[dict[str, str]]:
             title="Organisations engaged and sharing learning from deaths",
         ),
     ]
-    out = []
-    for spec in specs:
-        svg = rendering.svg(spec)
-        out.append(
-            {
-                "title": str(spec["description"]),
-                "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-            }
-        )
-    return out
+    return [
+        {"title": str(spec["description"]), "src": rendering.svg_data_uri(spec)} for spec in specs
+    ]

@@ -1,8 +1,10 @@
-"""The progress-score history as a step chart: server-rendered SVG, no JavaScript.
+"""The progress-score history as a step chart: a Vega-Lite spec drawn on the server.
 
 A score holds until the next rating, so the line steps. Team and faculty ratings are two
-lines told apart by colour, dash and marker shape, never by colour alone. The table of
-ratings on the same page is the chart's text alternative.
+lines told apart by colour, dash and marker shape, never by colour alone. The chart is
+rendered by vl-convert (:mod:`qicollab.measures.rendering`) into a ``data:`` URI image whose
+text alternative says the latest scores; the table of ratings on the same page gives every
+value.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from typing import Any
 
-W, H = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 20, 56
+#: Each rater's legend name, colour, dash and marker shape.
 SERIES = {
-    "faculty": ("Faculty", "#005eb8", "", "circle"),
-    "self": ("Team", "#4c6272", "6 4", "square"),
+    "faculty": ("Faculty", "#005eb8", [], "circle"),
+    "self": ("Team", "#4c6272", [6, 4], "square"),
 }
+W, H = 640, 220
 
 
 @dataclass(frozen=True)
@@ -28,38 +30,21 @@ class Point:
     rater_type: str
 
 
-def _months_between(a: dt.date, b: dt.date) -> int:
-    return (b.year - a.year) * 12 + b.month - a.month
-
-
 def _add_month(d: dt.date, n: int) -> dt.date:
     m = d.month - 1 + n
     return dt.date(d.year + m // 12, m % 12 + 1, 1)
 
 
-def progress_chart_svg(
-    points: Sequence[Point], *, low: Decimal, high: Decimal, title: str = "Progress scores"
-) -> str:
-    """Plot monthly scores between ``low`` and ``high`` of the scale.
+def progress_summary(points: Sequence[Point], *, title: str = "Progress scores") -> str:
+    """The chart's text alternative: its span and the latest score of each rater.
 
-    >>> svg = progress_chart_svg([Point(dt.date(2026, 1, 1), Decimal("1.5"), "self")],
-    ...                          low=Decimal("0.5"), high=Decimal("5.0"))
-    >>> svg.startswith("<svg") and "1.5" in svg
-    True
+    >>> progress_summary([Point(dt.date(2026, 1, 1), Decimal("1.5"), "self")])
+    'Progress scores from January 2026 to January 2026: latest team score 1.5 in January 2026.'
     """
     if not points:
         return ""
     first = min(p.month for p in points)
     last = max(p.month for p in points)
-    span = max(_months_between(first, last) + 1, 2)  # the last month gets its own width
-    plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
-
-    def x(d: dt.date) -> float:
-        return LEFT + plot_w * _months_between(first, d) / span
-
-    def y(v: Decimal) -> float:
-        return TOP + plot_h * float((high - v) / (high - low))
-
     latest = {
         r: max((p for p in points if p.rater_type == r), key=lambda p: p.month, default=None)
         for r in SERIES
@@ -69,78 +54,98 @@ def progress_chart_svg(
         for r, p in latest.items()
         if p
     )
-    label = f"{title} from {first:%B %Y} to {last:%B %Y}: {said}."
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
-        f'aria-label={quoteattr(label)} font-family="Arial, Helvetica, sans-serif">',
-        f"<title>{escape(label)}</title>",
-    ]
-    # Horizontal grid at every whole score, labelled.
-    v = low
+    return f"{title} from {first:%B %Y} to {last:%B %Y}: {said}."
+
+
+def progress_chart_spec(
+    points: Sequence[Point], *, low: Decimal, high: Decimal, title: str = "Progress scores"
+) -> dict[str, Any]:
+    """Monthly scores between ``low`` and ``high`` of the scale, as a Vega-Lite spec.
+
+    Each rating's step runs to the next rating (the last one to the end of its month).
+
+    >>> spec = progress_chart_spec([Point(dt.date(2026, 1, 1), Decimal("1.5"), "self")],
+    ...                            low=Decimal("0.5"), high=Decimal("5.0"))
+    >>> [(v["month"], v["score"], v["rater"]) for v in spec["data"]["values"]]
+    [('2026-01-01', 1.5, 'Team'), ('2026-02-01', 1.5, 'Team')]
+    """
+    if not points:
+        return {}
+    rows: list[dict[str, Any]] = []
+    for rater, (name, *_style) in SERIES.items():
+        series = sorted((p for p in points if p.rater_type == rater), key=lambda p: p.month)
+        for i, p in enumerate(series):
+            rows.append({"month": p.month.isoformat(), "score": float(p.score), "rater": name})
+            if i == len(series) - 1:  # where the last step ends: not a rating, no marker
+                end = _add_month(p.month, 1).isoformat()
+                rows.append({"month": end, "score": float(p.score), "rater": name, "end": True})
+    names = [s[0] for s in SERIES.values()]
+    x = {
+        "field": "month",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}},
+    }
+    if len({r["month"] for r in rows}) > 13:
+        x["axis"] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}}
+    y = {
+        "field": "score",
+        "type": "quantitative",
+        "title": "Score",
+        "scale": {"domain": [float(low), float(high)]},
+        "axis": {"values": _whole_scores(low, high), "format": ".1f"},
+    }
+    legend = {"orient": "bottom", "title": None}
+    style = {
+        "color": {
+            "field": "rater",
+            "type": "nominal",
+            "scale": {"domain": names, "range": [s[1] for s in SERIES.values()]},
+            "legend": legend,
+        },
+        "strokeDash": {
+            "field": "rater",
+            "type": "nominal",
+            "scale": {"domain": names, "range": [s[2] for s in SERIES.values()]},
+            "legend": legend,
+        },
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": progress_summary(points, title=title),
+        "width": W,
+        "height": H,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
+                "encoding": {"x": x, "y": y, **style},
+            },
+            {
+                "transform": [{"filter": "!datum.end"}],
+                "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": style["color"],
+                    "shape": {
+                        "field": "rater",
+                        "type": "nominal",
+                        "scale": {"domain": names, "range": [s[3] for s in SERIES.values()]},
+                        "legend": legend,
+                    },
+                },
+            },
+        ],
+        "config": {"font": "Arial, Helvetica, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def _whole_scores(low: Decimal, high: Decimal) -> list[float]:
+    """Grid lines at the bottom of the scale and every whole score above it."""
+    out, v = [], low
     while v <= high:
         if v == v.to_integral_value() or v == low:
-            out.append(
-                f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-                'stroke="#d8dde0" stroke-width="1"/>'
-            )
-            out.append(
-                f'<text x="{LEFT - 8}" y="{y(v) + 4:.1f}" font-size="12" text-anchor="end" '
-                f'fill="#212b32">{v:.1f}</text>'
-            )
+            out.append(float(v))
         v += Decimal("0.5")
-    # Month ticks: every month when few, else every third.
-    every = 1 if span <= 12 else 3
-    for i in range(0, span, every):
-        d = _add_month(first, i)
-        if d > last:
-            break
-        out.append(
-            f'<text x="{x(d) + 2:.1f}" y="{H - BOTTOM + 18}" font-size="11" fill="#212b32">'
-            f"{d:%b}</text>"
-        )
-        if d.month == 1 or i == 0:
-            out.append(
-                f'<text x="{x(d) + 2:.1f}" y="{H - BOTTOM + 32}" font-size="11" '
-                f'fill="#4c6272">{d:%Y}</text>'
-            )
-    out.append(
-        f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
-        'stroke="#4c6272" stroke-width="1"/>'
-    )
-    for rater, (_name, colour, dash, marker) in SERIES.items():
-        series = sorted((p for p in points if p.rater_type == rater), key=lambda p: p.month)
-        if not series:
-            continue
-        d_attr = []
-        for i, p in enumerate(series):
-            end = series[i + 1].month if i + 1 < len(series) else _add_month(p.month, 1)
-            d_attr.append(
-                f"{'M' if i == 0 else 'L'}{x(p.month):.1f},{y(p.score):.1f} "
-                f"L{x(end):.1f},{y(p.score):.1f}"
-            )
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<path d="{" ".join(d_attr)}" fill="none" stroke="{colour}" '
-            f'stroke-width="2.5"{dash_attr}/>'
-        )
-        for p in series:
-            cx, cy = x(p.month), y(p.score)
-            if marker == "circle":
-                out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="{colour}"/>')
-            else:
-                out.append(
-                    f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" '
-                    f'fill="{colour}"/>'
-                )
-    # Legend
-    lx = LEFT
-    for name, colour, dash, _marker in SERIES.values():
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<line x1="{lx}" x2="{lx + 28}" y1="{H - 10}" y2="{H - 10}" stroke="{colour}" '
-            f'stroke-width="2.5"{dash_attr}/>'
-        )
-        out.append(f'<text x="{lx + 34}" y="{H - 6}" font-size="12" fill="#212b32">{name}</text>')
-        lx += 110
-    out.append("</svg>")
-    return "".join(out)
+    return out

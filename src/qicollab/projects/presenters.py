@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from qicollab.projects import selectors
-from qicollab.projects.charts import Point, progress_chart_svg
+from qicollab.projects.charts import Point, progress_chart_spec
 from qicollab.projects.diagram import Diagram, build_diagram, outline, render_svg
 from qicollab.projects.models import (
     Aim,
@@ -118,9 +118,25 @@ def _gap(value: Decimal) -> str:
 @dataclass
 class ProgressHistory:
     rows: list[dict[str, Any]]
-    svg: str
+    #: The step chart's Vega-Lite spec (``{}`` without ratings).
+    spec: dict[str, Any]
     latest_self: ScoreView | None
     latest_faculty: ScoreView | None
+
+    @property
+    def summary(self) -> str:
+        """The chart's text alternative (span and latest scores)."""
+        return str(self.spec.get("description", ""))
+
+    @property
+    def image(self) -> str:
+        """The chart drawn on the server (vl-convert) as a ``data:`` URI; "" without ratings."""
+        if not self.spec:
+            return ""
+        # Lazily: measures depends on projects, so projects imports it only at render time.
+        from qicollab.measures import rendering
+
+        return rendering.svg_data_uri(self.spec)
 
 
 def progress_history(project: Project, scale: ScaleDefinition) -> ProgressHistory:
@@ -152,14 +168,14 @@ def progress_history(project: Project, scale: ScaleDefinition) -> ProgressHistor
             }
         )
     levels = [lv.value for lv in scale.levels.all()] or [Decimal("0.5"), Decimal("5.0")]
-    svg = progress_chart_svg(
+    spec = progress_chart_spec(
         [Point(r.month, r.score, r.rater_type) for r in reports],
         low=min(min(levels), Decimal("0.5")),
         high=max(levels),
         title=f"Progress scores for {project.title}",
     )
     latest = {t: next((r for r in reports if r.rater_type == t), None) for t in RaterType.values}
-    return ProgressHistory(rows, svg, view(latest["self"]), view(latest["faculty"]))
+    return ProgressHistory(rows, spec, view(latest["self"]), view(latest["faculty"]))
 
 
 @dataclass

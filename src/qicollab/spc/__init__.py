@@ -6,6 +6,7 @@ Public API:
   (vectorised, identical results);
 * results are frozen dataclasses (:class:`ChartResult`, :class:`RunsResult`,
   :class:`Point`) whose ``to_dict()`` gives the JSON contract of ``python -m qicollab.spc``;
+* :func:`signal_runs` groups a result's special-cause points into runs, rules named;
 * bad input raises :class:`SpcInputError` subclasses with plain-English messages.
 
 This package depends on numpy and the standard library only; it never imports Django or
@@ -32,6 +33,7 @@ from .errors import (
 from .icons import assurance_icon, variation_icon
 from .limits import c4
 from .runs import anhoej_limits, crossings_min, longest_run_max, qbinom
+from .signals import SignalRun, signal_runs
 from .types import (
     CHART_TYPES,
     POINT_CLASSES,
@@ -59,6 +61,7 @@ __all__ = [
     "OptionError",
     "Point",
     "RunsResult",
+    "SignalRun",
     "SpcInputError",
     "TooFewPointsError",
     "UnknownChartError",
@@ -70,5 +73,6 @@ __all__ = [
     "crossings_min",
     "longest_run_max",
     "qbinom",
+    "signal_runs",
     "variation_icon",
 ]
