@@ -139,15 +139,22 @@ def dump_database(target: Path, using: str = "default") -> str:
     connection = connections[using]
     vendor = connection.vendor
     if vendor == "sqlite":
-        connection.ensure_connection()
-        source = connection.connection
-        assert source is not None
+        if connection.is_in_memory_db():
+            # Only the test suite runs on an in-memory database; its shared-cache pages are
+            # copied whole (the backup API waits forever on the shared cache's table locks).
+            connection.ensure_connection()
+            memory = connection.connection
+            assert memory is not None
+            target.write_bytes(memory.serialize())
+            return vendor
+        source = sqlite3.connect(str(connection.settings_dict["NAME"]), timeout=30)
         dest = sqlite3.connect(target)
         try:
             # The online backup API copies page by page and restarts if another connection
             # writes meanwhile, so the copy is one consistent state of a live database.
             source.backup(dest)
         finally:
+            source.close()
             dest.close()
     elif vendor == "postgresql":
         args, env = _pg_args(connection.settings_dict)
