@@ -139,7 +139,7 @@ def dump_database(target: Path, using: str = "default") -> str:
     connection = connections[using]
     vendor = connection.vendor
     if vendor == "sqlite":
-        if connection.is_in_memory_db():
+        if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite only
             # Only the test suite runs on an in-memory database; its shared-cache pages are
             # copied whole (the backup API waits forever on the shared cache's table locks).
             connection.ensure_connection()
