@@ -43,13 +43,17 @@ def _derive(secret: str, info: bytes) -> bytes:
     )
 
 
+def _configured_keys(configured: str) -> list[str]:
+    return [k.strip() for k in configured.split(",") if k.strip()]
+
+
 @lru_cache(maxsize=4)
-def _fernet(configured: str, secret_key: str) -> MultiFernet:
-    keys = [k.strip() for k in configured.split(",") if k.strip()]
+def _fernets(configured: str, secret_key: str) -> tuple[Fernet, ...]:
+    keys = _configured_keys(configured)
     if not keys:
         keys = [base64.urlsafe_b64encode(_derive(secret_key, b"field-encryption")).decode()]
     try:
-        return MultiFernet([Fernet(k.encode()) for k in keys])
+        return tuple(Fernet(k.encode()) for k in keys)
     except ValueError as exc:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
@@ -57,8 +61,41 @@ def _fernet(configured: str, secret_key: str) -> MultiFernet:
         ) from exc
 
 
+@lru_cache(maxsize=4)
+def _fernet(configured: str, secret_key: str) -> MultiFernet:
+    return MultiFernet(list(_fernets(configured, secret_key)))
+
+
+def _setting() -> str:
+    return getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""
+
+
 def fernet() -> MultiFernet:
-    return _fernet(getattr(settings, "FIELD_ENCRYPTION_KEY", "") or "", settings.SECRET_KEY)
+    return _fernet(_setting(), settings.SECRET_KEY)
+
+
+def rotate(stored: str) -> str | None:
+    """``stored`` re-encrypted with the newest key, or None if it already uses that key.
+
+    Raises :class:`DecryptionError` when no configured key opens it.
+    """
+    if not stored:
+        return None
+    if not stored.startswith(_PREFIX):
+        raise DecryptionError("Stored value is not in the encrypted format.")
+    token = stored[len(_PREFIX) :].encode()
+    newest = _fernets(_setting(), settings.SECRET_KEY)[0]
+    try:
+        newest.decrypt(token)
+        return None  # already under the newest key: rotating again changes nothing
+    except InvalidToken:
+        pass
+    try:
+        return _PREFIX + fernet().rotate(token).decode()
+    except InvalidToken as exc:
+        raise DecryptionError(
+            "A stored value could not be decrypted with any key in FIELD_ENCRYPTION_KEY."
+        ) from exc
 
 
 def encrypt(value: str) -> str:
@@ -85,9 +122,11 @@ def digest(value: str) -> str:
     """A keyed, non-reversible fingerprint of ``value`` for equality checks."""
     if not value:
         return ""
-    key = _derive(
-        settings.SECRET_KEY + "|" + (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""), b"digest"
-    )
+    # Only the newest key counts, so adding a key ("new,old") does not change digests by
+    # itself; ``qicollab rotate_field_key`` recomputes them under the new key. With one key
+    # (or none) this is the same input as before key rotation existed.
+    keys = _configured_keys(_setting())
+    key = _derive(settings.SECRET_KEY + "|" + (keys[0] if keys else ""), b"digest")
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
