@@ -23,7 +23,7 @@ from qicollab.accounts.models import (
     hash_token,
 )
 from qicollab.accounts.roles import forget_roles
-from qicollab.core.services import apply_fields, save_as
+from qicollab.core.services import ServiceError, apply_fields, attribute, save_as
 from qicollab.organisations import services as org_services
 from qicollab.organisations.models import (
     Affiliation,
@@ -33,18 +33,14 @@ from qicollab.organisations.models import (
 )
 
 
-class InvitationError(ValueError):
+class InvitationError(ServiceError):
     """An invitation that breaks a business rule; the message is shown to the person.
 
     ``field`` names the form field the message belongs to, if any.
     """
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class ApiTokenError(ValueError):
+class ApiTokenError(ServiceError):
     """A token request that breaks a rule; the message is shown to the person."""
 
 
@@ -52,7 +48,7 @@ class ApiTokenError(ValueError):
 def person_update(*, actor: Person, person: Person, data: dict[str, Any]) -> Person:
     """Update a person's profile fields."""
     if apply_fields(person, data):
-        person._history_user = actor  # type: ignore[attr-defined]
+        attribute(person, actor)
         person.save()
     return person
 

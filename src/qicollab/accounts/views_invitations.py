@@ -30,6 +30,7 @@ from qicollab.accounts.forms import (
 )
 from qicollab.accounts.models import Invitation, InvitationKind, Person
 from qicollab.accounts.presenters import invitation_rows
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import found, paginate, pagination_context, require, safe_next
 from qicollab.organisations import selectors as org_selectors
 from qicollab.organisations.models import AffiliationRole, Collaborative, Organisation
@@ -86,7 +87,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 role=data["role"],
             )
         except services.InvitationError as exc:
-            form.add_error(exc.field, str(exc))
+            add_service_error(form, exc)
         except services.EmailNotSent:
             form.add_error(None, EMAIL_FAILED)
         else:
@@ -126,7 +127,7 @@ def organisation_invitation_create(request: HttpRequest, slug: str) -> HttpRespo
                 details=form.details(),
             )
         except services.InvitationError as exc:
-            form.add_error(exc.field, str(exc))
+            add_service_error(form, exc)
         except services.EmailNotSent:
             form.add_error(None, EMAIL_FAILED)
         else:

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.parser import Parser
 
 from qicollab.api.auth import session_auth, token_auth
+from qicollab.api.errors import refused
 from qicollab.api.schemas import (
     MAX_INT,
     ErrorOut,
@@ -25,7 +26,7 @@ from qicollab.api.schemas import (
     text_problem,
     unsafe_text,
 )
-from qicollab.core.services import EditConflict, version_token
+from qicollab.core.services import EditConflict, ServiceError, version_token
 
 
 class SafeTextParser(Parser):
@@ -171,6 +172,12 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ServiceError)
+def on_refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """A refused business rule (any app's ``ServiceError``) as 422 for the field it names."""
+    return on_invalid(request, refused(exc))
 
 
 @api.exception_handler(AuthenticationError)

@@ -24,7 +24,7 @@ from qicollab.capability import certificates, presenters, selectors, services
 from qicollab.capability.forms import AddPersonForm, CohortForm, CompletionForm, CourseForm
 from qicollab.capability.models import Cohort, Course, PersonKind, TrainingCategory
 from qicollab.capability.views import HOME, with_collaborative
-from qicollab.core.forms import show_conflict
+from qicollab.core.forms import add_service_error, show_conflict
 from qicollab.core.http import AuthedHttpRequest, found, require
 from qicollab.core.services import EditConflict
 from qicollab.organisations.models import Collaborative
@@ -196,8 +196,7 @@ def _cohort_form(request: AuthedHttpRequest, course: Course, cohort: Cohort | No
         except EditConflict as exc:
             other = show_conflict(form, exc, "cohort")
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"{saved.name} has been saved.")
             return redirect("capability:cohort_detail", pk=saved.pk)

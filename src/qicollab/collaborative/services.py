@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qicollab.collaborative.models import PrincipleEvidence, ThemePrinciple
-from qicollab.core.services import save_as
+from qicollab.core.services import delete_as, save_as
 from qicollab.projects.models import Project
 
 # Evidence is part of the project's content: whoever may edit the project may claim it.
@@ -55,6 +55,5 @@ def principle_evidence_unmark(*, actor: Any, project: Project, principle: ThemeP
     ev = PrincipleEvidence.objects.filter(project=project, principle=principle).first()
     if ev is None:
         return False
-    ev._history_user = actor  # type: ignore[attr-defined]  # simple_history records who
-    ev.delete()
+    delete_as(ev, actor)
     return True

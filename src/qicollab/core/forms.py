@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from qicollab.core.services import ServiceError
 from qicollab.core.text import text_problem
 
 
@@ -109,6 +110,24 @@ class ConflictMixin(forms.Form):
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def add_service_error(form: forms.BaseForm, exc: ServiceError | ValidationError) -> None:
+    """Put a service's refusal on the field it names (or the form) for the error summary.
+
+    The one way every page shows a refused business rule: a :class:`ServiceError` (one field
+    or several) or a model's ``ValidationError`` (a dict of fields or a list of messages).
+    A field the form does not have becomes an error of the form as a whole, so no message
+    is lost and ``add_error`` never raises for an unknown name.
+    """
+    if isinstance(exc, ServiceError):
+        by_field: dict[str | None, list[str]] = exc.errors
+    elif hasattr(exc, "error_dict"):
+        by_field = dict(exc.message_dict.items())
+    else:
+        by_field = {None: exc.messages}
+    for name, messages in by_field.items():
+        form.add_error(name if name in form.fields else None, messages)
 
 
 def show_conflict(form: forms.BaseForm, exc: Any, what: str) -> Any:

@@ -1,4 +1,4 @@
-"""Shared service helpers: audit attribution and edit-conflict detection."""
+"""Shared service helpers: refusals, audit attribution and edit-conflict detection."""
 
 from __future__ import annotations
 
@@ -6,6 +6,37 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
+
+class ServiceError(ValueError):
+    """A change a service refuses because it breaks a business rule.
+
+    The one family every app's refusals belong to (``ProjectError``, ``MeasureError`` …
+    are subclasses), so a page puts any of them on its form with
+    :func:`qicollab.core.forms.add_service_error` and the API answers any of them 422 in
+    one handler. ``message`` is shown to the person as it is; ``field`` names the form
+    field it belongs to (``None``: the form as a whole). A refusal of several fields at
+    once carries them in ``errors`` (field name, or ``None``, to its messages).
+
+    It stays a ``ValueError`` so that callers that caught the apps' old errors as one
+    still do.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        field: str | None = None,
+        *,
+        errors: dict[str | None, list[str]] | None = None,
+    ) -> None:
+        if errors is None:
+            errors = {field: [message]}
+        elif not message:
+            message = next((m for ms in errors.values() for m in ms), "")
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.errors = errors
 
 
 class EditConflict(Exception):
@@ -35,11 +66,27 @@ def check_version(obj: Any, loaded_version: str | None) -> None:
         raise EditConflict(fresh)
 
 
+def attribute(obj: models.Model, actor: Any) -> None:
+    """Record ``actor`` as the author of the next change to ``obj`` in its audit history.
+
+    simple-history reads the author from the instance, including for the history rows a
+    many-to-many ``.set()`` writes, so call this before changing an object's relations.
+    """
+    # simple-history's documented hook: an attribute models do not declare.
+    setattr(obj, "_history_user", actor)  # noqa: B010
+
+
 def save_as(obj: models.Model, actor: Any, **kwargs: Any) -> None:
     """Save, recording ``actor`` as the author of the change in the audit history."""
-    obj._history_user = actor  # type: ignore[attr-defined]
+    attribute(obj, actor)
     obj.full_clean()
     obj.save(**kwargs)
+
+
+def delete_as(obj: models.Model, actor: Any) -> None:
+    """Delete, recording ``actor`` as the author of the deletion in the audit history."""
+    attribute(obj, actor)
+    obj.delete()
 
 
 def _stored_values(obj: models.Model, names: list[str]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from qicollab.accounts.models import Person
 from qicollab.accounts.roles import roles_for
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import apply_fields, check_version, delete_as, save_as
 from qicollab.deaths import choices as c
 from qicollab.deaths import crypto, deid
 from qicollab.deaths.access import forget_team_roles
@@ -85,8 +85,7 @@ def team_member_set(
 
 @transaction.atomic
 def team_member_remove(*, actor: Person, member: MortalityTeamMember) -> None:
-    member._history_user = actor  # type: ignore[attr-defined]
-    member.delete()
+    delete_as(member, actor)
     forget_team_roles(member.person)
 
 
@@ -444,8 +443,7 @@ def review_save(
     for existing in CareProblem.objects.filter(review=review).exclude(
         problem_type__in=list(problems)
     ):
-        existing._history_user = actor  # type: ignore[attr-defined]
-        existing.delete()
+        delete_as(existing, actor)
     for ptype, (harm, desc) in problems.items():
         cp = CareProblem.objects.filter(review=review, problem_type=ptype).first() or CareProblem(
             review=review, problem_type=ptype

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import apply_fields, check_version, delete_as, save_as
 from qicollab.events.models import (
     ActionPeriod,
     AgendaItem,
@@ -141,8 +141,7 @@ def learning_session_update(
 def learning_session_delete(*, actor: Any, session: LearningSession) -> None:
     """Delete a session with its agenda, places and workshop bookings (the page warns first)."""
     _require_manage(actor, session)
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.delete()
+    delete_as(session, actor)
 
 
 # --- action periods ------------------------------------------------------------------
@@ -178,8 +177,7 @@ def action_period_update(
 @transaction.atomic
 def action_period_delete(*, actor: Any, period: ActionPeriod) -> None:
     _require_organise(actor, period.collaborative)
-    period._history_user = actor  # type: ignore[attr-defined]
-    period.delete()
+    delete_as(period, actor)
 
 
 # --- agenda --------------------------------------------------------------------------
@@ -261,5 +259,4 @@ def agenda_item_update(
 def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
     """Delete an agenda item; a workshop's bookings go with it (the page warns first)."""
     _require_manage(actor, item.session)
-    item._history_user = actor  # type: ignore[attr-defined]
-    item.delete()
+    delete_as(item, actor)

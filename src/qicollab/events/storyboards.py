@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from qicollab.accounts.roles import roles_for
 from qicollab.collaborative.models import Workstream
-from qicollab.core.services import save_as
+from qicollab.core.services import delete_as, save_as
 from qicollab.events import emails
 from qicollab.events.models import LearningSession, Storyboard, StoryboardKind, StoryboardSteal
 from qicollab.events.storyboard_files import (
@@ -205,8 +205,7 @@ def storyboard_withdraw(*, actor: Any, storyboard: Storyboard) -> None:
         raise PermissionDenied
     names = (storyboard.file_name, storyboard.thumb_name)
     with transaction.atomic():
-        storyboard._history_user = actor  # type: ignore[attr-defined]
-        storyboard.delete()
+        delete_as(storyboard, actor)
         transaction.on_commit(lambda: delete_files(*names))
 
 

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
-from qicollab.api.errors import refused, valid
+from qicollab.api.errors import valid
 from qicollab.api.schemas import MAX_INT, InputSchema, UnsafeInput, unsafe_text
 from qicollab.api.versions import required_version
 from qicollab.core.http import require
@@ -288,10 +288,7 @@ def create_measure(request: HttpRequest, slug: str, body: MeasureIn) -> tuple[in
     project = project_or_404(request, slug, EDIT)
     form = MeasureForm(_form_data(None, body.dict()), team=_team(project))
     data = valid(form)
-    try:
-        measure = services.measure_create(actor=request.user, project=project, data=data)  # type: ignore[arg-type]
-    except services.MeasureError as exc:
-        raise refused(exc) from exc
+    measure = services.measure_create(actor=request.user, project=project, data=data)  # type: ignore[arg-type]
     return 201, measure_out(measure)
 
 
@@ -326,8 +323,6 @@ def update_measure(request: HttpRequest, pk: int, body: MeasurePatchIn) -> Any:
         )
     except EditConflict as exc:
         return 409, {"detail": str(exc), "current": measure_out(exc.current)}  # type: ignore[arg-type]
-    except services.MeasureError as exc:
-        raise refused(exc) from exc
     return 200, measure_out(Measure.objects.select_related("project").get(pk=pk))
 
 
@@ -506,17 +501,14 @@ def add_event(request: HttpRequest, pk: int, body: EventIn) -> tuple[int, ChartE
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     d = form.cleaned_data
-    try:
-        event = services.chart_event_add(
-            actor=request.user,  # type: ignore[arg-type]
-            measure=measure,
-            kind=d["kind"],
-            on=d.get("on"),
-            points=d.get("points"),
-            reason=d.get("reason") or "",
-        )
-    except services.MeasureError as exc:
-        raise refused(exc) from exc
+    event = services.chart_event_add(
+        actor=request.user,  # type: ignore[arg-type]
+        measure=measure,
+        kind=d["kind"],
+        on=d.get("on"),
+        points=d.get("points"),
+        reason=d.get("reason") or "",
+    )
     return 201, event
 
 

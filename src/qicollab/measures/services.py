@@ -20,7 +20,7 @@ from django.db import transaction
 
 from qicollab.accounts.models import Person
 from qicollab.core.identifiers import is_valid_nhs_number
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import ServiceError, apply_fields, check_version, delete_as, save_as
 from qicollab.core.text import text_problem
 from qicollab.measures.bulk import Stored, stored_points, write_points
 from qicollab.measures.importing import (
@@ -54,12 +54,8 @@ MEASURE_FIELDS = frozenset(
 )
 
 
-class MeasureError(ValueError):
-    """A change that breaks a business rule; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class MeasureError(ServiceError):
+    """A measure change that breaks a business rule; ``field`` names its form field."""
 
 
 # --- measures ----------------------------------------------------------------------------
@@ -120,8 +116,7 @@ def measure_update(
 
 @transaction.atomic
 def measure_delete(*, actor: Person, measure: Measure) -> None:
-    measure._history_user = actor  # type: ignore[attr-defined]
-    measure.delete()
+    delete_as(measure, actor)
 
 
 # --- data points -------------------------------------------------------------------------
@@ -481,8 +476,7 @@ def datapoint_save(
         # Clearing the row of a stored point, whatever its date.
         stored = measure.points.select_for_update().filter(period=period).first()
         if stored is not None:
-            stored._history_user = actor  # type: ignore[attr-defined]
-            stored.delete()
+            delete_as(stored, actor)
             return None
     try:
         period = check_period(period, shape)
@@ -497,8 +491,7 @@ def datapoint_save(
     existing = measure.points.select_for_update().filter(period=period).first()
     if empty:
         if existing is not None:
-            existing._history_user = actor  # type: ignore[attr-defined]
-            existing.delete()
+            delete_as(existing, actor)
         return None
     point = existing or DataPoint(measure=measure, period=period)
     if existing is not None and (_numbers(existing), existing.note) == (
@@ -564,8 +557,7 @@ def chart_event_add(
 
 @transaction.atomic
 def chart_event_remove(*, actor: Person, event: ChartEvent) -> None:
-    event._history_user = actor  # type: ignore[attr-defined]
-    event.delete()
+    delete_as(event, actor)
 
 
 # --- bundles -----------------------------------------------------------------------------
@@ -655,8 +647,7 @@ def bundle_audit_record(
 
 @transaction.atomic
 def bundle_audit_delete(*, actor: Person, audit: BundleAudit) -> None:
-    audit._history_user = actor  # type: ignore[attr-defined]
-    audit.delete()
+    delete_as(audit, actor)
 
 
 def errors_as_text(errors: Sequence[RowError]) -> list[str]:

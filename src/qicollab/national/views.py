@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, found
 from qicollab.deaths.identifiers import FinancialQuarter
 from qicollab.jobs.views import start_report
@@ -226,8 +227,7 @@ def designation_list(request: AuthedHttpRequest, collab: str) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            for name, errs in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errs)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"{data['email']} recorded.")
             return HttpResponseRedirect(reverse("national:designation_list", args=[target.slug]))

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from qicollab.accounts.models import Person
 from qicollab.accounts.roles import forget_roles
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import ServiceError, apply_fields, attribute, check_version, save_as
 from qicollab.organisations.models import (
     Affiliation,
     AffiliationRole,
@@ -21,7 +21,7 @@ from qicollab.organisations.models import (
 )
 
 
-class MembershipError(ValueError):
+class MembershipError(ServiceError):
     """A membership change that breaks a business rule."""
 
 
@@ -66,7 +66,7 @@ def collaborative_update(
     if apply_fields(collaborative, data):
         save_as(collaborative, actor)
     if sponsors is not None:
-        collaborative._history_user = actor  # type: ignore[attr-defined]
+        attribute(collaborative, actor)
         collaborative.sponsors.set(sponsors)
     return collaborative
 

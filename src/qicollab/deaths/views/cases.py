@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import paginate, pagination_context
 from qicollab.core.services import EditConflict, version_token
 from qicollab.deaths import choices as c
@@ -23,7 +24,6 @@ from qicollab.deaths.views.common import (
     HOME,
     case_crumbs,
     crumbs,
-    errors_to_form,
     me,
     open_case,
     org_or_404,
@@ -80,7 +80,7 @@ def case_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             death = services.case_create(actor=me(request), organisation=org, data=data)
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, f"Case {death.case_reference} has been recorded. Screen it next."
@@ -190,7 +190,7 @@ def case_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             form.data = data
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("deaths:case_detail", org.slug, death.pk)
@@ -235,7 +235,7 @@ def screening_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.screening_save(actor=me(request), death=death, data=form.cleaned_data)
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "The screening has been saved.")
             return redirect("deaths:case_detail", org.slug, death.pk)
@@ -271,7 +271,7 @@ def case_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.case_delete(actor=me(request), death=death, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -302,7 +302,7 @@ def case_names(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.case_name_add(actor=me(request), death=death, **form.cleaned_data)
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "The name has been added to the check.")
             return redirect("deaths:case_names", org.slug, death.pk)

@@ -70,15 +70,3 @@ def case_crumbs(org: Organisation, death: Death, *extra: tuple[str, str]) -> lis
 
 def post_data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def errors_to_form(form: Any, exc: Any) -> None:
-    """Put a service's ValidationError onto the form, against the field it names."""
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for e in errs:
-                form.add_error(target, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)

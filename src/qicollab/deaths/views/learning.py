@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import found, paginate, pagination_context
 from qicollab.deaths import choices as c
 from qicollab.deaths import presenters, selectors, services
@@ -16,7 +17,6 @@ from qicollab.deaths.models import LearningSummary
 from qicollab.deaths.views.common import (
     HOME,
     case_crumbs,
-    errors_to_form,
     me,
     open_case,
     org_settings,
@@ -133,7 +133,7 @@ def summary_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "author to change.",
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, "The learning summary is approved and shared in the collaborative library."

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.services import EditConflict, version_token
 from qicollab.deaths import choices as c
 from qicollab.deaths import services
@@ -18,7 +19,6 @@ from qicollab.deaths.forms import ActionForm, CandourForm, FamilyForm, ReviewFor
 from qicollab.deaths.models import CaseAction, CaseReview, Death
 from qicollab.deaths.views.common import (
     case_crumbs,
-    errors_to_form,
     me,
     open_case,
     org_settings,
@@ -96,7 +96,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int, stage: int) -> HttpRes
                 data["loaded_version"] = version_token(CaseReview.objects.get(pk=review.pk))
                 form.data = data
             except ValidationError as exc:
-                _review_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 if complete:
                     review.refresh_from_db()
@@ -145,13 +145,6 @@ def _avoid(review: CaseReview | None, orientation: str) -> str:
     return avoidability_display(review, orientation) if review else ""
 
 
-def _review_errors(form: ReviewForm, exc: ValidationError) -> None:
-    for name, errs in exc.message_dict.items():
-        target = name if name in form.fields else None
-        for e in errs:
-            form.add_error(target, e)
-
-
 @login_required
 @require_POST
 def review_reopen(request: HttpRequest, slug: str, pk: int, stage: int) -> HttpResponse:
@@ -187,7 +180,7 @@ def _simple(
         try:
             save(actor=me(request), death=death, data=form.cleaned_data)
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("deaths:case_detail", org.slug, death.pk)
@@ -269,7 +262,7 @@ def action_edit(
             try:
                 services.action_save(actor=me(request), death=death, data=data, action=action)
             except ValidationError as exc:
-                errors_to_form(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, "The action has been saved.")
                 return redirect("deaths:case_detail", org.slug, death.pk)

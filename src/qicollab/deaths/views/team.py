@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import paginate, pagination_context
 from qicollab.deaths import selectors, services
 from qicollab.deaths.forms import DeathsSettingsForm, TeamMemberForm
 from qicollab.deaths.models import MortalityTeamMember
 from qicollab.deaths.views.common import (
     HOME,
-    errors_to_form,
     me,
     org_or_404,
     org_settings,
@@ -33,7 +33,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=me(request), organisation=org, **form.cleaned_data
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import json_script
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import found
 from qicollab.measures import selectors, services
 from qicollab.measures.bundles import RELIABILITY_AIM_PERCENT, reliability_level, sample_caution
@@ -20,7 +21,6 @@ from qicollab.measures.periods import period_label
 from qicollab.measures.spc_adapter import bundle_charts
 from qicollab.measures.views.common import (
     EDIT,
-    add_errors,
     can_edit,
     measure_crumbs,
     project_and_bundle,
@@ -42,7 +42,7 @@ def bundle_create(request: HttpRequest, slug: str) -> HttpResponse:
                 elements=d["elements"],
             )
         except (services.MeasureError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"'{bundle.name}' has been added. Next, record an audit.")
             return redirect(bundle.get_absolute_url())
@@ -140,7 +140,7 @@ def audit_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 results=form.results(),
             )
         except services.MeasureError as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"The audit of {audit.reference} has been recorded.")
             if "another" in request.POST:

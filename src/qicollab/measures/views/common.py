@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
 from qicollab.core.http import found
 from qicollab.measures import selectors
 from qicollab.measures.models import Bundle, Measure
-from qicollab.measures.services import MeasureError
 from qicollab.projects.models import Project
 from qicollab.projects.views.common import crumbs, get_project
 
@@ -39,18 +36,6 @@ def project_and_bundle(
 
 def measure_crumbs(project: Project, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     return crumbs(project, ("Measures", f"/projects/{project.slug}/measures/"), *extra)
-
-
-def add_errors(form: forms.BaseForm, exc: MeasureError | ValidationError) -> None:
-    """Put a service's refusal on the field it concerns (or the form) for the error summary."""
-    if isinstance(exc, MeasureError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def can_edit(request: HttpRequest, project: Project) -> bool:

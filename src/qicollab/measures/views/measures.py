@@ -10,6 +10,7 @@ from django.utils.html import json_script
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import found
 from qicollab.core.services import EditConflict, version_token
 from qicollab.measures import exporting, presenters, rendering, selectors, services
@@ -18,7 +19,6 @@ from qicollab.measures.models import EventKind
 from qicollab.measures.spc_adapter import measure_chart, measure_charts
 from qicollab.measures.views.common import (
     EDIT,
-    add_errors,
     can_edit,
     measure_crumbs,
     project_and_measure,
@@ -67,7 +67,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
             actor = request.user
             measure = services.measure_create(actor=actor, project=project, data=data)  # type: ignore[arg-type]
         except (services.MeasureError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"'{measure.name}' has been added. Next, enter its data.")
             return redirect("measures:data_grid", project.slug, measure.pk)
@@ -108,7 +108,7 @@ def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except EditConflict as exc:
             conflict = show_conflict(form, exc, "measure")
         except (services.MeasureError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(measure.get_absolute_url())
@@ -212,7 +212,7 @@ def chart_event_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 reason=d.get("reason") or "",
             )
         except services.MeasureError as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -1,24 +1,25 @@
-"""Shared pieces of the projects API: the router, finding a project, form errors."""
+"""Shared pieces of the projects API: the router, finding a project, form errors.
+
+A service's refusal (a ``ProjectError``) needs no catching here: the API's
+``ServiceError`` handler answers it 422 for the field it names.
+"""
 
 # No "from __future__ import annotations": ninja reads the signatures at import time.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from qicollab.api.errors import refused as api_refused
 from qicollab.api.errors import valid
 from qicollab.core.http import require
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
-from qicollab.projects.services import ProjectError
 
 router = Router(tags=["projects"])
 
-__all__ = ["pk_for", "project_or_404", "ref", "refused", "router", "valid"]
+__all__ = ["pk_for", "project_or_404", "ref", "router", "valid"]
 
 
 def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> Project:
@@ -28,10 +29,6 @@ def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> 
     if perm:
         require(request.user, perm, project)
     return project
-
-
-def refused(exc: ProjectError) -> ValidationError:
-    return api_refused(exc)
 
 
 def ref(obj: Any) -> dict[str, str] | None:

@@ -14,7 +14,7 @@ from qicollab.api.versions import required_version
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
-from qicollab.projects.api.common import project_or_404, refused, router, valid
+from qicollab.projects.api.common import project_or_404, router, valid
 from qicollab.projects.api.schemas import (
     AimIn,
     AimOut,
@@ -29,7 +29,6 @@ from qicollab.projects.api.schemas import (
 from qicollab.projects.forms.aim import AimForm, draft_aim
 from qicollab.projects.forms.progress import ProgressReportForm
 from qicollab.projects.models import Project, ProjectMember, RaterType
-from qicollab.projects.services import ProjectError
 from qicollab.projects.services.progress import RATER_PERMS
 from qicollab.projects.smart import aim_sentence
 
@@ -69,12 +68,7 @@ def team_add(request: AuthedHttpRequest, slug: str, body: MemberIn) -> Any:
                 ]
             }
         )
-    try:
-        member = services.member_add(
-            actor=request.user, project=project, person=person, role=body.role
-        )
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    member = services.member_add(actor=request.user, project=project, person=person, role=body.role)
     return 201, member_out(member)
 
 
@@ -84,10 +78,7 @@ def team_role(request: AuthedHttpRequest, slug: str, member_id: int, body: Membe
     member = get_object_or_404(
         ProjectMember.objects.select_related("person"), pk=member_id, project=project
     )
-    try:
-        member = services.member_change_role(actor=request.user, member=member, role=body.role)
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    member = services.member_change_role(actor=request.user, member=member, role=body.role)
     return member_out(member)
 
 
@@ -97,10 +88,7 @@ def team_role(request: AuthedHttpRequest, slug: str, member_id: int, body: Membe
 def team_remove(request: AuthedHttpRequest, slug: str, member_id: int) -> Any:
     project = project_or_404(request, slug, "projects.manage_project")
     member = get_object_or_404(ProjectMember, pk=member_id, project=project)
-    try:
-        services.member_remove(actor=request.user, member=member)
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    services.member_remove(actor=request.user, member=member)
     return 204, None
 
 
@@ -202,10 +190,7 @@ def progress_create(request: AuthedHttpRequest, slug: str, body: ProgressIn) -> 
         scale=scale,
     )
     d = valid(form)
-    try:
-        report = services.progress_report_save(
-            actor=request.user, project=project, rater_type=body.rater_type, **d
-        )
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    report = services.progress_report_save(
+        actor=request.user, project=project, rater_type=body.rater_type, **d
+    )
     return 201, progress_out(report, scale)

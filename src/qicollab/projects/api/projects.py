@@ -22,7 +22,7 @@ from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects import selectors, services
-from qicollab.projects.api.common import pk_for, project_or_404, refused, router, valid
+from qicollab.projects.api.common import pk_for, project_or_404, router, valid
 from qicollab.projects.api.schemas import ConflictOut, ProjectCreateIn, ProjectOut, ProjectPatchIn
 from qicollab.projects.forms.project import (
     ProjectCreateForm,
@@ -30,7 +30,6 @@ from qicollab.projects.forms.project import (
     ProjectSharingForm,
 )
 from qicollab.projects.models import Project
-from qicollab.projects.services import ProjectError
 
 
 def project_json(project: Project) -> dict[str, Any]:
@@ -85,18 +84,15 @@ def project_create(request: AuthedHttpRequest, body: ProjectCreateIn) -> Any:
         current=None,
     )
     d = valid(form)
-    try:
-        project = services.project_create(
-            actor=request.user,
-            collaborative=d["collaborative"],
-            lead_organisation=d["lead_organisation"],
-            title=d["title"],
-            workstream=d["workstream"],
-            sharing=d["sharing"],
-            summary=d["summary"],
-        )
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    project = services.project_create(
+        actor=request.user,
+        collaborative=d["collaborative"],
+        lead_organisation=d["lead_organisation"],
+        title=d["title"],
+        workstream=d["workstream"],
+        sharing=d["sharing"],
+        summary=d["summary"],
+    )
     return 201, project_or_404(request, project.slug)
 
 
@@ -129,8 +125,6 @@ def project_update(request: AuthedHttpRequest, slug: str, body: ProjectPatchIn) 
             "current_version": version_token(exc.current),
             "current": project_json(project_or_404(request, slug)),
         }
-    except ProjectError as exc:
-        raise refused(exc) from exc
     return 200, project_or_404(request, slug)
 
 

@@ -13,12 +13,11 @@ from qicollab.api.versions import required_version
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import selectors, services
-from qicollab.projects.api.common import project_or_404, refused, router, valid
+from qicollab.projects.api.common import project_or_404, router, valid
 from qicollab.projects.api.schemas import ConflictOut, PdsaIn, PdsaOut
 from qicollab.projects.diagram import build_diagram, driver_diagram_svg, nested_json
 from qicollab.projects.forms.pdsa import PdsaForm
 from qicollab.projects.models import PdsaCycle, Project
-from qicollab.projects.services import ProjectError
 
 
 @router.get("/{slug}/driver-diagram", auth=public_auth, summary="The driver diagram as nested JSON")
@@ -104,15 +103,12 @@ def _404() -> PdsaCycle:
 def pdsa_create(request: AuthedHttpRequest, slug: str, body: PdsaIn) -> Any:
     project = project_or_404(request, slug, "projects.change_project")
     d = valid(_form(project, None, body))
-    try:
-        cycle = services.pdsa_cycle_create(
-            actor=request.user,
-            project=project,
-            data=_data(d),
-            change_ideas=d["change_ideas"],
-        )
-    except ProjectError as exc:
-        raise refused(exc) from exc
+    cycle = services.pdsa_cycle_create(
+        actor=request.user,
+        project=project,
+        data=_data(d),
+        change_ideas=d["change_ideas"],
+    )
     return 201, pdsa_out(selectors.pdsa_get(project=project, pk=cycle.pk) or _404())
 
 
@@ -140,6 +136,4 @@ def pdsa_update(request: AuthedHttpRequest, slug: str, cycle_id: int, body: Pdsa
             "current_version": version_token(exc.current),
             "current": pdsa_out(selectors.pdsa_get(project=project, pk=cycle_id) or _404()),
         }
-    except ProjectError as exc:
-        raise refused(exc) from exc
     return 200, pdsa_out(selectors.pdsa_get(project=project, pk=cycle_id) or _404())

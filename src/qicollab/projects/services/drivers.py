@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from qicollab.accounts.models import Person
-from qicollab.core.services import check_version, save_as
+from qicollab.core.services import attribute, check_version, delete_as, save_as
 from qicollab.projects.models import ChangeIdea, PrimaryDriver, Project, SecondaryDriver
 from qicollab.projects.services.projects import ProjectError
 
@@ -75,7 +75,7 @@ def node_add(
         node.description = description
     save_as(node, actor)
     if attr:
-        node._history_user = actor
+        attribute(node, actor)
         getattr(node, attr).set(linked)
     return node  # type: ignore[no-any-return]
 
@@ -99,7 +99,7 @@ def node_update(
         node.description = description
     save_as(node, actor)
     if attr and links is not None:
-        node._history_user = actor  # type: ignore[union-attr]
+        attribute(node, actor)
         getattr(node, attr).set(_links(node.project, kind, links))
     return node
 
@@ -121,7 +121,7 @@ def node_link(*, actor: Person, node: Node, target: Any, linked: bool = True) ->
     # Saving the node moves its version on, so an edit of its links loaded before this one
     # is detected as a conflict instead of silently undoing it.
     save_as(fresh, actor)
-    fresh._history_user = actor  # type: ignore[union-attr]
+    attribute(fresh, actor)
     if linked:
         links.add(other)
     else:
@@ -186,5 +186,4 @@ def node_delete(*, actor: Person, node: Node) -> None:
     blocker = delete_blocker(node)
     if blocker:
         raise ProjectError(blocker)
-    node._history_user = actor  # type: ignore[union-attr]
-    node.delete()
+    delete_as(node, actor)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from qicollab.accounts.models import Person
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import apply_fields, attribute, check_version, delete_as, save_as
 from qicollab.projects.models import ChangeIdea, PdsaCycle, Project
 from qicollab.projects.services.projects import ProjectError
 
@@ -48,7 +48,7 @@ def pdsa_cycle_create(
     if not cycle.cycle_number:
         cycle.cycle_number = next_cycle_number(ideas)
     save_as(cycle, actor)
-    cycle._history_user = actor  # type: ignore[attr-defined]
+    attribute(cycle, actor)
     cycle.change_ideas.set(ideas)
     return cycle
 
@@ -69,12 +69,11 @@ def pdsa_cycle_update(
     if apply_fields(cycle, {k: v for k, v in data.items() if k in PDSA_FIELDS}):
         save_as(cycle, actor)
     if ideas is not None:
-        cycle._history_user = actor  # type: ignore[attr-defined]
+        attribute(cycle, actor)
         cycle.change_ideas.set(ideas)
     return cycle
 
 
 @transaction.atomic
 def pdsa_cycle_delete(*, actor: Person, cycle: PdsaCycle) -> None:
-    cycle._history_user = actor  # type: ignore[attr-defined]
-    cycle.delete()
+    delete_as(cycle, actor)

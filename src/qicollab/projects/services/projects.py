@@ -10,7 +10,14 @@ from django.utils.text import slugify
 
 from qicollab.accounts.models import Person
 from qicollab.collaborative.models import Theme, Workstream
-from qicollab.core.services import apply_fields, check_version, save_as
+from qicollab.core.services import (
+    ServiceError,
+    apply_fields,
+    attribute,
+    check_version,
+    delete_as,
+    save_as,
+)
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.organisations.services import unique_slug
 from qicollab.projects.models import (
@@ -25,12 +32,8 @@ from qicollab.projects.models import (
 from qicollab.projects.rules import forget_project_roles
 
 
-class ProjectError(ValueError):
-    """A change that breaks a business rule; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ProjectError(ServiceError):
+    """A project change that breaks a business rule; ``field`` names its form field."""
 
 
 TAG_MAX = 50
@@ -121,7 +124,7 @@ def project_create(
         Project, project.title if slugify(project.title) != "new" else f"{project.title} project"
     )
     save_as(project, actor)
-    project._history_user = actor  # type: ignore[attr-defined]
+    attribute(project, actor)
     if themes:
         project.themes.set(themes)
     if names:
@@ -163,7 +166,7 @@ def project_update(
     changed = apply_fields(project, data)
     if changed:
         save_as(project, actor)
-    project._history_user = actor  # type: ignore[attr-defined]
+    attribute(project, actor)
     if themes is not None:
         project.themes.set(themes)
     if names is not None:
@@ -185,7 +188,7 @@ def project_set_sharing(
     partners = [o for o in partner_organisations if o.pk != project.lead_organisation_id]
     project.sharing = sharing
     save_as(project, actor)  # always saved: the version token moves with every sharing change
-    project._history_user = actor  # type: ignore[attr-defined]
+    attribute(project, actor)
     project.partner_organisations.set(partners)
     project.__dict__.pop("_partner_org_ids", None)
     return project
@@ -240,8 +243,7 @@ def member_remove(*, actor: Person, member: ProjectMember) -> None:
         return  # already gone: removing twice is harmless
     if _is_last_lead(fresh, team):
         raise ProjectError(LAST_LEAD)
-    fresh._history_user = actor  # type: ignore[attr-defined]
-    fresh.delete()
+    delete_as(fresh, actor)
     forget_project_roles(fresh.person)
 
 
@@ -273,5 +275,4 @@ def coproduction_set(
 @transaction.atomic
 def coproduction_clear(*, actor: Person, project: Project, stage: str) -> None:
     for record in CoProduction.objects.filter(project=project, stage=stage):
-        record._history_user = actor  # type: ignore[attr-defined]
-        record.delete()
+        delete_as(record, actor)

@@ -9,13 +9,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, services
 from qicollab.projects.forms.aim import AimForm, draft_aim
 from qicollab.projects.services import ProjectError
 from qicollab.projects.smart import aim_sentence
-from qicollab.projects.views.common import add_errors, crumbs, get_project, show_conflict
+from qicollab.projects.views.common import crumbs, get_project, show_conflict
 
 
 @login_required
@@ -38,7 +39,7 @@ def aim_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         except EditConflict as exc:
             conflict = show_conflict(form, exc, "aim")
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             missing = presenters.aim_problems(saved, project)
             if missing:

@@ -6,16 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
 from qicollab.core.forms import show_conflict as show_conflict  # re-exported for the views
 from qicollab.core.http import require
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
-from qicollab.projects.services import ProjectError
 
 PROJECTS = ("Projects", "/projects/")
 
@@ -57,15 +54,3 @@ def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def crumbs(project: Project, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [PROJECTS, (project.title, project.get_absolute_url()), *extra]
-
-
-def add_errors(form: forms.BaseForm, exc: ProjectError | ValidationError) -> None:
-    """Put a service's refusal on the field it concerns (or the form) for the error summary."""
-    if isinstance(exc, ProjectError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, services
@@ -22,7 +23,6 @@ from qicollab.projects.models import Project
 from qicollab.projects.services import ProjectError
 from qicollab.projects.services.drivers import KINDS, delete_blocker, delete_consequences, noun
 from qicollab.projects.views.common import (
-    add_errors,
     crumbs,
     get_project,
     public_view,
@@ -117,7 +117,7 @@ def node_add(request: AuthedHttpRequest, slug: str, kind: str) -> HttpResponse:
                 links=form.cleaned_data.get("links") or (),
             )
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             return _done(request, project, f"Added the {noun(kind)} '{node.text}'.")
     ctx = _editor(
@@ -157,7 +157,7 @@ def node_edit(request: AuthedHttpRequest, slug: str, kind: str, pk: int) -> Http
         except EditConflict as exc:
             conflict = show_conflict(form, exc, noun(kind))
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             return _done(request, project, f"Saved the {noun(kind)} '{form.cleaned_data['text']}'.")
     ctx = {

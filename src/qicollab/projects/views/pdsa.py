@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, found
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
@@ -18,7 +19,6 @@ from qicollab.projects.forms.pdsa import STAGES, PdsaForm
 from qicollab.projects.models import PdsaCycle, Project
 from qicollab.projects.services import ProjectError
 from qicollab.projects.views.common import (
-    add_errors,
     crumbs,
     get_project,
     public_view,
@@ -117,7 +117,7 @@ def pdsa_create(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 change_ideas=form.cleaned_data["change_ideas"],
             )
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"{cycle} has been planned.")
             return redirect(cycle)
@@ -155,7 +155,7 @@ def pdsa_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
         except EditConflict as exc:
             conflict = show_conflict(form, exc, "PDSA cycle")
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("projects:pdsa_detail", slug, pk)

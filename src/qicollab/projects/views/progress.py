@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
@@ -17,7 +18,6 @@ from qicollab.projects.models import ProgressReport, RaterType
 from qicollab.projects.services import ProjectError
 from qicollab.projects.services.progress import RATER_PERMS
 from qicollab.projects.views.common import (
-    add_errors,
     crumbs,
     get_project,
     public_view,
@@ -76,7 +76,7 @@ def progress_create(request: AuthedHttpRequest, slug: str, rater: str) -> HttpRe
                 help_needed=d["help_needed"],
             )
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"The {d['month']:%B %Y} score has been recorded.")
             return redirect("projects:progress", project.slug)
@@ -133,7 +133,7 @@ def progress_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
         except EditConflict as exc:
             conflict = show_conflict(form, exc, "rating")
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "The rating has been changed.")
             return redirect("projects:progress", project.slug)

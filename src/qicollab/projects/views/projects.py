@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, paginate, pagination_context, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
@@ -21,7 +22,6 @@ from qicollab.projects.models import SHARING_HINTS, Sharing
 from qicollab.projects.services import ProjectError
 from qicollab.projects.views.common import (
     PROJECTS,
-    add_errors,
     crumbs,
     get_project,
     public_view,
@@ -75,7 +75,7 @@ def project_create(request: AuthedHttpRequest) -> HttpResponse:
                 summary=d["summary"],
             )
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"'{project.title}' has been started. Next, write your aim.")
             return redirect(project)
@@ -132,7 +132,7 @@ def project_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         except EditConflict as exc:
             conflict = show_conflict(form, exc, "project")
         except (ProjectError, ValidationError) as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect(project)

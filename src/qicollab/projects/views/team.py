@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest
 from qicollab.projects import selectors, services
 from qicollab.projects.forms.team import CoProductionForm, MemberAddForm, MemberRoleForm
 from qicollab.projects.models import CoProduction, Project, ProjectMember, Stage
 from qicollab.projects.services import ProjectError
-from qicollab.projects.views.common import add_errors, crumbs, get_project
+from qicollab.projects.views.common import crumbs, get_project
 
 
 @login_required
@@ -35,7 +36,7 @@ def team(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     role=form.cleaned_data["role"],
                 )
             except (ProjectError, ValidationError) as exc:
-                add_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -77,7 +78,7 @@ def member_role(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
                 actor=request.user, member=member, role=form.cleaned_data["role"]
             )
         except ProjectError as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"{member.person}'s role has been changed.")
             return redirect("projects:team", slug)
