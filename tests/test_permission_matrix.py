@@ -76,6 +76,9 @@ PAGES = [
     row("core:privacy", default=200),
     row("core:healthz", default=200),
     row("core:readyz", default=200),
+    # Scrapers only: loopback without a proxy header (the test client is 127.0.0.1), else a
+    # bearer token (tests/core/test_observability.py covers the refusals).
+    row("core:metrics", default=200),
     # --- organisations ---------------------------------------------------------------
     row("organisations:organisation_list", default=200, anonymous=LOGIN),
     row("organisations:organisation_create", default=403, anonymous=LOGIN,
