@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qicollab.capability",
     "qicollab.events",
     "qicollab.national",
+    "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
 ]

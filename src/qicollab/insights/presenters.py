@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qicollab import spc
-from qicollab.collaborative.goals import GoalSeries
 from qicollab.collaborative.models import Period
+from qicollab.insights.goals import GoalSeries
 from qicollab.measures import rendering
 from qicollab.measures.charts import ChartMeta, chart_spec, text_summary
 from qicollab.measures.periods import period_label
