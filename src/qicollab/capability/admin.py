@@ -24,7 +24,7 @@ from qicollab.capability.models import (
     Enrolment,
     SubjectArea,
 )
-from qicollab.core.admin import ScopedInline, ScopedModelAdmin, default_choices
+from qicollab.accounts.scoped_admin import ScopedInline, ScopedModelAdmin, default_choices
 
 
 class _CollaborativePartAdmin(ScopedModelAdmin):

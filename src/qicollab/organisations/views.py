@@ -19,7 +19,6 @@ from qicollab.core.http import (
     require,
     safe_next,
 )
-from qicollab.core.middleware import SESSION_KEY
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations import selectors, services
 from qicollab.organisations.forms import (
@@ -29,6 +28,7 @@ from qicollab.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
+from qicollab.organisations.middleware import SESSION_KEY
 from qicollab.organisations.models import CollaborativeMembership
 
 ORGS = ("Organisations", "/organisations/")
