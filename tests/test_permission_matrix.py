@@ -71,7 +71,7 @@ LOGIN = 302
 
 PAGES = [
     # --- core ------------------------------------------------------------------------
-    row("core:home", default=200),
+    row("organisations:home", default=200),
     row("core:accessibility", default=200),
     row("core:privacy", default=200),
     row("core:healthz", default=200),

@@ -278,9 +278,9 @@ def _hub_projects(world: Any, count: int) -> None:
 @pytest.mark.parametrize(
     ("name", "page"),
     [
-        ("portfolio", "collaborative:portfolio"),
-        ("dashboard", "collaborative:dashboard"),
-        ("signals", "collaborative:signals"),
+        ("portfolio", "insights:portfolio"),
+        ("dashboard", "insights:dashboard"),
+        ("signals", "insights:signals"),
     ],
 )
 def test_the_collaborative_pages_cost_the_same_with_more_projects(

@@ -9,7 +9,7 @@ import pytest
 
 from qicollab.capability import metrics
 from qicollab.capability.models import EnrolmentStatus
-from qicollab.collaborative import metrics as goal_metrics
+from qicollab.insights import metrics as goal_metrics
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

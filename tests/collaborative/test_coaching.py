@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qicollab.collaborative import coaching
+from qicollab.insights import coaching
 from qicollab.measures.models import DataPoint, Measure
 from qicollab.projects.models import PdsaCycle, ProgressReport, Project, ScaleDefinition
 from tests import factories as f
@@ -23,7 +23,7 @@ NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 
 
 def _url(collab: Any, query: str = "") -> str:
-    return reverse("collaborative:coaching", args=[collab.slug]) + query
+    return reverse("insights:coaching", args=[collab.slug]) + query
 
 
 def _ago(days: int) -> datetime:
@@ -145,7 +145,7 @@ def test_portfolio_and_coaching_share_one_last_activity(
     world: Any, scale: ScaleDefinition, login: Any
 ) -> None:
     """The coaching view's "quiet since" is the portfolio's "Last activity", page and API."""
-    from qicollab.collaborative import portfolio
+    from qicollab.insights import portfolio
 
     p = make_project(world, title="Went quiet", status="active", sharing="collaborative")
     _point(p, at=_ago(70))

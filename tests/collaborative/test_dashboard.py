@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qicollab.collaborative import dashboard
 from qicollab.collaborative.models import ProgrammeGoal
+from qicollab.insights import dashboard
 from qicollab.projects.models import ProgressReport, ScaleDefinition
 from tests import factories as f
 from tests.collaborative.conftest import make_project
@@ -69,7 +69,7 @@ def board(world: Any, scale: ScaleDefinition) -> dict[str, Any]:
 
 
 def _url(collab: Any) -> str:
-    return reverse("collaborative:dashboard", args=[collab.slug])
+    return reverse("insights:dashboard", args=[collab.slug])
 
 
 # --- who may open it ----------------------------------------------------------------
@@ -101,7 +101,7 @@ def test_sponsor_sees_the_dashboard_but_not_the_coaching_view(
     page = c.get(_url(world.collab))
     assert page.status_code == 200
     assert "Coaching view" not in page.content.decode()
-    assert c.get(reverse("collaborative:coaching", args=[world.collab.slug])).status_code == 403
+    assert c.get(reverse("insights:coaching", args=[world.collab.slug])).status_code == 403
 
 
 def test_anonymous_is_sent_to_log_in(world: Any, client: Any) -> None:
@@ -184,11 +184,11 @@ def test_dashboard_page_shows_goals_counts_and_scores(
     assert "<strong>75%</strong> at 3.0 or more" in html
     assert "<strong>25%</strong> at 4.0 or more" in html
     assert "D1" not in html and "A2" not in html  # no project is named
-    assert reverse("collaborative:coaching", args=[world.collab.slug]) in html
+    assert reverse("insights:coaching", args=[world.collab.slug]) in html
 
 
 def test_board_figures_match_the_goal_series(world: Any, board: dict[str, Any]) -> None:
-    from qicollab.collaborative import goals
+    from qicollab.insights import goals
 
     goal = ProgrammeGoal.objects.create(
         collaborative=world.collab,
@@ -296,14 +296,14 @@ def test_hub_names_sponsors_and_workstream_leads_publicly_without_emails(
     assert "Sam Sponsor" in anon and "Chief executive" in anon
     assert "Led by Faculty" in anon
     assert "@example.nhs.uk" not in anon  # no one's email for the public
-    assert reverse("collaborative:dashboard", args=[world.collab.slug]) not in anon
+    assert reverse("insights:dashboard", args=[world.collab.slug]) not in anon
     # A sponsor is listed under Sponsors, not under leads and faculty.
     leads_part = anon.split('id="faculty"')[1].split('id="sponsors"')[0]
     assert "Sam Sponsor" not in leads_part
 
     member = login(world.people["staff_b"]).get(_hub(world)).content.decode()
     assert "pm_a@example.nhs.uk" in member  # programme managers' contact for members
-    assert reverse("collaborative:dashboard", args=[world.collab.slug]) not in member
+    assert reverse("insights:dashboard", args=[world.collab.slug]) not in member
 
 
 def test_hub_counts_only_projects_the_viewer_may_see(
@@ -321,13 +321,13 @@ def test_hub_counts_only_projects_the_viewer_may_see(
     faculty = login(world.people["faculty"]).get(_hub(world)).content.decode()
     assert seen(staff_b) == "0"
     assert seen(faculty) == "2"
-    assert reverse("collaborative:dashboard", args=[world.collab.slug]) in faculty
-    assert reverse("collaborative:coaching", args=[world.collab.slug]) in faculty
+    assert reverse("insights:dashboard", args=[world.collab.slug]) in faculty
+    assert reverse("insights:coaching", args=[world.collab.slug]) in faculty
 
 
 def test_hub_links_for_programme_manager_and_sponsor(world: Any, login: Any, sponsor: Any) -> None:
-    dash = reverse("collaborative:dashboard", args=[world.collab.slug])
-    coach = reverse("collaborative:coaching", args=[world.collab.slug])
+    dash = reverse("insights:dashboard", args=[world.collab.slug])
+    coach = reverse("insights:coaching", args=[world.collab.slug])
     pm = login(world.people["pm_a"]).get(_hub(world)).content.decode()
     assert coach in pm and dash not in pm
     sp = login(sponsor).get(_hub(world)).content.decode()

@@ -10,9 +10,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from qicollab.collaborative import coaching
 from qicollab.core.demo import content as c
 from qicollab.core.demo import run_demo
+from qicollab.insights import coaching
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
 

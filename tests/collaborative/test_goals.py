@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from qicollab.collaborative import goals, metrics
-from qicollab.collaborative.goals import Status, periods, status_of
 from qicollab.collaborative.models import ProgrammeGoal
+from qicollab.insights import goals, metrics
+from qicollab.insights.goals import Status, periods, status_of
 from tests.collaborative.conftest import make_project
 
 
@@ -191,11 +191,11 @@ def test_the_status_is_shown_with_the_value_and_period_it_was_judged_on(
     assert s.running is not None and s.running.label == "2025/26 (so far)"
     assert s.running.value.value == 1
 
-    from qicollab.collaborative.views import goals as goals_mod
+    from qicollab.insights.views import goals as goals_mod
 
     assert goals_mod is goals  # the pages read the same series
     c = login(world.people["collab_lead"])
-    detail = c.get(reverse("collaborative:goal_detail", args=[world.collab.slug, goal.slug]))
+    detail = c.get(reverse("insights:goal_detail", args=[world.collab.slug, goal.slug]))
     text = detail.content.decode()
     # Today is later than 2025-11-01 for the page: the judged period is the latest complete one.
     page = goals.goal_series(goal)
@@ -213,7 +213,7 @@ def test_the_status_is_shown_with_the_value_and_period_it_was_judged_on(
 def test_a_dashboard_never_shows_a_running_figure_as_the_judged_one(world: Any, login: Any) -> None:
     from django.urls import reverse
 
-    from qicollab.collaborative.presenters import fmt
+    from qicollab.insights.presenters import fmt
 
     for d in (date(2024, 5, 1), date(2024, 9, 1)):
         make_project(world, start_date=d)
@@ -222,7 +222,7 @@ def test_a_dashboard_never_shows_a_running_figure_as_the_judged_one(world: Any, 
     assert s.judged is not None and s.running is not None  # today is inside a later year
     html = (
         login(world.people["collab_lead"])
-        .get(reverse("collaborative:dashboard", args=[world.collab.slug]))
+        .get(reverse("insights:dashboard", args=[world.collab.slug]))
         .content.decode()
     )
     judged = fmt(s.judged.value.value, goal.unit)
@@ -234,7 +234,7 @@ def test_a_dashboard_never_shows_a_running_figure_as_the_judged_one(world: Any, 
 @pytest.mark.django_db
 def test_a_goal_chart_with_too_few_points_is_not_judged(world: Any) -> None:
     """Three annual points were captioned "Random variation only"; and named as quarters."""
-    from qicollab.collaborative import presenters
+    from qicollab.insights import presenters
 
     make_project(world, start_date=date(2024, 5, 1))
     goal = _yearly_goal(world)
@@ -249,7 +249,7 @@ def test_a_goal_chart_with_too_few_points_is_not_judged(world: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_goal_chart_with_enough_points_names_its_periods(world: Any) -> None:
-    from qicollab.collaborative import presenters
+    from qicollab.insights import presenters
     from qicollab.measures.spc_adapter import MIN_POINTS
 
     make_project(world, start_date=date(2024, 5, 1))

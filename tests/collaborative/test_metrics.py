@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from qicollab.collaborative import metrics
+from qicollab.insights import metrics
 from qicollab.organisations.models import Organisation
 from qicollab.projects.models import ProgressReport, ProjectMember, Status, TeamRole
 from tests import factories as f

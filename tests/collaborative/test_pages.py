@@ -64,7 +64,7 @@ def test_private_collaborative_pages_are_404_to_outsiders(world: Any, hub: Any, 
     assert login(world.people["outsider"]).get(url).status_code == 404
     assert login(world.people["staff_a"]).get(url).status_code == 404
     assert login(world.people["pm_o"]).get(url).status_code == 200
-    goals_url = reverse("collaborative:goal_list", args=[world.other_collab.slug])
+    goals_url = reverse("insights:goal_list", args=[world.other_collab.slug])
     assert login(world.people["outsider"]).get(goals_url).status_code == 404
     assert login(world.people["outsider"]).get(_ws_url(world, "nope")).status_code == 404
 
@@ -74,7 +74,7 @@ def test_collaborative_page_links_to_workstream_theme_and_goals(
 ) -> None:
     page = client.get(world.collab.get_absolute_url()).content.decode()
     assert _ws_url(world) in page and _theme_url(world) in page
-    assert reverse("collaborative:goal_list", args=[world.collab.slug]) in page
+    assert reverse("insights:goal_list", args=[world.collab.slug]) in page
 
 
 def test_staff_b_cannot_mark_trust_a_project(world: Any, hub: Any, login: Any) -> None:
@@ -160,20 +160,18 @@ def _goals(world: Any, n: int, metric: str = "projects_at_score_pct") -> None:
 
 def test_goal_pages_render_with_a_chart_and_the_table(world: Any, hub: Any, client: Any) -> None:
     _goals(world, 1, metric="organisations_engaged")
-    r = client.get(reverse("collaborative:goal_detail", args=[world.collab.slug, "goal-0"]))
+    r = client.get(reverse("insights:goal_detail", args=[world.collab.slug, "goal-0"]))
     body = r.content.decode()
     assert r.status_code == 200
     assert "data:image/svg+xml;base64," in body and "The figures behind the chart" in body
     assert "How the status is decided" in body
     assert (
-        client.get(
-            reverse("collaborative:goal_detail", args=[world.collab.slug, "nope"])
-        ).status_code
+        client.get(reverse("insights:goal_detail", args=[world.collab.slug, "nope"])).status_code
         == 404
     )
     assert (
         "Goal 0"
-        in client.get(reverse("collaborative:goal_list", args=[world.collab.slug])).content.decode()
+        in client.get(reverse("insights:goal_list", args=[world.collab.slug])).content.decode()
     )
 
 
@@ -193,7 +191,7 @@ def test_goal_page_queries_do_not_grow_with_projects(
 
     _goals(world, 1)
     scored(date(2025, 2, 1), "4.0")
-    url = reverse("collaborative:goal_detail", args=[world.collab.slug, "goal-0"])
+    url = reverse("insights:goal_detail", args=[world.collab.slug, "goal-0"])
     c = login(world.people["collab_lead"])
     assert b"data:image/svg+xml" in c.get(url).content  # also warms the chart cache
     from django.db import connection

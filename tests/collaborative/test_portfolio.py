@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qicollab import spc
-from qicollab.collaborative import portfolio as pf
+from qicollab.insights import portfolio as pf
 from qicollab.measures.spc_adapter import build_series
 from qicollab.projects.models import ProgressReport
 from tests import factories as f
@@ -79,7 +79,7 @@ def pf_world(world: Any, scale: Any) -> dict[str, Any]:
 
 
 def _url(world: Any, slug: str | None = None) -> str:
-    return reverse("collaborative:portfolio", args=[slug or world.collab.slug])
+    return reverse("insights:portfolio", args=[slug or world.collab.slug])
 
 
 def _titles(html: str, d: dict[str, Any]) -> set[str]:
@@ -334,7 +334,7 @@ def test_api_private_collaborative_is_404(world: Any, pf_world: Any, login: Any)
 def test_collaborative_page_and_bar_link_to_portfolio_and_signals(
     world: Any, login: Any, client: Any
 ) -> None:
-    portfolio, signals = _url(world), reverse("collaborative:signals", args=[world.collab.slug])
+    portfolio, signals = _url(world), reverse("insights:signals", args=[world.collab.slug])
     public = client.get(world.collab.get_absolute_url()).content.decode()
     assert portfolio in public and signals in public
     # The collaborative bar under the header, on any page, for the current collaborative.

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qicollab import spc
-from qicollab.collaborative import signal_feed as sf
-from qicollab.collaborative.signal_feed import signal_runs
+from qicollab.insights import signal_feed as sf
+from qicollab.insights.signal_feed import signal_runs
 from tests.collaborative.portfolio_data import BASELINE, SHIFT, measure, months_to_now, project
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def feed_world(world: Any) -> dict[str, Any]:
 
 
 def _url(world: Any, slug: str | None = None, **params: str) -> str:
-    url = reverse("collaborative:signals", args=[slug or world.collab.slug])
+    url = reverse("insights:signals", args=[slug or world.collab.slug])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 

@@ -92,7 +92,7 @@ def test_a_request_is_counted_under_its_route_name_not_its_path(world: Any, clie
         "qicollab_http_request_duration_seconds_count",
         frozenset(
             {
-                ("route", "collaborative:dashboard"),
+                ("route", "insights:dashboard"),
                 ("method", "GET"),
                 ("status", f"{status // 100}xx"),
             }

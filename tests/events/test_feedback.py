@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from qicollab.collaborative import metrics
 from qicollab.events import feedback
 from qicollab.events.models import FeedbackReceipt, FeedbackResponse, LearningSession, Registration
+from qicollab.insights import metrics
 from tests import factories as f
 from tests.events.conftest import make_session
 

@@ -73,13 +73,13 @@ def test_every_page_answers_with_dates_at_the_ends_of_the_calendar(
         reverse("measures:storyboard_a4", args=[slug]),
         reverse("measures:project_export_csv", args=[slug]),
         reverse("measures:project_export_xlsx", args=[slug]),
-        reverse("collaborative:signals", args=[world.collab.slug]),
-        reverse("collaborative:signals", args=[world.collab.slug]) + "?since=2020-01-01",
-        reverse("collaborative:portfolio", args=[world.collab.slug]),
-        reverse("collaborative:dashboard", args=[world.collab.slug]),
+        reverse("insights:signals", args=[world.collab.slug]),
+        reverse("insights:signals", args=[world.collab.slug]) + "?since=2020-01-01",
+        reverse("insights:portfolio", args=[world.collab.slug]),
+        reverse("insights:dashboard", args=[world.collab.slug]),
         f"/api/collaboratives/{world.collab.slug}/signals",
-        reverse("collaborative:coaching", args=[world.collab.slug]),
-        reverse("collaborative:goal_list", args=[world.collab.slug]),
+        reverse("insights:coaching", args=[world.collab.slug]),
+        reverse("insights:goal_list", args=[world.collab.slug]),
     ]
     for m in measures:
         args = [slug, m.pk]

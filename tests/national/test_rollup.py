@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qicollab.collaborative import metrics
+from qicollab.insights import metrics
 from qicollab.national import presenters, selectors
 from qicollab.national.models import Designation, DesignationKind
 from qicollab.organisations.models import Organisation

@@ -30,7 +30,7 @@ from qicollab.accounts.models import (
 )
 from qicollab.accounts.roles import Roles, roles_for
 from qicollab.accounts.rules import can_see_lived_experience
-from qicollab.core.admin import ScopedModelAdmin, is_operator
+from qicollab.accounts.scoped_admin import ScopedModelAdmin, is_operator
 
 
 class PersonCreationForm(SetUnusablePasswordMixin, BaseUserCreationForm):  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from qicollab.accounts.roles import Roles, roles_for
+from qicollab.accounts.scoped_admin import ScopedInline, ScopedModelAdmin, default_choices
 from qicollab.capability.models import (
     CapabilityGoal,
     Cohort,
@@ -24,7 +25,6 @@ from qicollab.capability.models import (
     Enrolment,
     SubjectArea,
 )
-from qicollab.core.admin import ScopedInline, ScopedModelAdmin, default_choices
 
 
 class _CollaborativePartAdmin(ScopedModelAdmin):

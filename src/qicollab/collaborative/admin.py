@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from qicollab.accounts.roles import Roles, roles_for
+from qicollab.accounts.scoped_admin import ScopedInline, ScopedModelAdmin, default_choices
 from qicollab.collaborative.models import Theme, ThemePrinciple, Workstream
-from qicollab.core.admin import ScopedInline, ScopedModelAdmin, default_choices
 
 
 class _CollaborativePartAdmin(ScopedModelAdmin):

@@ -123,7 +123,7 @@ class GoalDirection(models.TextChoices):
 class ProgrammeGoal(TimeStampedModel):
     """A collaborative's goal, measured by a metric the platform computes from its own data.
 
-    ``metric_key`` names a function in :mod:`qicollab.collaborative.metrics`; its parameters
+    ``metric_key`` names a function in :mod:`qicollab.insights.metrics`; its parameters
     (e.g. which capability level counts) are in ``metric_params``.
     """
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qicollab.capability",
     "qicollab.events",
     "qicollab.national",
+    "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
 ]
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "qicollab.core.middleware.CurrentCollaborativeMiddleware",
+    "qicollab.organisations.middleware.CurrentCollaborativeMiddleware",
     # Axes must be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,7 +104,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "qicollab.config.jinja2.environment",
-            "context_processors": ["qicollab.core.context_processors.navigation"],
+            "context_processors": ["qicollab.organisations.context_processors.navigation"],
         },
     },
     {
@@ -175,7 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "organisations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS: int = env.int("INVITATION_VALID_DAYS", default=14)

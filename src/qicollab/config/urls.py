@@ -19,6 +19,7 @@ urlpatterns = [
     path("learning/", include("qicollab.capability.urls")),
     path("learning/sessions/", include("qicollab.events.urls")),
     path("collaboratives/", include("qicollab.collaborative.urls")),
+    path("collaboratives/", include("qicollab.insights.urls")),
     path("national/", include("qicollab.national.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
     path("api/", api.urls),

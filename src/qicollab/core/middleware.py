@@ -1,4 +1,4 @@
-"""Request middleware: request body limits, and the current collaborative for the header."""
+"""Request middleware: request body limits (the current collaborative: organisations)."""
 
 from __future__ import annotations
 
@@ -9,57 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.functional import SimpleLazyObject
-
-SESSION_KEY = "current_collaborative_id"
-_CHOICES_ATTR = "_qicollab_switch_choices"
-
-
-class CurrentCollaborativeMiddleware:
-    """Sets ``request.collaborative``: the one chosen in the switcher, else the first of theirs.
-
-    Lazy, so pages that never show it (the API, static files) pay nothing.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.collaborative = SimpleLazyObject(lambda: _current(request))  # type: ignore[attr-defined]
-        return self.get_response(request)
-
-
-def switch_choices(request: HttpRequest) -> list[Any]:
-    """The collaboratives the signed-in person works in, read once per request.
-
-    The header shows both the current collaborative and the switcher's list: both come from
-    this one list (one query), not a query each.
-    """
-    cached: list[Any] | None = getattr(request, _CHOICES_ATTR, None)
-    if cached is None:
-        from qicollab.organisations.selectors import switchable_collaboratives
-
-        user = getattr(request, "user", None)
-        cached = (
-            list(switchable_collaboratives(viewer=user))
-            if user is not None and user.is_authenticated
-            else []
-        )
-        setattr(request, _CHOICES_ATTR, cached)
-    return cached
-
-
-def _current(request: HttpRequest) -> object | None:
-    choices = switch_choices(request)
-    if not choices:
-        return None
-    wanted = request.session.get(SESSION_KEY)
-    chosen: object | None = None
-    if wanted is not None:
-        chosen = next((c for c in choices if c.pk == wanted), None)
-    first: object = choices[0]
-    return chosen if chosen is not None else first
-
 
 # Read an unsized (chunked) body in pieces this big, so a refusal reads at most this much
 # past the limit.

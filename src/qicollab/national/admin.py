@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from qicollab.accounts.roles import Roles
-from qicollab.core.admin import ScopedModelAdmin
+from qicollab.accounts.scoped_admin import ScopedModelAdmin
 from qicollab.national.models import Designation
 
 

@@ -1,7 +1,7 @@
 """Reads for the national roll-up: who may see which collaboratives' rows, and the figures.
 
 The figures use the same definitions as the programme-goal metrics in
-``qicollab.collaborative.metrics`` (projects started by start date, completed by end date;
+``qicollab.insights.metrics`` (projects started by start date, completed by end date;
 organisations engaged = members at any time in the period; sharing learning from deaths =
 ``deaths.selectors.organisations_sharing``), but are computed with grouped queries so that a
 national programme of 15 collaboratives and 450 organisations costs a fixed handful of

@@ -11,7 +11,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from qicollab.accounts.roles import Roles, roles_for
-from qicollab.core.admin import ScopedInline, ScopedModelAdmin, default_choices
+from qicollab.accounts.scoped_admin import ScopedInline, ScopedModelAdmin, default_choices
 from qicollab.organisations.models import (
     Affiliation,
     Collaborative,

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from qicollab.organisations import views
+from qicollab.organisations import views, views_home
 
 app_name = "organisations"
 
 urlpatterns = [
+    path("", views_home.home, name="home"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from qicollab.collaborative.dashboard import hub_extras
+from qicollab.core import contributions
 from qicollab.core.forms import show_conflict
 from qicollab.core.http import (
     AuthedHttpRequest,
@@ -19,7 +19,6 @@ from qicollab.core.http import (
     require,
     safe_next,
 )
-from qicollab.core.middleware import SESSION_KEY
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations import selectors, services
 from qicollab.organisations.forms import (
@@ -29,6 +28,7 @@ from qicollab.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
+from qicollab.organisations.middleware import SESSION_KEY
 from qicollab.organisations.models import CollaborativeMembership
 
 ORGS = ("Organisations", "/organisations/")
@@ -172,8 +172,14 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else [],
             "people_roles": selectors.collaborative_people_roles(collaborative=collab),
             "internals": internals,
-            # Hub additions (collaborative app): visible project counts, coordinators' links.
-            **hub_extras(viewer=request.user, collaborative=collab),
+            # Hub additions from the read side (insights registers them): visible project
+            # counts, coordinators' links. Defaults keep the page whole without a provider.
+            "ws_project_counts": {},
+            "theme_counts": {},
+            "hub_links": [],
+            **contributions.collect(
+                "organisations.collaborative_detail", viewer=request.user, collaborative=collab
+            ),
             "can_change": request.user.has_perm("organisations.change_collaborative", collab),
             "history": collab.history.select_related("history_user").order_by("-history_date")
             if internals

@@ -1,4 +1,4 @@
-"""Admin for projects, limited by the same rules as the pages (see ``core.admin``).
+"""Admin for projects, limited by the same rules as the pages (see ``accounts.scoped_admin``).
 
 Projects are started on the pages (so the person starting one becomes its lead); the admin
 lets operators correct records. Team rows cannot be deleted here except by superusers, so
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from qicollab.accounts.roles import Roles, roles_for
-from qicollab.core.admin import ScopedInline, ScopedModelAdmin, default_choices
+from qicollab.accounts.scoped_admin import ScopedInline, ScopedModelAdmin, default_choices
 from qicollab.projects.models import (
     ChangeIdea,
     CollaborativeScaleChoice,

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from qicollab.core.middleware import switch_choices
+from qicollab.organisations.middleware import switch_choices
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

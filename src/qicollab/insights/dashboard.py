@@ -8,7 +8,7 @@ what the viewer may see.
 Speed (benchmarked at national scale, 2,000 projects and 1 M data points): the figures
 come from a fixed number of aggregate queries whatever the number of projects — one for
 the counts by workstream and status, one for the latest scores — plus the programme
-goals' own series (:mod:`qicollab.collaborative.goals`, a few queries per goal and period).
+goals' own series (:mod:`qicollab.insights.goals`, a few queries per goal and period).
 No per-project query and no per-measure SPC: the main outcome measures' states come from
 the portfolio's one batch computation when that module is present, else they are not
 shown rather than estimated.
@@ -27,8 +27,9 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from qicollab.collaborative import goals, portfolio, selectors
+from qicollab.collaborative import selectors
 from qicollab.collaborative.models import ProgrammeGoal, Workstream
+from qicollab.insights import goals, portfolio
 from qicollab.organisations.models import Collaborative
 from qicollab.projects.models import ProgressReport, Project, Status
 
@@ -255,10 +256,10 @@ def dashboard(*, viewer: Any, collaborative: Collaborative, today: date | None =
     links = {
         key: url
         for key, url in (
-            ("portfolio", reverse("collaborative:portfolio", args=[slug])),
-            ("signals", reverse("collaborative:signals", args=[slug])),
-            ("coaching", reverse("collaborative:coaching", args=[slug])),
-            ("goals", reverse("collaborative:goal_list", args=[slug])),
+            ("portfolio", reverse("insights:portfolio", args=[slug])),
+            ("signals", reverse("insights:signals", args=[slug])),
+            ("coaching", reverse("insights:coaching", args=[slug])),
+            ("goals", reverse("insights:goal_list", args=[slug])),
         )
         if url
     }
@@ -300,12 +301,12 @@ def hub_extras(*, viewer: Any, collaborative: Collaborative) -> dict[str, Any]:
         for text, url, perm in (
             (
                 "Dashboard: is the collaborative achieving its aims?",
-                reverse("collaborative:dashboard", args=[slug]),
+                reverse("insights:dashboard", args=[slug]),
                 "collaborative.view_dashboard",
             ),
             (
                 "Coaching view: quiet teams, scores month by month, self-rating gaps",
-                reverse("collaborative:coaching", args=[slug]),
+                reverse("insights:coaching", args=[slug]),
                 "collaborative.view_coaching",
             ),
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qicollab.collaborative.goals import GoalSeries
 from qicollab.collaborative.models import Period
+from qicollab.insights.goals import GoalSeries
 from qicollab.measures import spc_adapter
 from qicollab.measures.charts import ChartMeta
 from qicollab.measures.periods import period_label

@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from qicollab.collaborative.forms import PortfolioFilterForm
 from qicollab.collaborative.models import Theme, Workstream
-from qicollab.collaborative.signal_feed import SignalRun, signal_runs
+from qicollab.insights.forms import PortfolioFilterForm
+from qicollab.insights.signal_feed import SignalRun, signal_runs
 from qicollab.measures.models import Measure
 from qicollab.measures.presenters import Icon, variation_icon
 from qicollab.measures.spc_adapter import MIN_POINTS, MeasureResult, measure_results

@@ -27,8 +27,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from qicollab.collaborative import metrics
 from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal
+from qicollab.insights import metrics
 
 MAX_PERIODS = 120
 
