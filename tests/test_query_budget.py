@@ -60,7 +60,7 @@ BUDGET = {
     "measure": 14,
     "portfolio": 17,
     "dashboard": 15,
-    "signals": 9,
+    "signals": 10,  # 9 + the visible measures' frequencies that set the default window
     "session": 14,
     "cases": 9,
     "rollup": 15,
@@ -335,14 +335,14 @@ def test_the_mortality_case_list_costs_the_same_with_more_cases(world: Any, logi
     teams.__wrapped__(world)  # type: ignore[attr-defined]  # the fixture's body, called directly
     letters = iter(f"{a}{b}" for a in "ABCDEFGH" for b in "ABCDEFGH")
     for _ in range(2):
-        make_case(world, case_reference=f"LfD case {next(letters)}")
+        make_case(world, case_reference=f"LfD-{next(letters)}-001")
     url = reverse("deaths:case_list", args=[world.trust_a.slug])
 
     def more() -> None:
         for k in range(8):
             make_case(
                 world,
-                case_reference=f"LfD case {next(letters)}",
+                case_reference=f"LfD-{next(letters)}-001",
                 category="expected_natural" if k % 2 else "unexpected_natural",
             )
 
