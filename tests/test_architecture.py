@@ -27,12 +27,10 @@ KNOWN = {
     "deaths/views/cases.py:CaseName",
     "deaths/views/reviews.py:CaseAction",
     "deaths/views/reviews.py:CaseReview",
-    "events/views_storyboards.py:Storyboard",
     "measures/api.py:Measure",
     "measures/api.py:Person",
     "measures/views/measures.py:Person",
     "projects/api/contents.py:ProjectMember",
-    "projects/views/progress.py:ProgressReport",
     "projects/views/team.py:CoProduction",
     "projects/views/team.py:ProjectMember",
 }
