@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from qicollab.organisations.models import (
     NationalProgramme,
     Organisation,
 )
+from qicollab.projects.models import Project
 
 PASSWORD = "correct-horse-battery-staple"
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -161,3 +164,27 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     person = factory.SubFactory(PersonFactory)
+
+
+def project_with_team(world: Any, *, title: str, sharing: str = "private", **kw: Any) -> Project:
+    """A trust A project made through the services: staff_a its lead, partner_a a partner.
+
+    The one project maker behind the ``make_project`` fixtures of the projects and measures
+    tests (each keeps its own default title).
+    """
+    from qicollab.projects import services
+    from qicollab.projects.models import TeamRole
+
+    p = world.people
+    project = services.project_create(
+        actor=p["staff_a"],
+        collaborative=world.collab,
+        lead_organisation=kw.pop("lead_organisation", world.trust_a),
+        title=title,
+        sharing=sharing,
+        **kw,
+    )
+    services.member_add(
+        actor=p["staff_a"], project=project, person=p["partner_a"], role=TeamRole.PARTNER
+    )
+    return project

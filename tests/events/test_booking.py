@@ -197,3 +197,14 @@ def test_management_commands_remind_once_and_purge_needs_of_ended_sessions(world
     # the coming session keeps its answers, and an ended session is purged only once
     assert Registration.objects.get(session=soon).needs == "Step-free access"
     assert run("purge_event_needs") == "0 answer(s) deleted."
+
+
+def test_check_in_records_who_checked_the_person_in(world: Any, session: Any) -> None:
+    p = world.people
+    reg = services.registration_create(actor=p["staff_a"], session=session)
+    services.registration_check_in(actor=p["faculty"], registration=reg, present=True)
+    reg.refresh_from_db()
+    assert reg.checked_in_by == p["faculty"]
+    services.registration_check_in(actor=p["faculty"], registration=reg, present=False)
+    reg.refresh_from_db()
+    assert reg.checked_in_by is None

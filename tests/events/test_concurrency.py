@@ -66,3 +66,39 @@ def test_simultaneous_workshop_bookings_never_overbook(world: Any, subjects: lis
         assert errors == []
         assert WorkshopBooking.objects.filter(status="booked").count() == 2
         assert WorkshopBooking.objects.filter(status="waiting").count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancel_and_rebook_at_the_same_moment_never_deadlock(world: Any, subjects: list) -> None:
+    """A waiting person cancelling while another books the same workshop, many times over.
+
+    A place is free while someone waits (as after a capacity rise), so the booking first
+    promotes the queue. Before one lock order the cancel locked its booking and then the
+    workshop while the booking locked the workshop and then the waiting bookings:
+    PostgreSQL broke the cycle by killing one of them with "deadlock detected".
+    """
+    session = make_session(world.collab)
+    workshop = make_workshop(session, subjects[0], 1, capacity=1)
+    people = []
+    for i in range(3):
+        person = f.PersonFactory(email=f"dl{i}@example.nhs.uk")
+        f.AffiliationFactory(person=person, organisation=world.trust_b)
+        services.registration_create(actor=person, session=session)
+        people.append(person)
+    holder, waiter, rebooker = people
+    holding = services.workshop_book(actor=holder, workshop=workshop)
+    waiting = services.workshop_book(actor=waiter, workshop=workshop)
+    again = services.workshop_book(actor=rebooker, workshop=workshop)
+    with threads_share_the_database():
+        for _ in range(20):
+            WorkshopBooking.objects.filter(pk=holding.pk).update(status="cancelled")
+            WorkshopBooking.objects.filter(pk=waiting.pk).update(status="waiting")
+            WorkshopBooking.objects.filter(pk=again.pk).update(status="cancelled")
+            acts = [
+                lambda: services.workshop_booking_cancel(actor=waiter, booking=waiting),
+                lambda: services.workshop_book(actor=rebooker, workshop=workshop),
+            ]
+            errors = _race(2, lambda i, acts=acts: acts[i]())
+            assert errors == []
+            assert WorkshopBooking.objects.get(pk=waiting.pk).status == "cancelled"
+            assert WorkshopBooking.objects.get(pk=again.pk).status == "booked"

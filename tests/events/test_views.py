@@ -121,3 +121,12 @@ def test_assessment_is_reassessed_over_time(world: Any, subjects: list) -> None:
             answers={x.pk: Answer(lvl) for x in subjects},
         )
     assert world.people["staff_a"].self_assessments.count() == 2
+
+
+def test_check_in_page_shows_who_checked_people_in(world: Any, login: Any) -> None:
+    s = make_session(world.collab)
+    reg = services.registration_create(actor=world.people["staff_a"], session=s)
+    c = login(world.people["faculty"])
+    c.post(f"/learning/sessions/{s.pk}/check-in/", {"registration": reg.pk, "present": "1"})
+    body = c.get(f"/learning/sessions/{s.pk}/check-in/").content.decode()
+    assert f"by {world.people['faculty'].full_name}" in body

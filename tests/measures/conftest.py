@@ -9,25 +9,14 @@ import pytest
 
 from qicollab.measures import services as ms
 from qicollab.measures.models import Measure
-from qicollab.projects import services as ps
-from qicollab.projects.models import Project, TeamRole
+from qicollab.projects.models import Project
+from tests import factories as f
 
 
 @pytest.fixture
 def make_project(world: Any) -> Any:
     def _make(sharing: str = "private", title: str = "Reducing restrictive practice") -> Project:
-        p = world.people
-        project = ps.project_create(
-            actor=p["staff_a"],
-            collaborative=world.collab,
-            lead_organisation=world.trust_a,
-            title=title,
-            sharing=sharing,
-        )
-        ps.member_add(
-            actor=p["staff_a"], project=project, person=p["partner_a"], role=TeamRole.PARTNER
-        )
-        return project
+        return f.project_with_team(world, title=title, sharing=sharing)
 
     return _make
 

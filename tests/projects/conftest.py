@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from qicollab.projects import services
-from qicollab.projects.models import Project, TeamRole
+from qicollab.projects.models import Project
+from tests import factories as f
 
 
 @pytest.fixture
@@ -19,19 +20,7 @@ def make_project(world: Any) -> Any:
     def _make(
         sharing: str = "private", title: str = "Safer observations on Willow ward", **kw: Any
     ) -> Project:
-        p = world.people
-        project = services.project_create(
-            actor=p["staff_a"],
-            collaborative=world.collab,
-            lead_organisation=kw.pop("lead_organisation", world.trust_a),
-            title=title,
-            sharing=sharing,
-            **kw,
-        )
-        services.member_add(
-            actor=p["staff_a"], project=project, person=p["partner_a"], role=TeamRole.PARTNER
-        )
-        return project
+        return f.project_with_team(world, title=title, sharing=sharing, **kw)
 
     return _make
 

@@ -154,6 +154,14 @@ class Registration(TimeStampedModel):
         help_text="Seen only by the organisers; deleted after the event.",
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organiser who checked this person in.",
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

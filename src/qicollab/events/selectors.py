@@ -110,7 +110,7 @@ def check_in_list(*, session: LearningSession) -> QuerySet[Registration]:
     """Organisers only (the view checks): booked people, with their organisations."""
     return (
         Registration.objects.filter(session=session, status=BookingStatus.BOOKED)
-        .select_related("person")
+        .select_related("person", "checked_in_by")
         .prefetch_related("person__affiliations__organisation")
         .order_by("person__full_name", "person__email")
     )

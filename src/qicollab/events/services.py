@@ -3,18 +3,29 @@
 Overbooking is prevented by locking the session (or workshop) row with SELECT … FOR UPDATE
 before counting places, so two simultaneous bookings for the last place are serialised:
 the second one sees the first and goes on the waiting list.
+
+Lock order: every write here takes its row locks in one order,
+**session → workshop(s) (by id) → registration → workshop bookings**, skipping levels it
+does not need but never going back up. Two transactions that took locks in opposite
+orders (a cancel locking its booking then the workshop, a booking locking the workshop then
+the waiting bookings) could each wait for the other, and PostgreSQL would abort one with
+"deadlock detected". :func:`_lock` is the one place the session and workshop locks are taken.
+
+Every write goes through :func:`qicollab.core.services.save_as` with the person acting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from qicollab.core.services import save_as
 from qicollab.events import emails
 from qicollab.events.models import (
     AgendaItem,
@@ -25,14 +36,32 @@ from qicollab.events.models import (
     WorkshopBooking,
 )
 
+if TYPE_CHECKING:
+    from qicollab.accounts.models import Person
+
 logger = logging.getLogger(__name__)
 
 
-def _requeue(row: Registration | WorkshopBooking, status: str) -> None:
+def _lock(
+    session_id: int, workshop_ids: Iterable[int] = ()
+) -> tuple[LearningSession, dict[int, AgendaItem]]:
+    """Lock the session, then its workshops in id order: the top of the one lock order."""
+    session = LearningSession.objects.select_for_update().get(pk=session_id)
+    return session, _lock_workshops(workshop_ids)
+
+
+def _lock_workshops(workshop_ids: Iterable[int]) -> dict[int, AgendaItem]:
+    # Second step of the lock order; the caller already holds the session lock.
+    ids = sorted(set(workshop_ids))
+    locked = AgendaItem.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {w.pk: w for w in locked}
+
+
+def _requeue(row: Registration | WorkshopBooking, status: str, actor: Person | None) -> None:
     # A person who cancels and books again joins the back of the queue.
     row.status = status
     row.created_at = timezone.now()
-    row.save(update_fields=["status", "created_at", "updated_at"])
+    save_as(row, actor, update_fields=["status", "created_at", "updated_at"])
 
 
 PAST_SESSION = "This learning session has already taken place, so places can no longer be changed."
@@ -50,7 +79,9 @@ def _free_places(capacity: int | None, booked: int, waiting: int) -> int:
     return max(0, min(capacity - booked, waiting))
 
 
-def session_waiting_list_promote(*, session: LearningSession) -> list[Registration]:
+def session_waiting_list_promote(
+    *, session: LearningSession, actor: Person | None = None
+) -> list[Registration]:
     """Give free places at ``session`` to the people waiting, first come first served.
 
     Called (inside the caller's transaction, with the session row locked) whenever places
@@ -66,12 +97,14 @@ def session_waiting_list_promote(*, session: LearningSession) -> list[Registrati
     promoted = list(queue.order_by("created_at", "pk")[:n])
     for reg in promoted:
         reg.status = BookingStatus.BOOKED
-        reg.save(update_fields=["status", "updated_at"])
+        save_as(reg, actor, update_fields=["status", "updated_at"])
         transaction.on_commit(lambda r=reg: emails.send_place_offered(r))  # type: ignore[misc]
     return promoted
 
 
-def workshop_waiting_list_promote(*, workshop: AgendaItem) -> list[WorkshopBooking]:
+def workshop_waiting_list_promote(
+    *, workshop: AgendaItem, actor: Person | None = None
+) -> list[WorkshopBooking]:
     """Give free places at ``workshop`` to the people waiting, in the order they asked.
 
     The workshop row must be locked by the caller; see :func:`session_waiting_list_promote`.
@@ -84,20 +117,22 @@ def workshop_waiting_list_promote(*, workshop: AgendaItem) -> list[WorkshopBooki
     promoted = list(queue.order_by("created_at", "pk")[:n])
     for b in promoted:
         b.status = BookingStatus.BOOKED
-        b.save(update_fields=["status", "updated_at"])
+        save_as(b, actor, update_fields=["status", "updated_at"])
         transaction.on_commit(lambda b=b: emails.send_workshop_place_offered(b))  # type: ignore[misc]
     return promoted
 
 
-def registration_create(*, actor: Any, session: LearningSession, needs: str = "") -> Registration:
+def registration_create(
+    *, actor: Person, session: LearningSession, needs: str = ""
+) -> Registration:
     """Book a place, or a place on the waiting list when the session is full."""
     if not actor.has_perm("events.register", session):
         raise PermissionDenied
     _refuse_if_over(session)
     with transaction.atomic():
-        locked = LearningSession.objects.select_for_update().get(pk=session.pk)
+        locked, _ = _lock(session.pk)
         # Places that are free while people wait belong to the queue, not to whoever asks next.
-        session_waiting_list_promote(session=locked)
+        session_waiting_list_promote(session=locked, actor=actor)
         existing = Registration.objects.filter(session=locked, person=actor).first()
         if existing is not None and existing.status != BookingStatus.CANCELLED:
             raise ValidationError(
@@ -114,13 +149,15 @@ def registration_create(*, actor: Any, session: LearningSession, needs: str = ""
         needs = needs.strip() if locked.ask_needs else ""
         if existing is not None:
             existing.needs = needs
-            _requeue(existing, status)
-            existing.save(update_fields=["needs"])
+            _requeue(existing, status, actor)
+            save_as(existing, actor, update_fields=["needs"])
             return existing
-        return Registration.objects.create(session=locked, person=actor, status=status, needs=needs)
+        reg = Registration(session=locked, person=actor, status=status, needs=needs)
+        save_as(reg, actor)
+        return reg
 
 
-def registration_cancel(*, actor: Any, registration: Registration) -> Registration | None:
+def registration_cancel(*, actor: Person, registration: Registration) -> Registration | None:
     """Cancel a place; the first person waiting gets it and is emailed. Returns them, if any."""
     if not (
         registration.person_id == actor.pk
@@ -129,7 +166,16 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
         raise PermissionDenied
     promoted: Registration | None = None
     with transaction.atomic():
-        session = LearningSession.objects.select_for_update().get(pk=registration.session_id)
+        session, _ = _lock(registration.session_id)
+        # The person's workshops are locked before their registration and bookings, so that
+        # a booking or cancel of one of those workshops cannot lock in reverse. With the
+        # session locked nobody can book a new workshop of it meanwhile (workshop_book
+        # locks the session first), so this list is complete.
+        workshops = _lock_workshops(
+            WorkshopBooking.objects.filter(
+                person_id=registration.person_id, workshop__session=session
+            ).values_list("workshop_id", flat=True)
+        )
         _refuse_if_over(session)
         reg = Registration.objects.select_for_update().get(pk=registration.pk)
         if reg.status == BookingStatus.CANCELLED:
@@ -137,25 +183,30 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
         was_booked = reg.status == BookingStatus.BOOKED
         reg.status = BookingStatus.CANCELLED
         reg.needs = ""
-        reg.save(update_fields=["status", "needs", "updated_at"])
-        for b in WorkshopBooking.objects.filter(
-            person_id=reg.person_id, workshop__session=session
-        ).exclude(status=BookingStatus.CANCELLED):
-            _cancel_workshop_booking_locked(b)
+        save_as(reg, actor, update_fields=["status", "needs", "updated_at"])
+        bookings = (
+            WorkshopBooking.objects.select_for_update()
+            .filter(person_id=reg.person_id, workshop__session=session)
+            .exclude(status=BookingStatus.CANCELLED)
+            .order_by("pk")
+        )
+        for b in bookings:
+            _cancel_workshop_booking_locked(b, workshops[b.workshop_id], actor)
         if was_booked:
-            first = session_waiting_list_promote(session=session)[:1]
+            first = session_waiting_list_promote(session=session, actor=actor)[:1]
             promoted = first[0] if first else None
     return promoted
 
 
-def workshop_book(*, actor: Any, workshop: AgendaItem) -> WorkshopBooking:
+def workshop_book(*, actor: Person, workshop: AgendaItem) -> WorkshopBooking:
     """Book a workshop; you need a place at the session first. Full workshops wait-list."""
     if workshop.kind != AgendaKind.WORKSHOP:
         raise ValidationError("Only workshops are booked; the rest of the agenda is open to all.")
     _refuse_if_over(workshop.session)
     with transaction.atomic():
-        locked = AgendaItem.objects.select_for_update().get(pk=workshop.pk)
-        workshop_waiting_list_promote(workshop=locked)
+        _, workshops = _lock(workshop.session_id, [workshop.pk])
+        locked = workshops[workshop.pk]
+        workshop_waiting_list_promote(workshop=locked, actor=actor)
         reg = Registration.objects.filter(session_id=locked.session_id, person=actor).first()
         if reg is None or reg.status != BookingStatus.BOOKED:
             raise ValidationError(
@@ -191,42 +242,50 @@ def workshop_book(*, actor: Any, workshop: AgendaItem) -> WorkshopBooking:
             else BookingStatus.WAITING
         )
         if existing is not None:
-            _requeue(existing, status)
+            _requeue(existing, status, actor)
             return existing
-        return WorkshopBooking.objects.create(workshop=locked, person=actor, status=status)
+        booking = WorkshopBooking(workshop=locked, person=actor, status=status)
+        save_as(booking, actor)
+        return booking
 
 
-def _cancel_workshop_booking_locked(booking: WorkshopBooking) -> WorkshopBooking | None:
-    workshop = AgendaItem.objects.select_for_update().get(pk=booking.workshop_id)
+def _cancel_workshop_booking_locked(
+    booking: WorkshopBooking, workshop: AgendaItem, actor: Person
+) -> WorkshopBooking | None:
+    # The caller holds the session, workshop and booking locks, in that order.
     was_booked = booking.status == BookingStatus.BOOKED
     booking.status = BookingStatus.CANCELLED
-    booking.save(update_fields=["status", "updated_at"])
+    save_as(booking, actor, update_fields=["status", "updated_at"])
     if not was_booked:
         return None
-    first = workshop_waiting_list_promote(workshop=workshop)[:1]
+    first = workshop_waiting_list_promote(workshop=workshop, actor=actor)[:1]
     return first[0] if first else None
 
 
-def workshop_booking_cancel(*, actor: Any, booking: WorkshopBooking) -> WorkshopBooking | None:
+def workshop_booking_cancel(*, actor: Person, booking: WorkshopBooking) -> WorkshopBooking | None:
+    """Cancel a workshop place; the first person waiting gets it. Returns them, if any."""
     if booking.person_id != actor.pk and not actor.has_perm(
         "events.manage_session", booking.workshop.session
     ):
         raise PermissionDenied
     _refuse_if_over(booking.workshop.session)
     with transaction.atomic():
+        _, workshops = _lock(booking.workshop.session_id, [booking.workshop_id])
         b = WorkshopBooking.objects.select_for_update().get(pk=booking.pk)
         if b.status == BookingStatus.CANCELLED:
             return None
-        return _cancel_workshop_booking_locked(b)
+        return _cancel_workshop_booking_locked(b, workshops[b.workshop_id], actor)
 
 
-def registration_check_in(*, actor: Any, registration: Registration, present: bool) -> None:
+def registration_check_in(*, actor: Person, registration: Registration, present: bool) -> None:
+    """Mark a booked person as arrived (or undo it), recording who checked them in."""
     if not actor.has_perm("events.manage_session", registration.session):
         raise PermissionDenied
     if registration.status != BookingStatus.BOOKED:
         raise ValidationError("Only people with a place can be checked in.")
     registration.checked_in_at = timezone.now() if present else None
-    registration.save(update_fields=["checked_in_at", "updated_at"])
+    registration.checked_in_by = actor if present else None
+    save_as(registration, actor, update_fields=["checked_in_at", "checked_in_by", "updated_at"])
 
 
 def reminders_send(*, days_ahead: int = 3) -> int:

@@ -133,7 +133,7 @@ def learning_session_update(
         save_as(fresh, actor)
     if "capacity" in changed:
         # More places go to the people already waiting, in order, before anyone new.
-        session_waiting_list_promote(session=fresh)
+        session_waiting_list_promote(session=fresh, actor=actor)
     return fresh
 
 
@@ -251,7 +251,7 @@ def agenda_item_update(
         _check_workshop_capacity(fresh)
         save_as(fresh, actor)
     if "capacity" in changed and fresh.kind == AgendaKind.WORKSHOP:
-        workshop_waiting_list_promote(workshop=fresh)
+        workshop_waiting_list_promote(workshop=fresh, actor=actor)
     return fresh
 
 

@@ -264,6 +264,11 @@ def storyboard_get(*, viewer: Any, pk: int) -> Storyboard | None:
     return qs.filter(pk=pk).first()
 
 
+def storyboard_count(*, session: LearningSession) -> int:
+    """How many storyboards were shared at ``session`` (the session page's panel)."""
+    return Storyboard.objects.filter(session=session).count()
+
+
 def gallery(
     *, session: LearningSession, viewer: Any, workstream: Workstream | None = None
 ) -> QuerySet[Storyboard]:

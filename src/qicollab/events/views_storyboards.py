@@ -17,7 +17,7 @@ from qicollab.events import feedback, selectors
 from qicollab.events import storyboard_files as files
 from qicollab.events import storyboards as sb
 from qicollab.events.forms import ProjectStoryboardForm, StealForm, UploadStoryboardForm
-from qicollab.events.models import LearningSession, Storyboard
+from qicollab.events.models import LearningSession
 from qicollab.events.views import HOME, SESSIONS
 
 
@@ -30,7 +30,7 @@ def session_panel(viewer: Any, s: LearningSession) -> dict[str, Any]:
     can_manage = viewer.has_perm("events.manage_session", s)
     return {
         "presented": sb.presented(session=s),
-        "storyboard_count": Storyboard.objects.filter(session=s).count(),
+        "storyboard_count": sb.storyboard_count(session=s),
         "feedback_reason": feedback.why_not_give(person=viewer, session=s),
         "feedback_given": feedback.has_responded(person=viewer, session=s),
         "can_see_feedback_results": viewer.has_perm("events.view_feedback_results", s),

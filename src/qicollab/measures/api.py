@@ -27,8 +27,9 @@ from qicollab.measures import selectors, services
 from qicollab.measures.forms import ChartEventForm, MeasureForm
 from qicollab.measures.models import ChartEvent, DataPoint, Measure
 from qicollab.measures.spc_adapter import measure_chart
+from qicollab.projects.api.common import project_or_404
 from qicollab.projects.models import Project
-from qicollab.projects.selectors import project_get, visible_projects
+from qicollab.projects.selectors import visible_projects
 
 router = Router(tags=["measures"])
 
@@ -230,15 +231,6 @@ def measure_out(m: Measure) -> dict[str, Any]:
         "version": version_token(m),
         "url": m.get_absolute_url(),
     }
-
-
-def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> Project:
-    project = project_get(viewer=request.user, slug=slug)
-    if project is None:
-        raise HttpError(404, f"There is no project '{slug}' that you can see.")
-    if perm:
-        require(request.user, perm, project)
-    return project
 
 
 def measure_or_404(request: HttpRequest, pk: int, perm: str | None = None) -> Measure:

@@ -454,7 +454,7 @@ def membership_add(request: HttpRequest, slug: str, payload: MembershipIn) -> An
     require(request.user, "organisations.manage_collaborative_members", collab)
     # The page offers every organisation on qicollab (less current members, which the
     # service refuses here with its own message), so the choice is not viewer-scoped.
-    org = Organisation.objects.filter(slug=payload.organisation).first()
+    org = selectors.organisation_by_slug(slug=payload.organisation)
     if org is None:
         raise ValidationError(
             {"organisation": [f"There is no organisation '{payload.organisation}' on qicollab."]}

@@ -38,6 +38,15 @@ def organisation_list(
     return qs.order_by("name")
 
 
+def organisation_by_slug(*, slug: str) -> Organisation | None:
+    """Any organisation by slug, deliberately not scoped to a viewer.
+
+    For choices every person may name (filter projects by an organisation, add an
+    organisation to a collaborative), where whatever is shown next is scoped on its own.
+    """
+    return Organisation.objects.filter(slug=slug).first()
+
+
 def organisation_get(*, viewer: Any, slug: str) -> Organisation | None:
     """One organisation by slug if the viewer may see it, else ``None`` (shown as 404)."""
     return organisation_list(viewer=viewer).filter(slug=slug).first()

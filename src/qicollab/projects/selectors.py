@@ -314,6 +314,11 @@ def progress_reports(*, project: Project) -> QuerySet[ProgressReport]:
     )
 
 
+def progress_report_get(*, project: Project, pk: int) -> ProgressReport | None:
+    """One of ``project``'s progress reports (with its scale), or ``None`` (shown as 404)."""
+    return project.progress_reports.select_related("scale").filter(pk=pk).first()
+
+
 def diagram_nodes(
     *, project: Project
 ) -> tuple[list[PrimaryDriver], list[SecondaryDriver], list[ChangeIdea]]:

@@ -23,6 +23,10 @@ __all__ = ["pk_for", "project_or_404", "ref", "router", "valid"]
 
 
 def project_or_404(request: HttpRequest, slug: str, perm: str | None = None) -> Project:
+    """The project `slug` if the caller can see it (and has `perm` on it), else a 404 or 403.
+
+    The one lookup for every API module that takes a project slug (projects and measures).
+    """
     project = selectors.project_get(viewer=request.user, slug=slug)
     if project is None:
         raise HttpError(404, f"There is no project '{slug}' that you can see.")

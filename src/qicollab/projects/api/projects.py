@@ -21,6 +21,7 @@ from qicollab.collaborative.models import Theme, Workstream
 from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.organisations.models import Collaborative, Organisation
+from qicollab.organisations.selectors import organisation_by_slug
 from qicollab.projects import selectors, services
 from qicollab.projects.api.common import pk_for, project_or_404, router, valid
 from qicollab.projects.api.schemas import ConflictOut, ProjectCreateIn, ProjectOut, ProjectPatchIn
@@ -53,15 +54,15 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     organisation slug (lead or partner). An unknown slug matches nothing."""
     organisation = None
     if filters.organisation:
-        organisation = Organisation.objects.filter(slug=filters.organisation).first()
-        if organisation is None:
-            return Project.objects.none()
+        organisation = organisation_by_slug(slug=filters.organisation)
     qs = selectors.project_list(
         viewer=request.user,
         search=filters.q,
         status=filters.status,
         organisation=organisation,
     )
+    if filters.organisation and organisation is None:
+        return qs.none()
     if filters.workstream:  # workstream slugs are unique within a collaborative only
         qs = qs.filter(workstream__slug=filters.workstream)
     return qs.prefetch_related("partner_organisations", "themes", "tags")

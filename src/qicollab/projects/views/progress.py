@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from qicollab.core.forms import add_service_error
@@ -14,7 +14,7 @@ from qicollab.core.http import AuthedHttpRequest, require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.projects import presenters, selectors, services
 from qicollab.projects.forms.progress import ProgressReportForm
-from qicollab.projects.models import ProgressReport, RaterType
+from qicollab.projects.models import RaterType
 from qicollab.projects.services import ProjectError
 from qicollab.projects.services.progress import RATER_PERMS
 from qicollab.projects.views.common import (
@@ -97,9 +97,9 @@ def progress_create(request: AuthedHttpRequest, slug: str, rater: str) -> HttpRe
 @login_required
 def progress_edit(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(request, slug, "projects.change_project")
-    report = get_object_or_404(
-        ProgressReport.objects.select_related("scale"), pk=pk, project=project
-    )
+    report = selectors.progress_report_get(project=project, pk=pk)
+    if report is None:
+        raise Http404
     require(request.user, RATER_PERMS[RaterType(report.rater_type)], project)
     form = ProgressReportForm(
         request.POST or None,
