@@ -12,3 +12,9 @@ class JobsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("jobs")
+
+        from qicollab.core.observability import SCRAPE_COLLECTORS
+        from qicollab.jobs.metrics import JobQueueCollector
+
+        if JobQueueCollector not in SCRAPE_COLLECTORS:
+            SCRAPE_COLLECTORS.append(JobQueueCollector)
