@@ -12,8 +12,8 @@ from django.db import transaction
 from qicollab.capability import metrics, selectors
 from qicollab.capability.models import Enrolment, SelfAssessment
 from qicollab.collaborative import goals
-from qicollab.core.demo import content as c
-from qicollab.core.demo import run_demo
+from qicollab.demo import content as c
+from qicollab.demo import run_demo
 from qicollab.organisations.models import Collaborative
 
 

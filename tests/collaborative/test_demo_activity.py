@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from qicollab.collaborative import coaching
-from qicollab.core.demo import content as c
-from qicollab.core.demo import run_demo
+from qicollab.demo import content as c
+from qicollab.demo import run_demo
 from qicollab.projects import selectors
 from qicollab.projects.models import Project
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qicollab.national",
     "qicollab.reports",
     "qicollab.jobs",
+    "qicollab.demo",
 ]
 
 MIDDLEWARE = [

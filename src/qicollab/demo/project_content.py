@@ -3,8 +3,8 @@
 Written to read like the work of a mental-health improvement collaborative: restrictive
 practice, missed doses, physical health checks, falls, deterioration, lithium and clozapine
 monitoring, follow-up after discharge, safety huddles, sexual safety, QI capability and
-learning from deaths with families. Every person is a demo person (``core.demo.content``);
-every number is generated (``measures.demo``). Times are in months before the current
+learning from deaths with families. Every person is a demo person (``demo.content``);
+every number is generated (``demo.measures``). Times are in months before the current
 month, so the demo stays current: ``start=26`` began 26 months ago, ``end=-6`` is planned
 to end in six months.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qicollab.core.demo import content as c
-from qicollab.measures.demo import BundleSpec, MeasureSpec
+from qicollab.demo import content as c
+from qicollab.demo.measures import BundleSpec, MeasureSpec
 
 
 def who(full_name: str, org: str = "") -> str:
