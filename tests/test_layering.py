@@ -1,7 +1,6 @@
 """The layers the architecture promises, checked on the source (an AST walk, no imports run).
 
-- ``core`` is the ground floor: it imports no domain app. ``core/demo`` and the demo
-  management commands are excluded while the demo code moves to its own home.
+- ``core`` is the ground floor: it imports no domain app (the demo lives in ``qicollab/demo``).
 - ``insights`` (the programme-wide read side) depends on the domain apps and nothing
   depends on it: only the wiring (settings, root URLs, the API's router list) names it.
 """
@@ -29,12 +28,8 @@ DOMAIN_APPS = (
     "reports",
 )
 
-# Demo and seed code is moving out of core (issue 12); until then it may import domain apps.
-CORE_EXEMPT = (
-    "core/demo/",
-    "core/management/commands/demo_logins.py",
-    "core/management/commands/seed_demo.py",
-)
+# Demo and seed code lives in qicollab/demo/ (decision 0011); nothing in core is exempt.
+CORE_EXEMPT: tuple[str, ...] = ()
 
 # The wiring may name insights: settings, root URLs and the API's router registration.
 INSIGHTS_WIRING = ("config/", "api/api.py")

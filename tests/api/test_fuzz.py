@@ -40,7 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from qicollab.accounts.models import ApiToken, Person, hash_token
 from qicollab.api.api import api
-from qicollab.core.demo import persona, run_demo
+from qicollab.demo import persona, run_demo
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 #: What every answer must satisfy. Left out: schemathesis's opinions that do not fit this

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from qicollab.capability import metrics, selectors
 from qicollab.capability.models import Enrolment, SelfAssessment
-from qicollab.core.demo import content as c
-from qicollab.core.demo import run_demo
+from qicollab.demo import content as c
+from qicollab.demo import run_demo
 from qicollab.insights import goals
 from qicollab.organisations.models import Collaborative
 

@@ -10,8 +10,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from qicollab.core.demo import content as c
-from qicollab.core.demo import run_demo
+from qicollab.demo import content as c
+from qicollab.demo import run_demo
 from qicollab.insights import coaching
 from qicollab.projects import selectors
 from qicollab.projects.models import Project

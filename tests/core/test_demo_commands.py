@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo import STEPS, Step, registry, run_demo
-from qicollab.core.demo import content as c
-from qicollab.core.demo.people import generated_staff
+from qicollab.demo import STEPS, Step, registry, run_demo
+from qicollab.demo import content as c
+from qicollab.demo.people import generated_staff
 from qicollab.organisations.models import Collaborative
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from qicollab.accounts.models import Person
 from qicollab.collaborative.models import Theme, Workstream
-from qicollab.core.demo import DEMO_PASSWORD, PERSONAS, STEPS, persona, run_demo
-from qicollab.core.demo import content as c
+from qicollab.demo import DEMO_PASSWORD, PERSONAS, STEPS, persona, run_demo
+from qicollab.demo import content as c
 from qicollab.organisations.models import (
     Affiliation,
     Collaborative,

@@ -507,11 +507,11 @@ def test_share_of_member_organisations_presented_excludes_former_members(
 
 
 def test_demo_step_makes_storyboards_steals_and_feedback_idempotently(db: Any) -> None:
-    from qicollab.core.demo import content as c
-    from qicollab.core.demo import run_demo
-    from qicollab.core.demo.context import DemoContext
+    from qicollab.demo import content as c
+    from qicollab.demo import run_demo
+    from qicollab.demo.context import DemoContext
+    from qicollab.demo.events_feedback import build_events_feedback
     from qicollab.events import feedback
-    from qicollab.events.demo_feedback import build_events_feedback
     from qicollab.events.models import FeedbackReceipt, FeedbackResponse, Registration
     from qicollab.organisations.models import Affiliation, Collaborative
 

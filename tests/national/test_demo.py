@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from qicollab.core.demo.registry import run_demo
+from qicollab.demo.registry import run_demo
 from qicollab.national.models import Designation
 
 pytestmark = pytest.mark.django_db

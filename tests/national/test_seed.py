@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from qicollab.accounts.models import Person
+from qicollab.demo import synthetic
 from qicollab.measures.models import DataPoint, Measure
-from qicollab.national import selectors, synthetic
+from qicollab.national import selectors
 from qicollab.organisations.models import Collaborative, NationalProgramme, Organisation
 from qicollab.projects.models import PdsaCycle, ProgressReport, Project
 

@@ -14,13 +14,13 @@ from django.test import Client
 from django.utils import timezone
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo import content as c
-from qicollab.core.demo import persona, run_demo
+from qicollab.demo import content as c
+from qicollab.demo import persona, run_demo
+from qicollab.demo.project_content import PROJECTS
 from qicollab.measures.bundles import RELIABILITY_AIM_PERCENT
 from qicollab.measures.models import Bundle, ChartEvent, DataPoint, Measure
 from qicollab.measures.spc_adapter import bundle_charts, measure_chart
 from qicollab.organisations.models import CollaborativeRole
-from qicollab.projects.demo_content import PROJECTS
 from qicollab.projects.models import (
     ChangeIdea,
     PdsaCycle,

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
+    "qicollab.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo.context import DemoContext
 from qicollab.national.models import Designation, DesignationKind
 from qicollab.organisations.models import Affiliation, Collaborative, CollaborativeMembership
 

@@ -32,8 +32,8 @@ from qicollab.capability.models import (
     SubjectArea,
 )
 from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal, Workstream
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import DemoContext
 from qicollab.organisations.models import Collaborative
 
 #: Learning sessions at which members (re-)assessed, in days before the demo's today. The
@@ -53,7 +53,7 @@ def _members(ctx: DemoContext) -> list[tuple[Person, int]]:
     """(person, organisation id) for the staff, programme managers and partners of the
     current member trusts, from the demo's content (not the database, so edits made while
     trying the demo cannot change which rows a later run asks for)."""
-    from qicollab.core.demo.people import all_people
+    from qicollab.demo.people import all_people
 
     trusts = {t.slug for t in c.MH_TRUSTS}
     specs = sorted(
@@ -122,7 +122,7 @@ def _assessments(
 
 def _goal(ctx: DemoContext, collab: Collaborative) -> None:
     today = ctx.today
-    # The same baseline as the programme goal "learn-live-lead" (collaborative/demo.py).
+    # The same baseline as the programme goal "learn-live-lead" (demo/collaborative.py).
     baseline = dt.date(today.year - 1, 3 * ((today.month - 1) // 3) + 1, 1)
     ctx.ensure(
         CapabilityGoal,

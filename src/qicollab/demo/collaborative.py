@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal, Workstream
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import CHANGE_REASON, DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import CHANGE_REASON, DemoContext
 
 
 def _next_march(today: date) -> date:

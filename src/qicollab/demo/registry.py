@@ -16,49 +16,49 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
-from qicollab.collaborative.demo import build_coaching, build_goals
-from qicollab.core.demo import organisations, people, structure
-from qicollab.core.demo.context import DemoContext, StepStats
-from qicollab.deaths.demo import build_deaths
+from qicollab.demo import organisations, people, structure
+from qicollab.demo.collaborative import build_coaching, build_goals
+from qicollab.demo.context import DemoContext, StepStats
+from qicollab.demo.deaths import build_deaths
 
 
 def build_projects(ctx: DemoContext) -> None:
     # Imported when run: the projects' demo content imports the demo package itself.
-    from qicollab.projects.demo import build_projects as build
+    from qicollab.demo.projects import build_projects as build
 
     build(ctx)
 
 
 def build_measures(ctx: DemoContext) -> None:
-    from qicollab.measures.demo import build_measures as build
+    from qicollab.demo.measures import build_measures as build
 
     build(ctx)
 
 
 def _build_events_feedback(ctx: DemoContext) -> None:
     # Imported when run: the module imports the demo package's content.
-    from qicollab.events.demo_feedback import build_events_feedback
+    from qicollab.demo.events_feedback import build_events_feedback
 
     build_events_feedback(ctx)
 
 
 def _build_capability(ctx: DemoContext) -> None:
     # Imported when run, like the other domain steps.
-    from qicollab.capability.demo import build_capability
+    from qicollab.demo.capability import build_capability
 
     build_capability(ctx)
 
 
 def _build_designations(ctx: DemoContext) -> None:
     # Imported when run, like the other domain steps.
-    from qicollab.national.demo import build_designations
+    from qicollab.demo.national import build_designations
 
     build_designations(ctx)
 
 
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
-    from qicollab.events.demo import build_events
+    from qicollab.demo.events import build_events
 
     build_events(ctx)
 

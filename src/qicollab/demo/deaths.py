@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from simple_history.utils import bulk_create_with_history
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo.context import DemoContext
 from qicollab.deaths import choices as c
 from qicollab.deaths import services
 from qicollab.deaths.identifiers import FinancialQuarter
@@ -37,6 +36,7 @@ from qicollab.deaths.models import (
     PhaseJudgement,
     Screening,
 )
+from qicollab.demo.context import DemoContext
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects.models import Project
 

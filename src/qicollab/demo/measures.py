@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
-from qicollab.core.demo.context import CHANGE_REASON, DemoContext
+from qicollab.demo.context import CHANGE_REASON, DemoContext
 from qicollab.measures.bulk import stored_points, write_points
 from qicollab.measures.models import (
     AuditResult,
@@ -394,8 +394,8 @@ def ensure_bundle(ctx: DemoContext, project: Project, spec: BundleSpec) -> Bundl
 
 def build_measures(ctx: DemoContext) -> None:
     """Every demo project's measures, data, chart decisions and bundles; then PDSA study links."""
-    from qicollab.projects.demo import link_pdsa_to_measures
-    from qicollab.projects.demo_content import PROJECTS
+    from qicollab.demo.project_content import PROJECTS
+    from qicollab.demo.projects import link_pdsa_to_measures
 
     measures: dict[str, dict[str, Measure]] = {}
     for spec in PROJECTS:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import DemoContext
 from qicollab.organisations.models import (
     Collaborative,
     CollaborativeMembership,

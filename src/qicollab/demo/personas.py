@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qicollab.core.demo import content as c
+from qicollab.demo import content as c
 
 
 @dataclass(frozen=True)

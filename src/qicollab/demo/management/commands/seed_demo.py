@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qicollab.core.demo import STEPS, StepResult, run_demo
-from qicollab.core.demo.registry import DemoStepError
+from qicollab.demo import STEPS, StepResult, run_demo
+from qicollab.demo.registry import DemoStepError
 
 
 class Command(BaseCommand):

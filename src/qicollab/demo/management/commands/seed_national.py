@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qicollab.national import synthetic
+from qicollab.demo import synthetic
 
 
 class Command(BaseCommand):

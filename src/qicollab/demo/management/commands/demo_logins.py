@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand, CommandError
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo import DEMO_PASSWORD, PERSONAS
+from qicollab.demo import DEMO_PASSWORD, PERSONAS
 
 
 def _works(encoded: str, verified: dict[str, bool]) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from qicollab.accounts.models import Person
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import DemoContext
 from qicollab.organisations.models import Affiliation
 
 

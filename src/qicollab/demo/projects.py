@@ -1,6 +1,6 @@
 """Demo step: the collaborative's QI projects with their teams, aims, diagrams, PDSA and scores.
 
-The content is in :mod:`qicollab.projects.demo_content`; this module writes it through the
+The content is in :mod:`qicollab.demo.project_content`; this module writes it through the
 projects app's models (every row validated by ``full_clean`` and recorded in the audit
 history as demo data). Dates count back from the current month, so a project that started
 "26 months ago" always has 26 months of history. Idempotent: rows are found by natural key
@@ -20,13 +20,13 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from qicollab.collaborative.models import Theme, Workstream
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import CHANGE_REASON, DemoContext
-from qicollab.measures.demo import anchor_month
+from qicollab.demo import content as c
+from qicollab.demo.context import CHANGE_REASON, DemoContext
+from qicollab.demo.measures import anchor_month
+from qicollab.demo.project_content import PROJECTS, CycleSpec, IdeaSpec, ProjectSpec
 from qicollab.measures.models import Measure
 from qicollab.measures.periods import add_periods, long_date
 from qicollab.organisations.models import Collaborative
-from qicollab.projects.demo_content import PROJECTS, CycleSpec, IdeaSpec, ProjectSpec
 from qicollab.projects.models import (
     Aim,
     ChangeIdea,

@@ -25,8 +25,8 @@ from qicollab.accounts.models import Person
 from qicollab.capability.defaults import DEFAULT_SUBJECTS
 from qicollab.capability.models import SubjectArea
 from qicollab.collaborative.models import Workstream
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import DemoContext
 from qicollab.events.models import (
     ActionPeriod,
     AgendaItem,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qicollab.accounts.models import LivedExperience, Profession
+from qicollab.demo.loaders import load_specs
 from qicollab.organisations.models import (
     AffiliationRole,
     CollaborativeKind,
@@ -517,118 +518,8 @@ OTHER_PSC_ROLES: dict[str, RoleSpec] = {
 }
 
 # --- Workstreams and cross-cutting themes (the real collaborative's published wording) -----
+# The wording is data: demo/data/workstreams.json and demo/data/themes.json.
 
-WORKSTREAMS: tuple[WorkstreamSpec, ...] = (
-    WorkstreamSpec(
-        slug="medication",
-        name="Medication",
-        subtitle="Safer use of medicines in mental health care",
-        description=(
-            "This workstream aims to reduce avoidable harm from medicines wherever care is "
-            "delivered: reliable medicines reconciliation when people move between services, "
-            "safe monitoring of high-risk medicines such as lithium and clozapine, and "
-            "reviewing high-dose and combined antipsychotic prescribing with the people who "
-            "take them."
-        ),
-        goal_statement=(
-            "95% of people admitted to member trusts' wards will have their medicines "
-            "reconciled within 24 hours of admission."
-        ),
-        leads=("Dr Ifeoma Tansyworth",),
-    ),
-    WorkstreamSpec(
-        slug="physical-health",
-        name="Physical health",
-        subtitle="Physical health of people with severe mental illness",
-        description=(
-            "People with severe mental illness die on average 15 to 20 years earlier than the "
-            "rest of the population, mostly from preventable physical illness. This workstream "
-            "improves the recognition of, and response to, physical deterioration on mental "
-            "health wards, and the physical health checks people receive in the community."
-        ),
-        goal_statement=(
-            "95% of inpatients in member trusts will have a physical health assessment, "
-            "including an early warning score, within 24 hours of admission."
-        ),
-        leads=("Grace Rowanbridge",),
-    ),
-    WorkstreamSpec(
-        slug="safe-and-reliable-care",
-        name="Safe and reliable care",
-        subtitle="Sharing the learning from deaths in mental health",
-        description=(
-            "This workstream aims to improve the safety and reliability of healthcare and "
-            "reduce harm whenever care is delivered. People who use our services should "
-            "receive care in environments that are safe and conducive to optimising their "
-            "wellbeing. The focus of this workstream is sharing the learning from deaths with "
-            "patients and families, and across the mental health trusts that make up our "
-            "collaborative."
-        ),
-        goal_statement=(
-            "100% of member organisations will share the learning around deaths in mental health."
-        ),
-        leads=("Yusuf Alderwick", "Dr Tobias Fennelby"),
-    ),
-    WorkstreamSpec(
-        slug="leadership",
-        name="Leadership",
-        subtitle="Building capability",
-        description=(
-            "The 3 L's (Learn, Live, Lead) is the collaborative's model for building the "
-            "capability in quality improvement (QI) skills of its members. Using the 3 L's "
-            "model allows members to assess, plan and implement their QI learning journey. The "
-            "journey is split into three levels of competence: the Learning level, the Live "
-            "level and the Leading level. We have identified a number of subject areas that we "
-            "believe will equip members with the QI skills needed to implement and lead an "
-            "improvement project."
-        ),
-        goal_statement=(
-            "Increase the number of members who Learn, Live or Lead QI by 30% by March 2019."
-        ),
-        leads=("Cerys Kestrelmoor", "Rosalind Thistlecombe"),
-    ),
-)
+WORKSTREAMS: tuple[WorkstreamSpec, ...] = load_specs(WorkstreamSpec, "workstreams.json")
 
-THEMES: tuple[ThemeSpec, ...] = (
-    ThemeSpec(
-        slug="person-and-family-centred-care",
-        name="Delivering and co-producing person- and family-centred care",
-        description=(
-            "This cross-cutting theme aims to put the people who use our services and their "
-            "families at the heart of all we do. One of the ways in which we aim to do this is "
-            "through ensuring people with lived experience have a variety of opportunities as "
-            "members to participate in improving healthcare."
-        ),
-        principles=(
-            "Honest disclosure and being open",
-            "Family and carer involvement at every stage",
-            "Family as care givers",
-            "Patients as partners in their care",
-            "Improving understanding of self-care",
-            "Co-production in quality improvement, innovation and design of services",
-        ),
-    ),
-    ThemeSpec(
-        slug="continuous-learning-and-safety",
-        name="Creating a culture for continuous learning and safety",
-        description=(
-            "In this cross-cutting theme we define continuous learning as \u201ca systematic "
-            "way of capturing everyday concerns and acting on them, followed by a cycle of "
-            "learning and improvement\u201d. These are essential components of high-performing "
-            "organisations. A continuous learning system can only be created if the "
-            "organisation has the right cultural foundations to support it."
-        ),
-        # The published list also has "Teamwork and communication", which repeats
-        # "Communication and team work"; one principle per idea keeps evidence from splitting.
-        principles=(
-            "Communication and team work",
-            "Leadership and psychological safety",
-            "Negotiation",
-            "Accountability",
-            "Transparency",
-            "Continuous learning",
-            "Reliable processes",
-            "Improvement and measurement",
-        ),
-    ),
-)
+THEMES: tuple[ThemeSpec, ...] = load_specs(ThemeSpec, "themes.json")

@@ -30,8 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qicollab.collaborative.models import GoalDirection, Period, ProgrammeGoal, Workstream
-from qicollab.core.demo import content as c
-from qicollab.core.demo.context import DemoContext
+from qicollab.demo import content as c
+from qicollab.demo.context import DemoContext
 from qicollab.events.models import (
     BookingStatus,
     Contribution,
