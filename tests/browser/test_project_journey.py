@@ -228,8 +228,13 @@ def test_project_from_nothing_to_storyboard(
     page.goto(f"{live_server.url}/projects/{project.slug}/storyboard/")
     expect(page.get_by_role("heading", name="How we know it is an improvement")).to_be_visible()
     check(page, axe, console, screenshot, "11-storyboard")
+    # The PDF is prepared as a background job (in-process in tests): the button leads to the
+    # job's page, which offers the file when it is ready.
+    page.get_by_role("button", name="Prepare the PDF (A4 portrait)").click()
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+    check(page, axe, console, screenshot, "11b-storyboard-pdf-ready")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download the PDF (A4 portrait)").click()
+        page.get_by_role("link", name="Download the PDF").click()
     pdf = tmp_path / "storyboard.pdf"
     download.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")

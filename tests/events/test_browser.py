@@ -41,10 +41,15 @@ def _log_out(page: Page) -> None:
 
 
 def _latest(page: Page, url: str) -> str:
-    """The goal page's "Latest" value, e.g. "0%" or "100%"."""
+    """The goal page's newest value, e.g. "0%" or "100%": the running period's, or the
+    judged period's when no period is running (the page shows them apart)."""
     page.goto(url)
-    row = page.locator(".nhsuk-summary-list__row", has_text="Latest")
-    text = row.locator(".nhsuk-summary-list__value").inner_text()
+    rows = page.locator(".nhsuk-summary-list__row")
+    text = ""
+    for label in ("Running period, not yet judged", "Status judged on"):
+        text = rows.filter(has_text=label).locator(".nhsuk-summary-list__value").inner_text()
+        if text.strip() != "\u2013":  # the page's dash for "none"
+            break
     m = re.match(r"\s*(-?[\d,.]+%)", text)
     assert m, text
     return m.group(1)
