@@ -14,29 +14,10 @@ from typing import Any, ClassVar
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from qicollab.core.text import text_problem
+
 #: The largest integer the databases store (a signed 64-bit column); larger ids cannot exist.
 MAX_INT = 2**63 - 1
-
-
-def text_problem(value: str) -> str | None:
-    """Why ``value`` cannot be stored as text, or ``None`` if it can.
-
-    A NUL byte is refused by PostgreSQL and breaks the XLSX exports; a lone surrogate
-    (half of a UTF-16 pair, sent as ``"\\ud800"`` in JSON) cannot be encoded as UTF-8.
-
-    >>> text_problem("ok"), text_problem("a\\x00b")
-    (None, 'contains a NUL character (\\\\u0000), which text cannot hold')
-    """
-    if "\x00" in value:
-        return "contains a NUL character (\\u0000), which text cannot hold"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return (
-            "contains a lone surrogate (half of a UTF-16 pair, such as \\ud800), "
-            "which is not valid Unicode text"
-        )
-    return None
 
 
 def unsafe_text(data: Any, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
@@ -48,7 +29,7 @@ def unsafe_text(data: Any, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
     if isinstance(data, str):
         problem = text_problem(data)
         if problem:
-            found.append({"loc": list(loc), "msg": f"The text {problem}.", "type": "unsafe_text"})
+            found.append({"loc": list(loc), "msg": problem, "type": "unsafe_text"})
     elif isinstance(data, dict):
         for key, value in data.items():
             found += unsafe_text(key, (*loc, "<key>"))
