@@ -23,10 +23,10 @@ from qicollab.api.schemas import (
     ErrorOut,
     FieldErrorsOut,
     UnsafeInput,
-    text_problem,
     unsafe_text,
 )
 from qicollab.core.services import EditConflict, ServiceError, version_token
+from qicollab.core.text import text_problem
 
 
 class SafeTextParser(Parser):
