@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qicollab.core.services import save_as
@@ -89,17 +91,12 @@ def session_waiting_list_promote(
     so that nobody who joins now can overtake the queue. Each person promoted is emailed
     once the transaction commits. Returns them in queue order.
     """
-    booked = Registration.objects.filter(session=session, status=BookingStatus.BOOKED).count()
-    queue = Registration.objects.select_for_update().filter(
-        session=session, status=BookingStatus.WAITING
+    return _promote(
+        Registration.objects.filter(session=session),
+        capacity=session.capacity,
+        actor=actor,
+        notify=emails.send_place_offered,
     )
-    n = _free_places(session.capacity, booked, queue.count())
-    promoted = list(queue.order_by("created_at", "pk")[:n])
-    for reg in promoted:
-        reg.status = BookingStatus.BOOKED
-        save_as(reg, actor, update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda r=reg: emails.send_place_offered(r))  # type: ignore[misc]
-    return promoted
 
 
 def workshop_waiting_list_promote(
@@ -109,16 +106,34 @@ def workshop_waiting_list_promote(
 
     The workshop row must be locked by the caller; see :func:`session_waiting_list_promote`.
     """
-    booked = WorkshopBooking.objects.filter(workshop=workshop, status=BookingStatus.BOOKED).count()
-    queue = WorkshopBooking.objects.select_for_update().filter(
-        workshop=workshop, status=BookingStatus.WAITING
+    return _promote(
+        WorkshopBooking.objects.filter(workshop=workshop),
+        capacity=workshop.capacity,
+        actor=actor,
+        notify=emails.send_workshop_place_offered,
     )
-    n = _free_places(workshop.capacity, booked, queue.count())
+
+
+_Place = TypeVar("_Place", Registration, WorkshopBooking)
+
+
+def _promote(
+    places: QuerySet[_Place],
+    *,
+    capacity: int | None,
+    actor: Person | None,
+    notify: Callable[[_Place], object],
+) -> list[_Place]:
+    """Book the first waiting ``places`` into the free capacity, in queue order; notify each
+    once the transaction commits. The one promotion rule for sessions and workshops."""
+    booked = places.filter(status=BookingStatus.BOOKED).count()
+    queue = places.select_for_update().filter(status=BookingStatus.WAITING)
+    n = _free_places(capacity, booked, queue.count())
     promoted = list(queue.order_by("created_at", "pk")[:n])
-    for b in promoted:
-        b.status = BookingStatus.BOOKED
-        save_as(b, actor, update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda b=b: emails.send_workshop_place_offered(b))  # type: ignore[misc]
+    for place in promoted:
+        place.status = BookingStatus.BOOKED
+        save_as(place, actor, update_fields=["status", "updated_at"])
+        transaction.on_commit(partial(notify, place))
     return promoted
 
 
