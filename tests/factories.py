@@ -16,6 +16,7 @@ from qicollab.organisations.models import (
     CollaborativeRole,
     NationalProgramme,
     Organisation,
+    Unit,
 )
 from qicollab.projects.models import Project
 
@@ -51,6 +52,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     # RB1, RFM…), however far a long run's sequence has wrapped (260 codes per wrap).
     ods_code = factory.Sequence(lambda n: "R" + _B36[n // 26 % 10] + _B36[10 + n % 26])
     region = "sw"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Ward {n}")
+    slug = factory.Sequence(lambda n: f"ward-{n}")
+    kind = "ward"
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

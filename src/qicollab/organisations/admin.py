@@ -19,6 +19,8 @@ from qicollab.organisations.models import (
     CollaborativeRole,
     NationalProgramme,
     Organisation,
+    Unit,
+    UnitMember,
 )
 
 
@@ -174,6 +176,45 @@ class AffiliationAdmin(ScopedModelAdmin):
         if obj is not None and not request.user.is_superuser:
             fields += ["person", "organisation"]
         return fields
+
+    def scoped_choices(
+        self, request: HttpRequest, db_field: models.Field[Any, Any], qs: QuerySet[Any]
+    ) -> QuerySet[Any]:
+        if db_field.name == "organisation":
+            return qs.filter(pk__in=_changeable_org_ids(roles_for(request.user)))
+        return default_choices(request, qs)
+
+
+class UnitMemberInline(ScopedInline):
+    model = UnitMember
+    extra = 0
+    allow_delete = True  # leaving a ward is removing the row; history keeps the record
+    fields = ("person", "role")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedModelAdmin):
+    """Wards, teams and services of an organisation; its programme managers keep them."""
+
+    view_perm = "organisations.view_organisation_people"
+    change_perm = "organisations.change_organisation"
+
+    list_display = ("name", "organisation", "kind", "opened_on", "closed_on")
+    list_filter = ("kind",)
+    search_fields = ("name", "organisation__name")
+    list_select_related = ("organisation",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (UnitMemberInline,)
+
+    def perm_object(self, obj: Any) -> Any:
+        return obj.organisation
+
+    def scope_queryset(
+        self, request: HttpRequest, qs: QuerySet[Any], roles: Roles
+    ) -> QuerySet[Any]:
+        return qs.filter(organisation_id__in=roles.own_org_ids | roles.coordinated_org_ids)
 
     def scoped_choices(
         self, request: HttpRequest, db_field: models.Field[Any, Any], qs: QuerySet[Any]

@@ -317,3 +317,67 @@ class CollaborativeRole(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_role_display()}, {self.collaborative}"
+
+
+class UnitKind(models.TextChoices):
+    WARD = "ward", "Ward"
+    TEAM = "team", "Team"
+    SERVICE = "service", "Service"
+    DEPARTMENT = "department", "Department"
+
+
+class Unit(TimeStampedModel):
+    """A work setting inside an organisation: a ward, team, service or department.
+
+    Safety huddles run per unit, and culture surveys survey units; both use this one model so
+    that a ward's huddle data and its culture results belong to the same place.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=12, choices=UnitKind.choices, default=UnitKind.WARD)
+    # Records dated before the unit opened are refused (e.g. a harm event on a ward that did
+    # not exist yet).
+    opened_on = models.DateField(default=timezone.localdate)
+    closed_on = models.DateField(null=True, blank=True)
+    # Occupied beds, where the unit has them: the exposure for rates per 1,000 bed days.
+    beds = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("organisation__name", "name")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unit_slug_per_org"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class UnitRole(models.TextChoices):
+    MEMBER = "member", "Staff member"
+    LEADER = "leader", "Unit leader"
+
+
+class UnitMember(TimeStampedModel):
+    """A person who works in a unit; a leader manages it (e.g. a ward manager)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_memberships"
+    )
+    role = models.CharField(max_length=10, choices=UnitRole.choices, default=UnitRole.MEMBER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("unit", "person__full_name")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "person"], name="unit_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.unit} ({self.get_role_display()})"

@@ -18,6 +18,8 @@ from qicollab.organisations.models import (
     CollaborativeMembership,
     CollaborativeRole,
     Organisation,
+    Unit,
+    UnitMember,
 )
 
 
@@ -172,3 +174,46 @@ def collaborative_role_set(
         save_as(obj, actor)
     forget_roles(person)
     return obj
+
+
+class UnitError(ServiceError):
+    """A unit (ward, team, service) change that breaks a business rule."""
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Person | None,
+    organisation: Organisation,
+    name: str,
+    kind: str = "ward",
+    opened_on: dt.date | None = None,
+    beds: int | None = None,
+) -> Unit:
+    """Create a unit in ``organisation``; names are unique within the organisation."""
+    name = name.strip()
+    if not name:
+        raise UnitError("Enter the unit's name", field="name")
+    if Unit.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise UnitError(f"{organisation} already has a unit called {name}", field="name")
+    slug = slugify(name)[:70] or "unit"
+    base, n = slug, 2
+    while Unit.objects.filter(organisation=organisation, slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    unit = Unit(organisation=organisation, name=name, slug=slug, kind=kind, beds=beds)
+    if opened_on is not None:
+        unit.opened_on = opened_on
+    save_as(unit, actor)
+    return unit
+
+
+@transaction.atomic
+def unit_member_set(*, actor: Person | None, unit: Unit, person: Person, role: str) -> UnitMember:
+    """Make ``person`` a member (or the leader) of ``unit``, creating or changing the row."""
+    member = UnitMember.objects.filter(unit=unit, person=person).first()
+    if member is None:
+        member = UnitMember(unit=unit, person=person, role=role)
+    else:
+        member.role = role
+    save_as(member, actor)
+    return member
