@@ -190,6 +190,7 @@ def test_project_from_nothing_to_storyboard(
 
     # The chart flags the shift, in the summary and in the data table.
     page.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    page.get_by_role("button", name="Explore this chart").first.click()
     expect(page.locator(".app-chart__canvas--drawn svg")).to_be_visible(timeout=15000)
     expect(page.locator("p.nhsuk-body-l")).to_contain_text("Special cause improvement")
     page.get_by_text("Show the data as a table").click()
@@ -218,6 +219,7 @@ def test_project_from_nothing_to_storyboard(
 
     # The cycle is on the chart's time axis (the chart's own marks and the list below it).
     page.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    page.get_by_role("button", name="Explore this chart").first.click()
     expect(page.locator(".app-chart__canvas--drawn svg")).to_be_visible(timeout=15000)
     expect(page.get_by_text(f"PDSA 1: {PDSA_TITLE}")).to_be_visible()
     spec = page.locator(f"#chart-spec-{measure.pk}").text_content() or ""

@@ -100,6 +100,9 @@ def test_measure_detail_shows_chart_summary_table_and_fallback(
     assert f'src="{url("chart_svg", pct_measure)}"' in page  # the no-JavaScript image
     assert "Show the data as a table" in page and "90.0%" in page
     assert "js/vega-embed.min.js" in page and "js/measures.js" in page
+    # Vega is fetched when someone explores a chart, not with the page (issue 19).
+    assert not re.search(r'<script src="[^"]*vega', page)
+    assert "Explore this chart" in page
     assert "<script>" not in page.replace('<script type="application/json"', "")  # no inline JS
 
 

@@ -122,6 +122,9 @@ def test_measures_journey(
     expect(page.get_by_role("heading", level=1)).to_have_text("Check what this import will change")
     check(page, axe, console, screenshot, "import-preview")
     page.get_by_role("button", name="Import 24 new and 0 changed periods").click()
+    # The page after the import shows the chart image; let it load before this test writes
+    # to the shared in-memory SQLite database (whose table locks do not wait).
+    page.wait_for_load_state("networkidle")
 
     # A PDSA cycle appears on the chart's time axis; the chart flags the shift.
     idea = ps.node_add(
@@ -134,6 +137,7 @@ def test_measures_journey(
         data={"title": "Huddle on one ward", "planned_start": dt.date(2025, 1, 6)},
     )
     page.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    page.get_by_role("button", name="Explore this chart").first.click()
     expect(page.locator(".app-chart__canvas--drawn svg")).to_be_visible(timeout=15000)
     expect(page.locator("p.nhsuk-body-l")).to_contain_text("Special cause improvement")
     expect(page.get_by_text("PDSA 1: Huddle on one ward")).to_be_visible()
@@ -147,6 +151,7 @@ def test_measures_journey(
     page.get_by_label("Why").fill("Huddles adopted on every shift")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("New phase from 1 January 2025")).to_be_visible()
+    page.get_by_role("button", name="Explore this chart").first.click()
     expect(page.locator(".app-chart__canvas--drawn svg")).to_be_visible(timeout=15000)
     check(page, axe, console, screenshot, "chart-rebased")
 

@@ -18,6 +18,7 @@ from qicollab.measures import selectors, services
 from qicollab.measures.bundles import RELIABILITY_AIM_PERCENT, reliability_level, sample_caution
 from qicollab.measures.forms import AuditForm, BundleForm
 from qicollab.measures.periods import period_label
+from qicollab.measures.rendering import svg_data_uri
 from qicollab.measures.spc_adapter import bundle_charts
 from qicollab.measures.views.common import (
     EDIT,
@@ -65,6 +66,8 @@ def _chart_block(chart: Any, key: str) -> dict[str, Any]:
         "chart": chart,
         "key": key,
         "spec_json": json_script(spec, f"chart-spec-{key}") if spec else "",
+        # The server's drawing shows first; the interactive chart replaces it on demand.
+        "fallback": svg_data_uri(spec) if spec else "",
         "table": chart.table() if chart is not None else [],
     }
 
