@@ -5,7 +5,7 @@ The reporter's name follows the anonymity rule (the lead sees it, as on the page
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from qicollab.excellence import presenters, selectors
@@ -27,7 +27,7 @@ HEADER = [
 ]
 
 
-def report_rows(*, viewer: Any, organisation: Organisation) -> Iterator[list[object]]:
+def report_rows(*, viewer: Any, organisation: Organisation) -> Iterator[Sequence[object]]:
     """The header, then one row per report (the view checks the LfE lead role first)."""
     yield HEADER
     for r in selectors.organisation_reports(organisation=organisation).iterator(chunk_size=500):

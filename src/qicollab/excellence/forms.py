@@ -8,8 +8,9 @@ from django import forms
 
 from qicollab.accounts.models import Person
 from qicollab.excellence import selectors
-from qicollab.excellence.models import WorkKind
-from qicollab.organisations.models import Organisation
+from qicollab.excellence.models import Theme, WorkKind
+from qicollab.organisations.models import Collaborative, Organisation, Unit
+from qicollab.projects.models import Project
 
 DATE = {"type": "date", "class": "nhsuk-input--width-10"}
 
@@ -41,7 +42,7 @@ class ReportForm(forms.Form):
         empty_label="No one else",
     )
     teams = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Unit.objects.none(),
         label="Or a whole team (optional)",
         required=False,
         empty_label="No team",
@@ -59,7 +60,7 @@ class ReportForm(forms.Form):
         hint="Do not name patients: the recipients and, if they agree, others will read this.",
     )
     unit = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Unit.objects.none(),
         label="Where did it happen? (optional)",
         required=False,
         empty_label="Not saying",
@@ -117,7 +118,7 @@ class AcknowledgeForm(forms.Form):
 
 class ThemesForm(forms.Form):
     themes = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=Theme.objects.none(),
         label="Themes",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -139,21 +140,21 @@ class ThemeForm(forms.Form):
 
 class StartProjectForm(forms.Form):
     collaborative = forms.ModelChoiceField(
-        queryset=None, label="Collaborative", empty_label="Choose"
+        queryset=Collaborative.objects.none(), label="Collaborative", empty_label="Choose"
     )
     title = forms.CharField(label="Project title", max_length=200, required=False)
 
     def __init__(self, *args: Any, collaboratives: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from qicollab.organisations.models import Collaborative
-
         self.fields["collaborative"].queryset = Collaborative.objects.filter(  # type: ignore[attr-defined]
             pk__in=[c.pk for c in collaboratives]
         )
 
 
 class LinkProjectForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=None, label="Existing project", empty_label="Choose")
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), label="Existing project", empty_label="Choose"
+    )
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -163,7 +164,10 @@ class LinkProjectForm(forms.Form):
 class InquiryForm(forms.Form):
     held_on = forms.DateField(label="Date of the conversation", widget=forms.DateInput(attrs=DATE))
     theme = forms.ModelChoiceField(
-        queryset=None, label="Theme (optional)", required=False, empty_label="No theme"
+        queryset=Theme.objects.none(),
+        label="Theme (optional)",
+        required=False,
+        empty_label="No theme",
     )
     attendees = _text("Who took part", hint="Roles are enough, like “ward manager, two nurses”.")
     went_well = _text("What made this go well?")

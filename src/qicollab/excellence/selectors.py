@@ -49,7 +49,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def led_unit_ids(person: Any) -> QuerySet[UnitMember]:
+def led_unit_ids(person: Any) -> QuerySet[Any]:
     """Units the person leads (their team's excellence reaches them)."""
     return UnitMember.objects.filter(person_id=person.pk, role=UnitRole.LEADER).values("unit_id")
 
@@ -79,7 +79,7 @@ def visible_reports(*, viewer: Any) -> QuerySet[ExcellenceReport]:
     return ExcellenceReport.objects.filter(cond)
 
 
-def _with_detail(qs: QuerySet[ExcellenceReport]) -> QuerySet[ExcellenceReport]:
+def with_detail(qs: QuerySet[ExcellenceReport]) -> QuerySet[ExcellenceReport]:
     return qs.select_related("organisation", "reporter", "unit").prefetch_related(
         Prefetch(
             "recipients",
@@ -98,7 +98,7 @@ def _acks() -> QuerySet[Any]:
 
 def report_get(*, viewer: Any, pk: int) -> ExcellenceReport | None:
     """The report, or ``None`` when it does not exist for this viewer (a 404)."""
-    return _with_detail(visible_reports(viewer=viewer)).filter(pk=pk).first()
+    return with_detail(visible_reports(viewer=viewer)).filter(pk=pk).first()
 
 
 def is_lead(viewer: Any, organisation_id: int) -> bool:
@@ -277,7 +277,8 @@ def _table(months: list[dt.date], counts: dict[str, Counter[dt.date]]) -> CountT
 
 
 def _month(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[no-any-return]
+    day: dt.date = value.date() if isinstance(value, dt.datetime) else value
+    return day
 
 
 def monthly_counts(
@@ -301,8 +302,10 @@ def monthly_counts(
 
 def theme_table(*, organisation_ids: Any, start: dt.date, end: dt.date) -> CountTable:
     """Reports per theme per month (a report with two themes counts under each)."""
+    # The tagging table (a through model the type stubs cannot annotate through).
+    tags: Any = ExcellenceReport.themes.through
     rows = (
-        ExcellenceReport.themes.through.objects.filter(
+        tags.objects.filter(
             excellencereport__organisation_id__in=organisation_ids,
             excellencereport__happened_on__gte=start,
             excellencereport__happened_on__lte=end,

@@ -7,6 +7,7 @@ for, is a 404; an organisation of theirs whose LfE pages need a role they lack i
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, found, paginate, pagination_context
+from qicollab.core.services import ServiceError
 from qicollab.excellence import presenters, selectors, services
 from qicollab.excellence.forms import (
     AcknowledgeForm,
@@ -318,7 +320,7 @@ def dashboard(request: AuthedHttpRequest, org: str) -> HttpResponse:
     start, end = _window(request)
     months = selectors.month_starts(start, end)
     monthly = selectors.monthly_counts(organisation_ids=[organisation.pk], start=start, end=end)
-    counts = [monthly.get(organisation.pk, {}).get(m, 0) for m in months]
+    counts = [monthly.get(organisation.pk, Counter()).get(m, 0) for m in months]
     page = paginate(request, selectors.organisation_reports(organisation=organisation), 20)
     return _page(
         request,
@@ -412,7 +414,7 @@ def theme_start_project(request: AuthedHttpRequest, org: str, slug: str) -> Http
                 collaborative=form.cleaned_data["collaborative"],
                 title=form.cleaned_data["title"],
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, "The QI project has started: you are its project lead.")
@@ -562,7 +564,9 @@ def rollup(request: AuthedHttpRequest, collab: str) -> HttpResponse:
     orgs = selectors.member_organisations(collaborative=collaborative)
     ids = [o.pk for o in orgs]
     monthly = selectors.monthly_counts(organisation_ids=ids, start=start, end=end)
-    per_org = [(o.display_name, [monthly.get(o.pk, {}).get(m, 0) for m in months]) for o in orgs]
+    per_org = [
+        (o.display_name, [monthly.get(o.pk, Counter()).get(m, 0) for m in months]) for o in orgs
+    ]
     totals = [sum(row[i] for _, row in per_org) for i in range(len(months))]
     return _page(
         request,
