@@ -70,7 +70,7 @@ def test_report_excellence_on_a_phone_and_the_recipients_copy(
     check_page(page, axe, console, screenshot, "excellence-05-recipient-copy-390")
     assert page.evaluate(NO_OVERFLOW)
     page.get_by_label("Tell my line manager about it").check()
-    page.get_by_label("My line manager").select_option(label=lfe.manager.full_name)
+    page.get_by_label("My line manager", exact=True).select_option(label=lfe.manager.full_name)
     page.get_by_role("button", name="Save my choices").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Your choices are saved")
     page.goto(f"{live_server.url}/excellence/")
