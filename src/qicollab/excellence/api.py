@@ -22,8 +22,9 @@ from qicollab.excellence.models import ExcellenceReport, WorkKind
 
 router = Router(tags=["learning from excellence"])
 
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# Every operation documents the same refusals (one 422 shape, decision 0009).
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+WRITE_ERRORS = READ_ERRORS
 
 
 class ExcellenceRecipientOut(Schema):
@@ -75,7 +76,7 @@ def report_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[
     """
     viewer = signed_in(request)
     limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+    offset = max(0, min(offset, 1_000_000))
     qs = selectors.with_detail(selectors.visible_reports(viewer=viewer))
     return [_out(viewer, r) for r in qs[offset : offset + limit]]
 
@@ -200,7 +201,7 @@ class ExcellenceCountsOut(Schema):
 
 @router.get(
     "/organisations/{slug}/counts",
-    response={200: ExcellenceCountsOut, 403: ErrorOut, **READ_ERRORS},
+    response={200: ExcellenceCountsOut, **READ_ERRORS},
 )
 def organisation_counts(request: HttpRequest, slug: str, start: date, end: date) -> Any:
     """Reports per month, per theme and per ward, team or department: for the
@@ -211,6 +212,8 @@ def organisation_counts(request: HttpRequest, slug: str, start: date, end: date)
         raise PermissionDenied("Only the organisation's LfE leads see these counts.")
     if end < start:
         raise services.ExcellenceError("The end must be on or after the start.", "end")
+    if (end - start).days > 3700:
+        raise services.ExcellenceError("Ask for ten years at most.", "end")
     months = selectors.month_starts(start, end)[:60]
     monthly = selectors.monthly_counts(organisation_ids=[org.pk], start=start, end=end)
     per = monthly.get(org.pk)

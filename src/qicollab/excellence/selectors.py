@@ -252,10 +252,10 @@ def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     ['2025-11-01', '2025-12-01', '2026-01-01']
     """
     out = []
-    d = start.replace(day=1)
-    while d <= end:
-        out.append(d)
-        d = (d + dt.timedelta(days=32)).replace(day=1)
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
 
 
