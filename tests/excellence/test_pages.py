@@ -160,3 +160,22 @@ def test_list_pages_have_a_query_budget(
         c.get(url)
         with django_assert_max_num_queries(25):
             assert c.get(url).status_code == 200, url
+
+
+def test_exports_go_through_the_tabular_writer(lfe: Lfe, login: Any) -> None:
+    xf.report(
+        lfe.p["staff_a"],
+        lfe.world.trust_a,
+        people=[lfe.recipient],
+        what_they_did="=HYPERLINK(1) she stayed late",
+        anonymous=True,
+    )
+    c = login(lfe.lead)
+    org = lfe.world.trust_a.slug
+    text = c.get(f"/excellence/{org}/lead/export.csv").content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Report,Date,Organisation")
+    assert "'=HYPERLINK(1)" in text  # a formula is neutralised
+    assert "Staff A (anonymous to the recipients)" in text
+    xlsx = c.get(f"/excellence/{org}/lead/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert c.get(f"/excellence/{org}/lead/export.pdf").status_code == 404

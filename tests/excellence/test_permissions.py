@@ -114,6 +114,7 @@ def test_lead_pages(lfe: Lfe, login: Any) -> None:
     urls = [
         f"/excellence/{org}/lead/",
         f"/excellence/{org}/lead/export.csv",
+        f"/excellence/{org}/lead/export.xlsx",
         f"/excellence/{org}/lead/themes/{theme.slug}/",
         f"/excellence/{org}/lead/inquiries/new/",
     ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +35,13 @@ from qicollab.excellence.forms import (
 )
 from qicollab.excellence.models import ExcellenceReport, Theme
 from qicollab.organisations.models import Organisation
-from qicollab.reports.tabular import CSV_CONTENT_TYPE, csv_bytes
+from qicollab.reports.tabular import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 
 HOME = ("My excellence", "/excellence/")
 
@@ -499,15 +505,23 @@ def inquiry_detail(request: AuthedHttpRequest, org: str, pk: int) -> HttpRespons
 
 @login_required
 @require_GET
-def export(request: AuthedHttpRequest, org: str) -> HttpResponse:
-    """The organisation's reports as CSV (through reports.tabular), for its LfE leads."""
+def export(request: AuthedHttpRequest, org: str, fmt: str) -> HttpResponse:
+    """The organisation's reports as CSV or Excel (through reports.tabular), for its LfE
+    leads."""
     organisation = _lead_org(request, org)
     from qicollab.excellence.exports import report_rows
 
-    body = csv_bytes(report_rows(viewer=request.user, organisation=organisation))
-    response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
+    rows = report_rows(viewer=request.user, organisation=organisation)
+    if fmt == "csv":
+        body, content_type = csv_bytes(rows), CSV_CONTENT_TYPE
+    elif fmt == "xlsx":
+        body = xlsx_bytes([Sheet("Excellence reports", rows, freeze="A2")])
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
-        f'attachment; filename="{organisation.slug}-learning-from-excellence.csv"'
+        f'attachment; filename="{organisation.slug}-learning-from-excellence.{fmt}"'
     )
     return response
 
