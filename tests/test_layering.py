@@ -22,6 +22,7 @@ DOMAIN_APPS = (
     "capability",
     "events",
     "national",
+    "excellence",
     "insights",
     "jobs",
     "api",

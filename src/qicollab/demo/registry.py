@@ -56,6 +56,13 @@ def _build_designations(ctx: DemoContext) -> None:
     build_designations(ctx)
 
 
+def _build_excellence(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.excellence import build_excellence
+
+    build_excellence(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -145,6 +152,12 @@ STEPS: tuple[Step, ...] = (
         "designations",
         "Safety champions and QI experts for the national roll-up",
         _build_designations,
+        ("memberships", "people"),
+    ),
+    Step(
+        "excellence",
+        "Learning from Excellence: reports, themes, an inquiry, a theme that became a project",
+        _build_excellence,
         ("memberships", "people"),
     ),
 )

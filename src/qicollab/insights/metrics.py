@@ -194,6 +194,26 @@ def projects_at_score_pct(
     return _pct(at, len(scores), "" if scores else "no project has a score yet")
 
 
+# --- learning from excellence ----------------------------------------------------------
+
+
+@metric("lfe_reports_per_100_staff", "Learning from Excellence reports per 100 staff", unit="")
+def lfe_reports_per_100_staff(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Learning from Excellence reports at member organisations in the period, per 100 of
+    their people on the platform (staff, programme managers and partners affiliated at the
+    end of the period: the platform's own head count, not the organisations' workforce)."""
+    from qicollab.excellence.selectors import report_count, staff_count
+
+    ids = _member_org_ids(collaborative, start, end)
+    reports = report_count(organisation_ids=ids, start=start, end=end)
+    staff = staff_count(organisation_ids=ids, on=end)
+    if not staff:
+        return MetricValue(0.0, reports, staff, "no staff recorded at member organisations")
+    return MetricValue(100.0 * reports / staff, reports, staff, "per 100 people on the platform")
+
+
 # --- people and organisations ----------------------------------------------------------
 
 
