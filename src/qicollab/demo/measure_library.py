@@ -78,7 +78,7 @@ def _library_measure(ctx: DemoContext) -> LibraryMeasure:
         .first()
     )
     author = role.person if role else None
-    lm, created = ctx.ensure(
+    lm, _ = ctx.ensure(
         LibraryMeasure,
         key={"collaborative": collab, "name": NAME},
         values={
