@@ -427,3 +427,33 @@ def test_library_list_selector_counts_uses(
     row = selectors.library_list(viewer=world.people["staff_a"]).get()
     assert row.use_count == 1
     assert not selectors.library_list(viewer=world.people["outsider"]).exists()
+
+
+def test_local_edit_is_told_apart(world: Any, lib: LibraryMeasure, project: Project) -> None:
+    from qicollab.measures import services as ms
+
+    staff = world.people["staff_a"]
+    m = ls.measure_from_library(actor=staff, project=project, library_measure=lib)
+    ms.measure_update(actor=staff, measure=m, data={"data_source": "Our own audit"})
+    m = Measure.objects.select_related("library_measure").get(pk=m.pk)
+    text, newer = presenters.follows_text(m)
+    assert not newer and "changed its copy" in text
+    # The library link cannot be set through the ordinary measure service.
+    ms.measure_update(actor=staff, measure=m, data={"library_version": 7})
+    m.refresh_from_db()
+    assert m.library_version == 1
+
+
+def test_admin_is_scoped(world: Any, lib: LibraryMeasure, login: Any) -> None:
+    for name in ("collab_lead", "staff_a"):
+        person = world.people[name]
+        person.is_staff = True
+        person.save()
+    lead = login(world.people["collab_lead"])
+    assert lead.get(f"/admin/measures/librarymeasure/{lib.pk}/change/").status_code == 200
+    staff = login(world.people["staff_a"])
+    # A member may look at the library in the admin but not change it.
+    r = staff.post(f"/admin/measures/librarymeasure/{lib.pk}/change/", {"name": "Renamed"})
+    assert r.status_code in (302, 403)
+    lib.refresh_from_db()
+    assert lib.name == DEFINITION["name"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from qicollab.measures.charts import CONCERN, LIMIT, ChartMeta, format_value
 from qicollab.measures.library import selectors
-from qicollab.measures.models import LibraryMeasure, Measure, ValueType
+from qicollab.measures.models import DEFINITION_FIELDS, LibraryMeasure, Measure, ValueType
 from qicollab.measures.periods import period_label
 from qicollab.measures.presenters import Icon, assurance_icon, variation_icon
 from qicollab.measures.spc_adapter import (
@@ -86,6 +86,9 @@ def follows_text(measure: Measure) -> tuple[str, bool]:
     text = f"Follows library definition '{lm.name}', version {measure.library_version}."
     if newer:
         text += f" A newer version ({lm.version}) exists."
+    elif any(getattr(measure, k) != getattr(lm, k) for k in DEFINITION_FIELDS):
+        # Same version, different fields: the team has edited its copy since.
+        text += " The project has changed its copy of the definition since."
     return text, newer
 
 
