@@ -73,12 +73,14 @@ def library_for_project(*, project: Project) -> QuerySet[LibraryMeasure]:
 
 
 def usable_projects(*, viewer: Any, library_measure: LibraryMeasure) -> list[Project]:
-    """Projects of the definition's collaborative whose content the viewer may edit."""
+    """Projects of the definition's collaborative whose content the viewer may edit and that
+    do not use the definition yet."""
     if not roles_for(viewer).is_authenticated:
         return []
     candidates = (
         visible_projects(viewer=viewer)
         .filter(collaborative_id=library_measure.collaborative_id)
+        .exclude(measures__library_measure=library_measure)
         .select_related("lead_organisation")
         .order_by("title")
     )
