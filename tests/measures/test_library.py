@@ -457,3 +457,13 @@ def test_admin_is_scoped(world: Any, lib: LibraryMeasure, login: Any) -> None:
     assert r.status_code in (302, 403)
     lib.refresh_from_db()
     assert lib.name == DEFINITION["name"]
+
+
+def test_usable_projects_leave_out_those_already_using_it(
+    world: Any, lib: LibraryMeasure, project: Project
+) -> None:
+    staff = world.people["staff_a"]
+    assert project in selectors.usable_projects(viewer=staff, library_measure=lib)
+    ls.measure_from_library(actor=staff, project=project, library_measure=lib)
+    assert project not in selectors.usable_projects(viewer=staff, library_measure=lib)
+    assert selectors.usable_projects(viewer=world.people["viewer_a"], library_measure=lib) == []
