@@ -20,6 +20,7 @@ urlpatterns = [
     path("learning/sessions/", include("qicollab.events.urls")),
     path("collaboratives/", include("qicollab.collaborative.urls")),
     path("collaboratives/", include("qicollab.insights.urls")),
+    path("collaboratives/", include("qicollab.measures.urls_library")),
     path("national/", include("qicollab.national.urls")),
     path("excellence/", include("qicollab.excellence.urls")),
     path("jobs/", include("qicollab.jobs.urls")),

@@ -35,6 +35,13 @@ def build_measures(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def _build_measure_library(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.measure_library import build_measure_library
+
+    build_measure_library(ctx)
+
+
 def _build_events_feedback(ctx: DemoContext) -> None:
     # Imported when run: the module imports the demo package's content.
     from qicollab.demo.events_feedback import build_events_feedback
@@ -128,6 +135,12 @@ STEPS: tuple[Step, ...] = (
         "Measures, data, care bundles",
         build_measures,
         ("projects",),
+    ),
+    Step(
+        "measure_library",
+        "A shared measure in the library, used by seven trusts (one outside its funnel)",
+        _build_measure_library,
+        ("measures", "roles"),
     ),
     Step(
         "deaths",

@@ -19,12 +19,23 @@ from ninja.errors import HttpError
 
 from qicollab.api.auth import public_auth
 from qicollab.api.errors import valid
-from qicollab.api.schemas import MAX_INT, InputSchema, UnsafeInput, unsafe_text
+from qicollab.api.schemas import (
+    MAX_INT,
+    ErrorOut,
+    FieldErrorsOut,
+    InputSchema,
+    UnsafeInput,
+    unsafe_text,
+)
 from qicollab.api.versions import required_version
 from qicollab.core.http import require
 from qicollab.core.services import EditConflict, version_token
 from qicollab.measures import selectors, services
 from qicollab.measures.forms import ChartEventForm, MeasureForm
+from qicollab.measures.library import presenters as library_presenters
+from qicollab.measures.library import selectors as library_selectors
+from qicollab.measures.library import services as library_services
+from qicollab.measures.library.forms import LibraryMeasureForm
 from qicollab.measures.models import ChartEvent, DataPoint, Measure
 from qicollab.measures.spc_adapter import measure_chart
 from qicollab.projects.api.common import project_or_404
@@ -512,3 +523,364 @@ def remove_event(request: HttpRequest, pk: int, event_pk: int) -> tuple[int, Non
         raise HttpError(404, "There is no such decision on this measure.")
     services.chart_event_remove(actor=request.user, event=event)  # type: ignore[arg-type]
     return 204, None
+
+
+# --- the measure library -----------------------------------------------------------------
+# Same permissions as the pages (measures.rules): members and coordinators of the
+# collaborative read its library and the cross-site results; leads, faculty and national
+# admins curate it; anyone who may edit a project of the collaborative uses it.
+
+LIBRARY = ["measure library"]
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: FieldErrorsOut,
+}
+
+
+class LibraryMeasureOut(Schema):
+    id: int
+    collaborative: str = Field(description="The collaborative's slug")
+    name: str
+    description: str
+    measure_type: str
+    value_type: str
+    numerator_definition: str
+    denominator_definition: str
+    inclusions: str
+    exclusions: str
+    data_source: str
+    frequency: str
+    unit: str
+    rate_multiplier: int
+    chart_type: str
+    direction: str
+    target: float | None
+    definition_version: int = Field(description="The definition's version number (1, 2, …)")
+    version: str = Field(description="Send back as `version` (or If-Match) when changing it")
+    url: str
+
+
+class LibraryMeasureIn(InputSchema):
+    name: str
+    description: str = ""
+    measure_type: str = "outcome"
+    value_type: str = "count"
+    numerator_definition: str = ""
+    denominator_definition: str = ""
+    inclusions: str = ""
+    exclusions: str = ""
+    data_source: str = ""
+    frequency: str = "monthly"
+    unit: str = ""
+    rate_multiplier: int = 1
+    chart_type: str = Field("", description="Empty: chosen from the value type")
+    direction: str = "increase"
+    target: float | None = None
+    change_note: str = ""
+
+
+class LibraryMeasurePatchIn(InputSchema):
+    name: str | None = None
+    description: str | None = None
+    measure_type: str | None = None
+    value_type: str | None = None
+    numerator_definition: str | None = None
+    denominator_definition: str | None = None
+    inclusions: str | None = None
+    exclusions: str | None = None
+    data_source: str | None = None
+    frequency: str | None = None
+    unit: str | None = None
+    rate_multiplier: int | None = None
+    chart_type: str | None = None
+    direction: str | None = None
+    target: float | None = None
+    change_note: str = Field("", description="Required when the definition changes")
+    version: str = Field("", description="The `version` you read (or an If-Match header)")
+
+
+class LibraryVersionOut(Schema):
+    number: int
+    definition: dict[str, Any]
+    change_note: str
+    created_at: Any
+    created_by: str | None
+
+
+class LibraryUseIn(InputSchema):
+    project: str = Field(description="The slug of a project of the same collaborative")
+
+
+class CrossSiteUnitOut(Schema):
+    site: str = Field(description="The site's name, or 'Unnamed site N' if you cannot see it")
+    named: bool
+    measure: int | None = Field(description="The site's measure id (only for named sites)")
+    numerator: float
+    denominator: float
+    value: float = Field(description="In display units (percent, or per rate_multiplier)")
+    z: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+    position: str = Field(
+        description="above_998, above_95, within, below_95 or below_998 (against the limits)"
+    )
+
+
+class CrossSiteSiteOut(Schema):
+    site: str
+    named: bool
+    measure: int | None
+    summary: str
+    variation_icon: str | None
+    assurance_icon: str | None
+
+
+class CrossSiteOut(Schema):
+    library_measure: int
+    latest_period: date | None
+    kind: str | None = Field(description="proportion or rate (None: no funnel plot)")
+    target: float | None = Field(description="The pooled value, in display units")
+    phi: float | None = Field(description="Dispersion ratio (winsorised z-scores)")
+    tau2: float | None = Field(description="Between-site variance, on the transformed scale")
+    adjusted: bool = Field(description="Whether the limits are widened for overdispersion")
+    summary: str
+    sites: list[CrossSiteSiteOut]
+    funnel: list[CrossSiteUnitOut]
+
+
+def library_out(lm: Any) -> dict[str, Any]:
+    return {
+        "id": lm.pk,
+        "collaborative": lm.collaborative.slug,
+        **{name: getattr(lm, name) for name in LIBRARY_OUT_FIELDS},
+        "definition_version": lm.version,
+        "version": version_token(lm),
+        "url": lm.get_absolute_url(),
+    }
+
+
+LIBRARY_OUT_FIELDS = (
+    "name",
+    "description",
+    "measure_type",
+    "value_type",
+    "numerator_definition",
+    "denominator_definition",
+    "inclusions",
+    "exclusions",
+    "data_source",
+    "frequency",
+    "unit",
+    "rate_multiplier",
+    "chart_type",
+    "direction",
+    "target",
+)
+
+
+def library_or_404(request: HttpRequest, pk: int) -> Any:
+    lm = library_selectors.library_get(viewer=request.user, pk=pk)
+    if lm is None:
+        raise HttpError(404, f"There is no library measure {pk} that you can see.")
+    return lm
+
+
+def _library_form(lm: Any, changes: dict[str, Any]) -> LibraryMeasureForm:
+    data: dict[str, Any] = {}
+    if lm is not None:
+        for name in LibraryMeasureForm.Meta.fields:
+            value = getattr(lm, name)
+            data[name] = "" if value is None else value
+    for name, value in changes.items():
+        data[name] = "" if value is None else value
+    return LibraryMeasureForm(data, instance=lm)
+
+
+@router.get(
+    "/measure-library",
+    response={200: list[LibraryMeasureOut], **READ_ERRORS},
+    tags=LIBRARY,
+    summary="List the measure library",
+    description="Every library definition you can see (members and coordinators of its "
+    "collaborative), optionally of one collaborative (its slug).",
+)
+def list_library(request: HttpRequest, collaborative: str = "") -> list[dict[str, Any]]:
+    qs = library_selectors.visible_library(viewer=request.user).order_by("name")
+    if collaborative:
+        qs = qs.filter(collaborative__slug=collaborative)
+    return [library_out(lm) for lm in qs]
+
+
+@router.post(
+    "/measure-library",
+    response={201: LibraryMeasureOut, **WRITE_ERRORS},
+    tags=LIBRARY,
+    summary="Add a definition to a collaborative's library",
+    description="For the collaborative's leads, faculty and national admins. The definition "
+    "is checked as on the page (a chart must suit the value type). Query `collaborative`: "
+    "its slug.",
+)
+def create_library_measure(
+    request: HttpRequest, collaborative: str, body: LibraryMeasureIn
+) -> tuple[int, dict[str, Any]]:
+    collab = library_selectors.library_collaborative(viewer=request.user, slug=collaborative)
+    if collab is None:
+        raise HttpError(404, f"There is no collaborative '{collaborative}' that you can see.")
+    require(request.user, "measures.add_librarymeasure", collab)
+    data = valid(_library_form(None, body.dict()))
+    note = data.pop("change_note", "")
+    lm = library_services.library_measure_create(
+        actor=request.user,  # type: ignore[arg-type]
+        collaborative=collab,
+        data=data,
+        change_note=note,
+    )
+    return 201, library_out(lm)
+
+
+@router.get(
+    "/measure-library/{pk}",
+    response={200: LibraryMeasureOut, **READ_ERRORS},
+    tags=LIBRARY,
+    summary="Read a library definition",
+    description="The current version of one definition of the measure library.",
+)
+def get_library_measure(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return library_out(library_or_404(request, pk))
+
+
+@router.patch(
+    "/measure-library/{pk}",
+    response={200: LibraryMeasureOut, 409: dict[str, Any], 428: ErrorOut, **WRITE_ERRORS},
+    tags=LIBRARY,
+    summary="Change a library definition (a new version)",
+    description="For curators. A change to the definition makes a new version and needs a "
+    "`change_note`; the description alone does not. Send the `version` you read: without "
+    "it 428, if it changed since 409.",
+)
+def update_library_measure(request: HttpRequest, pk: int, body: LibraryMeasurePatchIn) -> Any:
+    lm = library_or_404(request, pk)
+    require(request.user, "measures.change_librarymeasure", lm)
+    changes = body.dict(exclude_unset=True)
+    loaded = required_version(request, changes.pop("version", ""), lm)
+    note = changes.pop("change_note", "")
+    data = valid(_library_form(lm, changes))
+    data.pop("change_note", None)
+    try:
+        library_services.library_measure_update(
+            actor=request.user,  # type: ignore[arg-type]
+            library_measure=library_selectors.library_get(viewer=request.user, pk=pk),  # type: ignore[arg-type]
+            data=data,
+            change_note=note,
+            loaded_version=loaded,
+        )
+    except EditConflict as exc:
+        return 409, {"detail": str(exc), "current": library_out(exc.current)}
+    return 200, library_out(library_or_404(request, pk))
+
+
+@router.get(
+    "/measure-library/{pk}/versions",
+    response={200: list[LibraryVersionOut], **READ_ERRORS},
+    tags=LIBRARY,
+    summary="List a definition's versions",
+    description="Every version of the definition, newest first, with what changed and who "
+    "changed it.",
+)
+def list_library_versions(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    lm = library_or_404(request, pk)
+    return [
+        {
+            "number": v.number,
+            "definition": v.definition,
+            "change_note": v.change_note,
+            "created_at": v.created_at,
+            "created_by": v.created_by.full_name if v.created_by else None,
+        }
+        for v in library_selectors.library_versions(library_measure=lm)
+    ]
+
+
+@router.post(
+    "/measure-library/{pk}/use",
+    response={201: MeasureOut, **WRITE_ERRORS},
+    tags=LIBRARY,
+    summary="Create a project's measure from a definition",
+    description="For anyone who may edit the project. The measure copies the definition's "
+    "current version and records it; the project must belong to the same collaborative.",
+)
+def use_library_measure(
+    request: HttpRequest, pk: int, body: LibraryUseIn
+) -> tuple[int, dict[str, Any]]:
+    lm = library_or_404(request, pk)
+    project = project_or_404(request, body.project, EDIT)
+    measure = library_services.measure_from_library(
+        actor=request.user,  # type: ignore[arg-type]
+        project=project,
+        library_measure=lm,
+    )
+    return 201, measure_out(measure)
+
+
+@router.get(
+    "/measure-library/{pk}/cross-site",
+    response={200: CrossSiteOut, **READ_ERRORS},
+    tags=LIBRARY,
+    summary="Compare a library measure across sites",
+    description="Every site's chart summary and icons, and the funnel plot of the latest "
+    "period (95% and 99.8% limits; `overdispersion=true` widens them as Spiegelhalter "
+    "2005). Sites you may not see are unnamed.",
+)
+def cross_site_results(
+    request: HttpRequest, pk: int, overdispersion: bool = False
+) -> dict[str, Any]:
+    lm = library_or_404(request, pk)
+    view = library_presenters.cross_site(
+        viewer=request.user, library_measure=lm, overdispersion=overdispersion
+    )
+    f = view.funnel
+    scale = view.meta.scale
+    return {
+        "library_measure": lm.pk,
+        "latest_period": view.latest_period,
+        "kind": f.kind if f else None,
+        "target": f.target * scale if f else None,
+        "phi": f.phi if f else None,
+        "tau2": f.tau2 if f else None,
+        "adjusted": bool(f and f.adjusted),
+        "summary": view.summary,
+        "sites": [
+            {
+                "site": s.label,
+                "named": s.named,
+                "measure": s.measure.pk if s.named else None,
+                "summary": s.chart.summary,
+                "variation_icon": s.chart.variation_icon,
+                "assurance_icon": s.chart.assurance_icon,
+            }
+            for s in view.sites
+        ],
+        "funnel": [
+            {
+                "site": s.label,
+                "named": s.named,
+                "measure": s.measure.pk if s.named else None,
+                "numerator": u.numerator,
+                "denominator": u.denominator,
+                "value": u.value * scale,
+                "z": u.z,
+                "lower_95": u.lower_95 * scale,
+                "upper_95": u.upper_95 * scale,
+                "lower_998": u.lower_998 * scale,
+                "upper_998": u.upper_998 * scale,
+                "position": u.position,
+            }
+            for s, u in zip(view.funnel_sites, f.units if f else (), strict=True)
+        ],
+    }

@@ -394,8 +394,12 @@ def chart_spec(
     width: int | str = "container",
     height: int = 320,
     summary: str | None = None,
+    y_domain: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The Vega-Lite spec of one chart (renders in vega-embed and in vl-convert).
+
+    ``y_domain`` fixes the y scale (display units), so that small multiples of several
+    sites' charts share one scale and can be compared by eye.
 
     Layers, bottom to top: 2-sigma lines, process limits and centre line (one line per
     phase), the target, annotation markers, the data line (broken at gaps) and the
@@ -425,6 +429,8 @@ def chart_spec(
     }
 
     y_scale: dict[str, Any] = {"zero": False, "nice": True}
+    if y_domain is not None:
+        y_scale = {"domain": list(y_domain), "zero": False, "nice": False, "clamp": True}
 
     def y_enc(field: str) -> dict[str, Any]:
         return {

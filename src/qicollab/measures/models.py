@@ -8,6 +8,8 @@ point) so that they are part of the audit history, not silent settings.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -167,6 +169,16 @@ class Measure(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The collaborative's library definition this measure was created from, and its version
+    #: then (so the page can say which version it follows and whether a newer one exists).
+    library_measure = models.ForeignKey(
+        "measures.LibraryMeasure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    library_version = models.PositiveIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -213,30 +225,45 @@ class Measure(TimeStampedModel):
         return self.value_type in (ValueType.COUNT, ValueType.PERCENTAGE, ValueType.CASES_BETWEEN)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        allowed = ALLOWED_CHARTS.get(ValueType(self.value_type), ())
-        if self.chart_type and self.chart_type not in allowed:
-            names = ", ".join(ChartType(c).label.split(" (")[0] for c in allowed)
-            errors["chart_type"] = (
-                f"A {ChartType(self.chart_type).label.split(' (')[0]} does not suit "
-                f"'{ValueType(self.value_type).label.split(':')[0].split(' (')[0]}' values. "
-                f"Choose one of: {names}."
-            )
-        if self.uses_denominator and not (self.denominator_definition or "").strip():
-            errors["denominator_definition"] = (
-                "Say what the numerator is counted out of: this measure has a denominator."
-            )
-        if self.value_type != ValueType.RATE and self.rate_multiplier != 1:
-            errors["rate_multiplier"] = "Only rates are shown per a number of units; use 1."
-        if self.target is not None and self.direction == Direction.NEUTRAL:
-            errors["target"] = (
-                "A target needs a direction of improvement: choose 'Higher is better' or "
-                "'Lower is better', or remove the target."
-            )
-        if self.is_proportion and self.target is not None and not 0 <= self.target <= 100:
-            errors["target"] = "A percentage target must be between 0 and 100."
+        errors = definition_errors(self)
         if errors:
             raise ValidationError(errors)
+
+
+def definition_errors(definition: Any) -> dict[str, str]:
+    """The operational definition's inconsistencies, by field (shared by the measure library).
+
+    ``definition`` is anything with the definition's attributes: a :class:`Measure` or a
+    :class:`LibraryMeasure`.
+    """
+    errors: dict[str, str] = {}
+    value_type = ValueType(definition.value_type)
+    allowed = ALLOWED_CHARTS.get(value_type, ())
+    if definition.chart_type and definition.chart_type not in allowed:
+        names = ", ".join(ChartType(c).label.split(" (")[0] for c in allowed)
+        errors["chart_type"] = (
+            f"A {ChartType(definition.chart_type).label.split(' (')[0]} does not suit "
+            f"'{value_type.label.split(':')[0].split(' (')[0]}' values. "
+            f"Choose one of: {names}."
+        )
+    if value_type in RATIO_TYPES and not (definition.denominator_definition or "").strip():
+        errors["denominator_definition"] = (
+            "Say what the numerator is counted out of: this measure has a denominator."
+        )
+    if value_type != ValueType.RATE and definition.rate_multiplier != 1:
+        errors["rate_multiplier"] = "Only rates are shown per a number of units; use 1."
+    if definition.target is not None and definition.direction == Direction.NEUTRAL:
+        errors["target"] = (
+            "A target needs a direction of improvement: choose 'Higher is better' or "
+            "'Lower is better', or remove the target."
+        )
+    if (
+        value_type == ValueType.PERCENTAGE
+        and definition.target is not None
+        and not 0 <= definition.target <= 100
+    ):
+        errors["target"] = "A percentage target must be between 0 and 100."
+    return errors
 
 
 class DataPoint(TimeStampedModel):
@@ -463,3 +490,140 @@ class BundleAuditResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.get_result_display()}"
+
+
+# --- The measure library ---------------------------------------------------------------
+
+#: The fields of an operational definition, shared by a library measure, its versions and
+#: the measures created from it (in the order the pages show them).
+DEFINITION_FIELDS: tuple[str, ...] = (
+    "name",
+    "measure_type",
+    "value_type",
+    "numerator_definition",
+    "denominator_definition",
+    "inclusions",
+    "exclusions",
+    "data_source",
+    "frequency",
+    "unit",
+    "rate_multiplier",
+    "chart_type",
+    "direction",
+    "target",
+)
+
+
+class LibraryMeasure(TimeStampedModel):
+    """A collaborative's shared operational definition of a measure (the measure library).
+
+    The row holds the current version; every version, the first included, is also kept as a
+    :class:`LibraryMeasureVersion` (editing makes a new one), so a project can say which
+    version it follows.
+    """
+
+    collaborative = models.ForeignKey(
+        "organisations.Collaborative", on_delete=models.CASCADE, related_name="library_measures"
+    )
+    name = models.CharField(
+        max_length=200,
+        help_text="Say what is counted: 'Number of…', 'Percentage of…' or 'Rate of…'.",
+    )
+    description = models.TextField(
+        "Why this measure", blank=True, help_text="What it tells a team and when to use it."
+    )
+    measure_type = models.CharField(
+        "Type of measure", max_length=10, choices=MeasureType.choices, default=MeasureType.OUTCOME
+    )
+    value_type = models.CharField(
+        "What each value is", max_length=14, choices=ValueType.choices, default=ValueType.COUNT
+    )
+    numerator_definition = models.TextField("Numerator", blank=True)
+    denominator_definition = models.TextField(
+        "Denominator",
+        blank=True,
+        help_text="What it is counted out of. Leave empty for a count or a measurement.",
+    )
+    inclusions = models.TextField("Who or what is included", blank=True)
+    exclusions = models.TextField("Who or what is excluded", blank=True)
+    data_source = models.CharField("Where the data comes from", max_length=300, blank=True)
+    frequency = models.CharField(
+        "How often the data is collected",
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+    )
+    unit = models.CharField(max_length=60, blank=True)
+    rate_multiplier = models.PositiveIntegerField("Rate per", default=1)
+    chart_type = models.CharField(
+        "Chart", max_length=4, choices=ChartType.choices, default=ChartType.C
+    )
+    direction = models.CharField(
+        "Improvement is", max_length=8, choices=Direction.choices, default=Direction.INCREASE
+    )
+    target = models.FloatField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("collaborative", "name")
+        constraints = [
+            models.UniqueConstraint(
+                "collaborative",
+                Lower("name"),
+                name="librarymeasure_unique_name",
+                violation_error_message="The library already has a measure with this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_multiplier__gte=1), name="librarymeasure_rate_multiplier_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("measure_library:library_detail", args=[self.collaborative.slug, self.pk])
+
+    @property
+    def uses_denominator(self) -> bool:
+        return self.value_type in RATIO_TYPES
+
+    def definition(self) -> dict[str, Any]:
+        """The operational definition as plain values (what a version stores)."""
+        return {name: getattr(self, name) for name in DEFINITION_FIELDS}
+
+    def clean(self) -> None:
+        errors = definition_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class LibraryMeasureVersion(models.Model):
+    """One version of a library definition, kept for ever (what projects say they follow)."""
+
+    library_measure = models.ForeignKey(
+        LibraryMeasure, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    change_note = models.TextField("What changed and why", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("library_measure", "-number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library_measure", "number"], name="librarymeasureversion_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library_measure_id} v{self.number}"

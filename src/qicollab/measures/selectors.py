@@ -48,7 +48,11 @@ def measure_list(*, project: Project) -> QuerySet[Measure]:
 
 
 def measure_get(*, project: Project, pk: int) -> Measure | None:
-    return project.measures.select_related("owner", "project").filter(pk=pk).first()
+    return (
+        project.measures.select_related("owner", "project", "library_measure__collaborative")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def visible_measures(*, viewer: Any) -> QuerySet[Measure]:

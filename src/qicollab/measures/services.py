@@ -50,7 +50,17 @@ from qicollab.projects.models import Project
 MEASURE_FIELDS = frozenset(
     f.name
     for f in Measure._meta.concrete_fields
-    if f.name not in ("id", "project", "created_at", "updated_at", "created_by")
+    # The library link is set by the library's services only (measures.library.services).
+    if f.name
+    not in (
+        "id",
+        "project",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "library_measure",
+        "library_version",
+    )
 )
 
 

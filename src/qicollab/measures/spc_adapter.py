@@ -15,6 +15,7 @@ Nothing else in the platform imports :mod:`qicollab.spc` (a test enforces it). T
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -287,7 +288,13 @@ class MeasureChart:
     def assurance_icon(self) -> str | None:
         return self.result.get("assurance_icon") if self.result else None
 
-    def spec(self, *, width: int | str = "container", height: int = 340) -> dict[str, Any]:
+    def spec(
+        self,
+        *,
+        width: int | str = "container",
+        height: int = 340,
+        y_domain: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
         assert self.result is not None
         return chart_spec(
             self.result,
@@ -296,7 +303,21 @@ class MeasureChart:
             width=width,
             height=height,
             summary=self.summary,
+            y_domain=y_domain,
         )
+
+    def y_extent(self) -> tuple[float, float] | None:
+        """The smallest and largest value or limit shown, in display units (``None``: no data)."""
+        if not self.result:
+            return None
+        scale = self.meta.scale
+        seen = [
+            float(p[k]) * scale
+            for p in self.result["points"]
+            for k in ("y", "lcl", "ucl")
+            if p.get(k) is not None and math.isfinite(float(p[k]))
+        ]
+        return (min(seen), max(seen)) if seen else None
 
     def table(self) -> list[dict[str, Any]]:
         if not self.result:
@@ -727,3 +748,53 @@ def result_image(
     """The measures chart of ``result`` rendered on the server, as a ``data:`` URI."""
     spec = chart_spec(result.to_dict(), meta, width=width, height=height, summary=summary)
     return rendering.svg_data_uri(spec)
+
+
+# --- funnel plots (the cross-site view of a library measure) ------------------------------
+
+FunnelResult = spc.FunnelResult
+FunnelUnit = spc.FunnelUnit
+FUNNEL_POSITIONS: tuple[str, ...] = spc.POSITIONS
+
+
+def funnel_kind(value_type: str) -> str | None:
+    """The funnel the engine draws for a value type (``None``: no funnel for it)."""
+    return {ValueType.PERCENTAGE: "proportion", ValueType.RATE: "rate"}.get(ValueType(value_type))
+
+
+def funnel(
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    *,
+    kind: str,
+    overdispersion: bool = False,
+) -> tuple[spc.FunnelResult | None, str]:
+    """Compare units' values on a funnel plot: (result, "") or (None, why there is none)."""
+    try:
+        return (
+            spc.funnel(
+                numerators,
+                denominators,
+                kind=kind,  # type: ignore[arg-type]
+                overdispersion=overdispersion,
+            ),
+            "",
+        )
+    except spc.SpcInputError as exc:
+        return None, f"No funnel plot: {exc}"
+
+
+def funnel_curve(
+    result: spc.FunnelResult, *, smallest: float, largest: float, steps: int = 60
+) -> list[tuple[float, float, float, float, float]]:
+    """(denominator, lower 99.8, lower 95, upper 95, upper 99.8) along the funnel's x range.
+
+    Denominators are spaced evenly on a log scale so the narrow end is drawn smoothly.
+    """
+    lo = max(smallest, 1e-9)
+    hi = max(largest, lo * 1.0001)
+    out = []
+    for i in range(steps + 1):
+        n = math.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * i / steps)
+        out.append((n, *result.limits_at(n)))
+    return out

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qicollab.measures.views import bundles, data, measures, storyboard
+from qicollab.measures.views import bundles, data, library, measures, storyboard
 
 app_name = "measures"
 
@@ -37,6 +37,7 @@ urlpatterns = [
         measures.chart_event_remove,
         name="chart_event_remove",
     ),
+    path(M + "follow-library/", library.measure_follow_library, name="measure_follow_library"),
     path(M + "data/", data.data_grid, name="data_grid"),
     path(M + "data/<str:period>/", data.data_cell, name="data_cell"),
     path(M + "import/", data.data_import, name="data_import"),

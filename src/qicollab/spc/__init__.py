@@ -6,6 +6,8 @@ Public API:
   (vectorised, identical results);
 * results are frozen dataclasses (:class:`ChartResult`, :class:`RunsResult`,
   :class:`Point`) whose ``to_dict()`` gives the JSON contract of ``python -m qicollab.spc``;
+* :func:`funnel` compares many units' latest values against the pooled value
+  (Spiegelhalter 2005 funnel plots, optional overdispersion adjustment);
 * :func:`signal_runs` groups a result's special-cause points into runs, rules named;
 * bad input raises :class:`SpcInputError` subclasses with plain-English messages.
 
@@ -30,6 +32,7 @@ from .errors import (
     TooFewPointsError,
     UnknownChartError,
 )
+from .funnel import FUNNEL_KINDS, POSITIONS, FunnelResult, FunnelUnit, funnel
 from .icons import assurance_icon, variation_icon
 from .limits import c4
 from .runs import anhoej_limits, crossings_min, longest_run_max, qbinom
@@ -46,11 +49,15 @@ from .types import (
 
 __all__ = [
     "CHART_TYPES",
+    "FUNNEL_KINDS",
     "POINT_CLASSES",
+    "POSITIONS",
     "RULE_NAMES",
     "BatchResult",
     "ChartOptions",
     "ChartResult",
+    "FunnelResult",
+    "FunnelUnit",
     "IndexOutOfRangeError",
     "LengthMismatchError",
     "MalformedJsonError",
@@ -71,6 +78,7 @@ __all__ = [
     "c4",
     "chart",
     "crossings_min",
+    "funnel",
     "longest_run_max",
     "qbinom",
     "signal_runs",

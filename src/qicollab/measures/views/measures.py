@@ -15,6 +15,8 @@ from qicollab.core.http import found
 from qicollab.core.services import EditConflict, version_token
 from qicollab.measures import exporting, presenters, rendering, selectors, services
 from qicollab.measures.forms import DEFINITION_SECTIONS, ChartEventForm, MeasureForm
+from qicollab.measures.library import presenters as library_presenters
+from qicollab.measures.library import selectors as library_selectors
 from qicollab.measures.models import EventKind
 from qicollab.measures.spc_adapter import measure_chart, measure_charts
 from qicollab.measures.views.common import (
@@ -76,6 +78,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         "measures/measure_form.jinja",
         {
             "page_title": "Add a measure",
+            "library": library_selectors.library_for_project(project=project),
             "active_nav": "projects",
             "breadcrumbs": measure_crumbs(project, ("Add a measure", "")),
             "project": project,
@@ -180,6 +183,8 @@ def _detail_context(
         "can_edit": editable,
         "type_tag": presenters.type_tag,
         "history": selectors.measure_history(measure=measure) if editable else None,  # type: ignore[arg-type]
+        "library": library_presenters.follows_text(measure),  # type: ignore[arg-type]
+        "measure_version": version_token(measure),
         "event_history": selectors.chart_event_history(measure=measure) if editable else None,  # type: ignore[arg-type]
     }
 
