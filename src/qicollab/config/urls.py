@@ -22,6 +22,7 @@ urlpatterns = [
     path("collaboratives/", include("qicollab.insights.urls")),
     path("national/", include("qicollab.national.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
+    path("notifications/", include("qicollab.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
