@@ -300,3 +300,62 @@ def data_due_notify(*, today: dt.date | None = None) -> int:
             )
         )
     return made
+
+
+# --- evidence for the suggested progress score --------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeEvidence:
+    measures: int = 0
+    measure_with_target: bool = False
+    baseline_values: int = 0
+    improvement_signal: bool = False
+    halfway: bool | None = None
+    sustained_values: int = 0
+
+
+def outcome_evidence(
+    project: Project, *, aim_baseline: float | None, aim_target: float | None
+) -> OutcomeEvidence:
+    """What the project's measures say for its progress score (three to five queries).
+
+    The main outcome measure (else the first outcome measure) is charted as its own page
+    charts it; the target is the measure's (else the aim's), in the chart's units.
+    """
+    measures = list(Measure.objects.filter(project=project).order_by("order", "pk"))
+    if not measures:
+        return OutcomeEvidence()
+    with_target = any(m.target is not None for m in measures)
+    main = next((m for m in measures if m.is_main_outcome), None) or next(
+        (m for m in measures if m.measure_type == "outcome"), None
+    )
+    if main is None:
+        return OutcomeEvidence(len(measures), with_target)
+    res = spc_adapter.measure_results([main])[main.pk]
+    scale = spc_adapter.display_scale(main)
+    values = [v * scale for v in res.series.y if v is not None]
+    improvement = res.result is not None and any(
+        r.point_class == "improvement" for r in spc_adapter.signal_runs(res.result)
+    )
+    target = main.target if main.target is not None else aim_target
+    direction = main.direction
+    if target is None or direction == "neutral" or not values:
+        return OutcomeEvidence(len(measures), with_target, len(values), improvement)
+
+    def at_target(v: float) -> bool:
+        return v >= target if direction == "increase" else v <= target
+
+    sustained = 0
+    for v in reversed(values):
+        if not at_target(v):
+            break
+        sustained += 1
+    first = values[: min(len(values), 6)]
+    baseline = aim_baseline if aim_baseline is not None else sum(first) / len(first)
+    halfway: bool | None = None
+    if baseline != target:
+        recent = values[-3:]
+        now = sum(recent) / len(recent)
+        halfway = (now - baseline) / (target - baseline) >= 0.5
+    return OutcomeEvidence(len(measures), with_target, len(values), improvement, halfway, sustained)

@@ -33,6 +33,7 @@ from qicollab.collaborative.models import Theme, Workstream
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects.models import (
     DEFAULT_SCALE_CODE,
+    Aim,
     ChangeIdea,
     CollaborativeScaleChoice,
     PdsaCycle,
@@ -47,6 +48,7 @@ from qicollab.projects.models import (
     TeamRole,
 )
 from qicollab.projects.rules import project_roles
+from qicollab.projects.scoring import Evidence, Suggestion, suggest
 
 _SHARED = (Sharing.ORGANISATION, Sharing.COLLABORATIVE)
 
@@ -572,3 +574,47 @@ def trust_projects(*, viewer: Any, today: dt.date) -> list[TrustProjects]:
             group.quiet.append(p)
     orgs = Organisation.objects.filter(pk__in=managed - set(by_org)).order_by("name")
     return [*by_org.values(), *(TrustProjects(o, [], []) for o in orgs)]
+
+
+# --- the suggested progress score ----------------------------------------------------------
+
+
+def progress_evidence(*, project: Project) -> Evidence:
+    """Everything :func:`qicollab.projects.scoring.suggest` reads, for one project."""
+    # measures depends on projects: imported here, like DataPoint above.
+    from qicollab.measures.alerts import outcome_evidence
+
+    aim = Aim.objects.filter(project=project).first()
+    aim_agreed = bool(aim and aim.statement.strip() and aim.target_value is not None)
+    pdsa = PdsaCycle.objects.filter(project=project).aggregate(
+        started=Count("pk", filter=~Q(status="plan") | Q(actual_start__isnull=False)),
+        studied=Count("pk", filter=Q(status__in=("study", "act", "complete"))),
+        successful=Count("pk", filter=Q(status="complete", act_decision__in=("adopt", "adapt"))),
+    )
+    out = outcome_evidence(
+        project,
+        aim_baseline=float(aim.baseline_value) if aim and aim.baseline_value is not None else None,
+        aim_target=float(aim.target_value) if aim and aim.target_value is not None else None,
+    )
+    return Evidence(
+        aim_agreed=aim_agreed,
+        team_size=ProjectMember.objects.filter(project=project).count(),
+        has_drivers=PrimaryDriver.objects.filter(project=project).exists(),
+        measures=out.measures,
+        measure_with_target=out.measure_with_target
+        or bool(aim and aim.target_value is not None and out.measures),
+        baseline_values=out.baseline_values,
+        pdsa_started=pdsa["started"],
+        pdsa_studied=pdsa["studied"],
+        pdsa_successful=pdsa["successful"],
+        improvement_signal=out.improvement_signal,
+        halfway=out.halfway,
+        sustained_values=out.sustained_values,
+    )
+
+
+def progress_suggestion(*, project: Project, scale: ScaleDefinition) -> Suggestion:
+    """The suggested self-rating for ``project`` on ``scale``, with its reasons."""
+    return suggest(
+        progress_evidence(project=project), levels=[lv.value for lv in scale.levels.all()]
+    )
