@@ -81,6 +81,7 @@ def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     "/unread-count",
     response={200: UnreadCountOut, 401: ErrorOut},
     summary="How many notifications you have not read",
+    description="The number the header shows beside Notifications: your unread ones only.",
 )
 def unread_count(request: HttpRequest) -> dict[str, int]:
     return {"unread": selectors.unread_count(viewer=signed_in(request))}
@@ -115,6 +116,10 @@ def notification_read_all(request: HttpRequest) -> dict[str, int]:
     "/settings",
     response={200: list[NotificationSettingOut], 401: ErrorOut},
     summary="Your email settings, one per kind of notification",
+    description=(
+        "Every kind with your choice (or its default when `is_default`): off, immediately, "
+        "daily or weekly. Notifications are always listed; the setting is about email."
+    ),
 )
 def settings_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [NotificationSettingOut.of(s) for s in selectors.preferences(person=signed_in(request))]
