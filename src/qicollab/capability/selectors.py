@@ -509,9 +509,7 @@ def assessments_to_renew(*, viewer: Any, today: dt.date) -> list[RenewDue]:
     if not r.member_collab_ids:
         return []
     latest = dict(
-        SelfAssessment.objects.filter(
-            person_id=viewer.pk, collaborative_id__in=r.member_collab_ids
-        )
+        SelfAssessment.objects.filter(person_id=viewer.pk, collaborative_id__in=r.member_collab_ids)
         .values("collaborative_id")
         .annotate(last=Max("assessed_on"))
         .values_list("collaborative_id", "last")
