@@ -51,6 +51,9 @@ def live_project(world: Any, title: str, *, pdsa_late: bool = True) -> Project:
             actor=p["staff_a"], measure=measure, period=period, value=float(10 + i % 3)
         )
     if pdsa_late:
+        idea = ps.node_add(
+            actor=p["staff_a"], project=project, kind="idea", text="Bed rails check", links=[]
+        )
         ps.pdsa_cycle_create(
             actor=p["staff_a"],
             project=project,
@@ -60,7 +63,7 @@ def live_project(world: Any, title: str, *, pdsa_late: bool = True) -> Project:
                 "planned_start": today - dt.timedelta(days=40),
                 "planned_end": today - dt.timedelta(days=10),
             },
-            change_ideas=[],
+            change_ideas=[idea],
         )
     return project
 

@@ -7,7 +7,8 @@ scale's level definitions (docs/progress-scores.md; domain §1.4, Life QI wordin
 
 ====  =====================================  =============================================
 0.5   Intent to participate                  the project exists
-1.0   Charter and team established           an aim with a target, and two or more people
+1.0   Charter and team established           an aim (its words or measure) with a target,
+                                             and two or more people
 1.5   Planning has begun                     a driver diagram or at least one measure
 2.0   Activity, but no changes               6+ baseline values on the main outcome
                                              measure, or a PDSA cycle started

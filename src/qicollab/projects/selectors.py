@@ -585,7 +585,12 @@ def progress_evidence(*, project: Project) -> Evidence:
     from qicollab.measures.alerts import outcome_evidence
 
     aim = Aim.objects.filter(project=project).first()
-    aim_agreed = bool(aim and aim.statement.strip() and aim.target_value is not None)
+    # An aim is agreed once it says what will change and by how much (a target).
+    aim_agreed = bool(
+        aim
+        and (aim.statement.strip() or aim.measure_text.strip())
+        and aim.target_value is not None
+    )
     pdsa = PdsaCycle.objects.filter(project=project).aggregate(
         started=Count("pk", filter=~Q(status="plan") | Q(actual_start__isnull=False)),
         studied=Count("pk", filter=Q(status__in=("study", "act", "complete"))),
