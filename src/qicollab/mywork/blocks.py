@@ -241,7 +241,7 @@ def new_signals(*, viewer: Any, today: dt.date, memo: dict[str, Any], **_: Any) 
         key="signals",
         title="New signals on projects I lead or coach",
         template="mywork/_items.jinja",
-        context={"items": items, "none": f"No new signals in the last {NEW_SIGNAL_DAYS} days."},
+        context={"items": items, "none": f"No signal began in the last {NEW_SIGNAL_DAYS} days."},
         order=15,
         empty=not items,
     )
