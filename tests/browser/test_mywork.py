@@ -69,6 +69,7 @@ def test_my_work_and_notifications(
 
     page.get_by_role("button", name="Mark as read").first.click()
     expect(page.locator("#unread-summary")).to_have_text("You have 2 unread notifications.")
+    expect(page.locator("#header-unread .app-count")).to_have_text("2")
     expect(page.get_by_role("button", name="Mark as read")).to_have_count(2)
     assert "/notifications/" in page.url  # htmx: no page load
     check_page(page, axe, console, screenshot, f"mywork-notifications-read-{width}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -25,6 +26,14 @@ class NotificationView:
     read_url: str
 
 
+def _ago(when: dt.datetime) -> str:
+    """ "just now", "5 minutes ago", "3 days ago" (the largest unit only)."""
+    now = timezone.now()
+    if now - when < dt.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when, now).split(',')[0]} ago"
+
+
 def notification_view(n: Notification) -> NotificationView:
     label = kind(n.kind).label if is_kind(n.kind) else ""
     actor = ""
@@ -35,7 +44,7 @@ def notification_view(n: Notification) -> NotificationView:
         text=n.text,
         kind_label=label,
         actor=actor,
-        when=f"{timesince(n.created_at, timezone.now()).split(',')[0]} ago",
+        when=_ago(n.created_at),
         when_iso=n.created_at.isoformat(),
         unread=n.read_at is None,
         open_url=reverse("notifications:open", args=[n.pk]),
