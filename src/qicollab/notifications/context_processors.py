@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest
 
 from qicollab.notifications.selectors import unread_count
@@ -16,7 +17,11 @@ class _Count:
         self.request = request
 
     def __call__(self) -> int:
-        return unread_count(viewer=getattr(self.request, "user", None))
+        try:
+            return unread_count(viewer=getattr(self.request, "user", None))
+        except DatabaseError:
+            # The error page drawn because the database failed must still draw its header.
+            return 0
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
