@@ -587,9 +587,7 @@ def progress_evidence(*, project: Project) -> Evidence:
     aim = Aim.objects.filter(project=project).first()
     # An aim is agreed once it says what will change and by how much (a target).
     aim_agreed = bool(
-        aim
-        and (aim.statement.strip() or aim.measure_text.strip())
-        and aim.target_value is not None
+        aim and (aim.statement.strip() or aim.measure_text.strip()) and aim.target_value is not None
     )
     pdsa = PdsaCycle.objects.filter(project=project).aggregate(
         started=Count("pk", filter=~Q(status="plan") | Q(actual_start__isnull=False)),
