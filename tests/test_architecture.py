@@ -42,7 +42,6 @@ KNOWN_TEMPLATES = {
     "capability/jinja2/capability/assessment_list.jinja",
     "capability/jinja2/capability/course_detail.jinja",
     "collaborative/jinja2/collaborative/workstream_detail.jinja",
-    "organisations/jinja2/organisations/home.jinja",
     "deaths/jinja2/deaths/library.jinja",
     "deaths/jinja2/deaths/library_detail.jinja",
     "deaths/jinja2/deaths/review_form.jinja",

@@ -231,6 +231,7 @@ def _register_routers() -> None:
     api.add_router("/national", "qicollab.national.api.router")
     api.add_router("/excellence", "qicollab.excellence.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
+    api.add_router("/notifications", "qicollab.notifications.api.router")
 
 
 _register_routers()

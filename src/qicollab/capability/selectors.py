@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -486,3 +487,74 @@ def facilitator_choices(*, collaborative: Collaborative) -> QuerySet[Any]:
         .distinct()
         .order_by("full_name")
     )
+
+
+# --- My work -----------------------------------------------------------------------------
+
+#: A self-assessment older than this is due for renewal (the 3 L's are re-taken about
+#: twice a year, so a person can see how their confidence has grown).
+RENEW_AFTER_DAYS = 182
+
+
+@dataclass(frozen=True)
+class RenewDue:
+    collaborative: Collaborative
+    last_assessed: dt.date | None
+
+
+def assessments_to_renew(*, viewer: Any, today: dt.date) -> list[RenewDue]:
+    """Collaboratives where the viewer may assess (a member organisation's person) and has
+    no self-assessment in the last :data:`RENEW_AFTER_DAYS` days (two queries)."""
+    r = roles_for(viewer)
+    if not r.member_collab_ids:
+        return []
+    latest = dict(
+        SelfAssessment.objects.filter(person_id=viewer.pk, collaborative_id__in=r.member_collab_ids)
+        .values("collaborative_id")
+        .annotate(last=Max("assessed_on"))
+        .values_list("collaborative_id", "last")
+    )
+    cutoff = today - dt.timedelta(days=RENEW_AFTER_DAYS)
+    due = [cid for cid in r.member_collab_ids if latest.get(cid) is None or latest[cid] < cutoff]
+    if not due:
+        return []
+    collabs = Collaborative.objects.filter(pk__in=due).order_by("name")
+    return [RenewDue(c, latest.get(c.pk)) for c in collabs]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    staff: int
+    trained: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.trained / self.staff) if self.staff else None
+
+
+def training_coverage(*, organisation_ids: Iterable[int]) -> dict[int, Coverage]:
+    """Organisation id -> its current people and how many of them completed a course while
+    at it (two queries)."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    staff = dict(
+        Affiliation.objects.filter(organisation_id__in=ids, ended_on__isnull=True)
+        .values("organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("organisation_id", "n")
+    )
+    current = Affiliation.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        person_id=OuterRef("person_id"),
+        ended_on__isnull=True,
+    )
+    trained = dict(
+        Enrolment.objects.filter(
+            Exists(current), organisation_id__in=ids, status=EnrolmentStatus.COMPLETED
+        )
+        .values("organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("organisation_id", "n")
+    )
+    return {o: Coverage(staff.get(o, 0), trained.get(o, 0)) for o in ids}

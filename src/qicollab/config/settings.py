@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
+    "qicollab.notifications",
+    "qicollab.mywork",
     "qicollab.demo",
 ]
 
@@ -106,7 +108,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "qicollab.config.jinja2.environment",
-            "context_processors": ["qicollab.organisations.context_processors.navigation"],
+            "context_processors": [
+                "qicollab.organisations.context_processors.navigation",
+                "qicollab.notifications.context_processors.notifications",
+            ],
         },
     },
     {

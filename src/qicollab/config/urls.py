@@ -24,6 +24,7 @@ urlpatterns = [
     path("national/", include("qicollab.national.urls")),
     path("excellence/", include("qicollab.excellence.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
+    path("notifications/", include("qicollab.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ A page with no provider registered simply gets nothing extra.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 Provider = Callable[..., dict[str, Any]]
@@ -30,3 +31,45 @@ def collect(page: str, **kwargs: Any) -> dict[str, Any]:
     for provider in _PROVIDERS.get(page, ()):
         context.update(provider(**kwargs))
     return context
+
+
+# --- Blocks: a page made of independent parts (the My work home page) --------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One part of a page of blocks, drawn by its own template with its own context.
+
+    ``action`` is the link to the page that acts on the block as a whole (text, URL);
+    ``order`` places it (lower first); ``empty`` blocks are drawn only with ``show_empty``.
+    """
+
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+    action: tuple[str, str] | None = None
+    empty: bool = False
+    #: "full" spans the page; "half" shares a row with another half block on wide screens.
+    width: str = "half"
+
+
+BlockProvider = Callable[..., "Block | None"]
+
+_BLOCKS: dict[str, list[BlockProvider]] = {}
+
+
+def register_block(page: str, provider: BlockProvider) -> None:
+    """Add a block provider to ``page`` (idempotent). The provider is called with the page's
+    keyword arguments and returns a :class:`Block`, or ``None`` when it has nothing to say
+    to this viewer (a programme manager's block for someone who manages nothing)."""
+    providers = _BLOCKS.setdefault(page, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def collect_blocks(page: str, **kwargs: Any) -> list[Block]:
+    """Every block ``page``'s providers give for these arguments, in ``order``."""
+    blocks = [b for p in _BLOCKS.get(page, ()) if (b := p(**kwargs)) is not None]
+    return sorted(blocks, key=lambda b: (b.order, b.key))

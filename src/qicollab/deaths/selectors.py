@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from qicollab.accounts.roles import roles_for
 from qicollab.deaths import choices as c
-from qicollab.deaths.access import team_org_ids
+from qicollab.deaths.access import lead_org_ids, team_org_ids
 from qicollab.deaths.identifiers import FinancialQuarter, quarter_range
 from qicollab.deaths.models import (
     CaseAccess,
+    CaseAction,
     CaseReview,
     Death,
     DeathsSettings,
@@ -411,3 +412,70 @@ def collaborative_quarterly(
         by_org[org.pk] = quarterly_figures(organisations=[org], quarters=quarters)
         out.append((org, by_org[org.pk]))
     return out
+
+
+# --- approvals and actions (the notifications and the My work page) ----------------------
+
+
+def summary_approvers(*, organisation: Organisation) -> list[Any]:
+    """Who may approve the organisation's learning summaries: its mortality-review team's
+    leads who still belong to the organisation (``deaths.approve_summary``)."""
+    from qicollab.accounts.models import Person
+
+    return list(
+        Person.objects.filter(
+            is_active=True,
+            mortality_teams__organisation=organisation,
+            mortality_teams__role=c.TeamRole.LEAD,
+            affiliations__organisation=organisation,
+            affiliations__ended_on__isnull=True,
+        ).distinct()
+    )
+
+
+def summaries_awaiting_approval(*, viewer: Any) -> QuerySet[LearningSummary]:
+    """Summaries waiting for the viewer's approval: at organisations whose team they lead,
+    written by someone else (one query)."""
+    leads = lead_org_ids(viewer)
+    if not leads:
+        return LearningSummary.objects.none()
+    return (
+        LearningSummary.objects.filter(
+            organisation_id__in=leads, status=c.SummaryStatus.AWAITING_APPROVAL
+        )
+        .exclude(author_id=viewer.pk)
+        .select_related("organisation")
+        .order_by("checked_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class OpenActions:
+    organisation: Organisation
+    open: int
+    overdue: int
+
+
+def open_case_actions(*, viewer: Any, today: date) -> list[OpenActions]:
+    """Open actions from mortality reviews at the organisations whose team the viewer is on,
+    counted per organisation (counts only: a case is read, and logged, on its own page)."""
+    teams = team_org_ids(viewer)
+    if not teams:
+        return []
+    rows = (
+        CaseAction.objects.filter(
+            death__organisation_id__in=teams,
+            death__deleted_at__isnull=True,
+            status__in=[c.ActionStatus.OPEN, c.ActionStatus.IN_PROGRESS],
+        )
+        .values("death__organisation_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    counts = {r["death__organisation_id"]: r for r in rows}
+    if not counts:
+        return []
+    orgs = Organisation.objects.in_bulk(list(counts))
+    return [
+        OpenActions(orgs[o], counts[o]["open"], counts[o]["overdue"])
+        for o in sorted(counts, key=lambda o: orgs[o].name)
+    ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from qicollab.accounts.models import Person
@@ -39,6 +40,7 @@ from qicollab.deaths.models import (
     PhaseJudgement,
     Screening,
 )
+from qicollab.notifications.services import notify
 from qicollab.organisations.models import Collaborative, Organisation
 
 
@@ -566,7 +568,25 @@ def summary_submit(*, actor: Person, summary: LearningSummary) -> LearningSummar
     summary.status = c.SummaryStatus.AWAITING_APPROVAL
     summary.checked_at = timezone.now()
     save_as(summary, actor)
+    _ask_for_approval(actor=actor, summary=summary)
     return summary
+
+
+def _ask_for_approval(*, actor: Person, summary: LearningSummary) -> None:
+    """Tell the team's leads (not the author) that a summary waits for them. The text names
+    only the organisation and the de-identified title that has just passed the check."""
+    from qicollab.deaths.selectors import summary_approvers
+
+    notify(
+        recipients=summary_approvers(organisation=summary.organisation),
+        kind="approvals.requested",
+        actor=actor,
+        target=summary,
+        url=reverse("deaths:summary_approve", args=[summary.organisation.slug, summary.death_id]),
+        text=f"A learning summary from {summary.organisation.name} is waiting for your "
+        f"approval: {summary.title}",
+        dedupe_key=f"summary:{summary.pk}:{summary.checked_at:%Y%m%d%H%M%S%f}",
+    )
 
 
 @transaction.atomic

@@ -70,6 +70,12 @@ def _build_excellence(ctx: DemoContext) -> None:
     build_excellence(ctx)
 
 
+def _build_notifications(ctx: DemoContext) -> None:
+    from qicollab.demo.notifications import build_notifications
+
+    build_notifications(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -160,6 +166,12 @@ STEPS: tuple[Step, ...] = (
         "A sponsor, and recorded-on dates that tell the projects' story (some teams quiet)",
         build_coaching,
         ("projects", "measures"),
+    ),
+    Step(
+        "notifications",
+        "A month of notifications (signals, data due, places, approvals) and preferences",
+        _build_notifications,
+        ("projects", "measures", "events", "deaths", "coaching"),
     ),
     Step(
         "designations",

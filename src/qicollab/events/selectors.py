@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,7 +19,7 @@ from qicollab.events.models import (
     Registration,
     WorkshopBooking,
 )
-from qicollab.organisations.models import Collaborative
+from qicollab.organisations.models import Affiliation, Collaborative
 
 
 def _visible(viewer: Any) -> QuerySet[LearningSession]:
@@ -153,3 +155,41 @@ def feed_sessions(*, person: Any) -> QuerySet[LearningSession]:
     """The sessions in a person's calendar feed: those they have a place at, in collaboratives
     they still belong to (someone who left keeps no window onto its calendar)."""
     return my_sessions(person=person).filter(pk__in=_visible(person).values("pk")).distinct()
+
+
+# --- My work -----------------------------------------------------------------------------
+
+
+def my_upcoming_places(*, person: Any, today: date, limit: int = 5) -> list[Registration]:
+    """The person's places (booked or waiting) at sessions not yet over, soonest first, in
+    collaboratives they still belong to (one query)."""
+    return list(
+        Registration.objects.filter(
+            person_id=person.pk,
+            status__in=[BookingStatus.BOOKED, BookingStatus.WAITING],
+            session__ends_on__gte=today,
+            session__in=_visible(person),
+        )
+        .select_related("session")
+        .order_by("session__starts_on", "pk")[:limit]
+    )
+
+
+def upcoming_bookings_by_organisation(
+    *, organisation_ids: Iterable[int], today: date
+) -> dict[int, int]:
+    """Organisation id -> places booked at sessions not yet over by its current people
+    (one query; someone in two of the organisations counts for each)."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    rows = (
+        Affiliation.objects.filter(organisation_id__in=ids, ended_on__isnull=True)
+        .filter(
+            person__event_registrations__status=BookingStatus.BOOKED,
+            person__event_registrations__session__ends_on__gte=today,
+        )
+        .values("organisation_id")
+        .annotate(n=Count("person__event_registrations"))
+    )
+    return {r["organisation_id"]: r["n"] for r in rows}

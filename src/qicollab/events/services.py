@@ -37,6 +37,7 @@ from qicollab.events.models import (
     Registration,
     WorkshopBooking,
 )
+from qicollab.notifications.services import notify
 
 if TYPE_CHECKING:
     from qicollab.accounts.models import Person
@@ -95,7 +96,7 @@ def session_waiting_list_promote(
         Registration.objects.filter(session=session),
         capacity=session.capacity,
         actor=actor,
-        notify=emails.send_place_offered,
+        notify=_place_offered,
     )
 
 
@@ -110,7 +111,32 @@ def workshop_waiting_list_promote(
         WorkshopBooking.objects.filter(workshop=workshop),
         capacity=workshop.capacity,
         actor=actor,
-        notify=emails.send_workshop_place_offered,
+        notify=_workshop_place_offered,
+    )
+
+
+def _place_offered(reg: Registration) -> None:
+    """The booking email (always sent: it confirms the place) and the in-platform notice."""
+    emails.send_place_offered(reg)
+    notify(
+        recipients=[reg.person],
+        kind="events.place_offered",
+        actor=None,
+        target=reg.session,
+        text=f"A place has come free at {reg.session.title} and it is now yours.",
+        dedupe_key=f"registration:{reg.pk}:{reg.updated_at.isoformat()}",
+    )
+
+
+def _workshop_place_offered(b: WorkshopBooking) -> None:
+    emails.send_workshop_place_offered(b)
+    notify(
+        recipients=[b.person],
+        kind="events.place_offered",
+        actor=None,
+        target=b.workshop.session,
+        text=f"A place has come free at the workshop {b.workshop.title} and it is now yours.",
+        dedupe_key=f"workshop-booking:{b.pk}:{b.updated_at.isoformat()}",
     )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.text import slugify
 
 from qicollab.accounts.models import Person
 from qicollab.jobs.models import Job
 from qicollab.jobs.progress import Progress
-from qicollab.jobs.registry import job_handler
+from qicollab.jobs.registry import job_handler, schedule
 from qicollab.jobs.services import JobRefused, job_output_save
+from qicollab.measures import alerts
 from qicollab.measures import storyboard as sb
 from qicollab.projects.models import Project
 from qicollab.projects.selectors import visible_projects
@@ -54,3 +57,32 @@ def storyboard_pdf(job: Job, progress: Progress) -> dict[str, object]:
         "label": "Download the PDF",
         "bytes": len(body),
     }
+
+
+# --- notifications: new signals and data due ---------------------------------------------
+
+
+@job_handler("measures.signals_notify", retry_safe=True)
+def signals_notify_job(job: Job, progress: Progress) -> dict[str, object]:
+    """Each signal run is announced once (a dedupe key), so a retry repeats nothing."""
+    return {"signals": alerts.signals_notify()}
+
+
+@job_handler("measures.data_due_notify", retry_safe=True)
+def data_due_notify_job(job: Job, progress: Progress) -> dict[str, object]:
+    """Each measure and period is announced due once and overdue once."""
+    return {"notifications": alerts.data_due_notify()}
+
+
+schedule(
+    "measures.signals_notify",
+    every=timedelta(minutes=30),
+    kind="measures.signals_notify",
+    title="Tell teams of new signals on their charts",
+)
+schedule(
+    "measures.data_due_notify",
+    every=timedelta(days=1),
+    kind="measures.data_due_notify",
+    title="Tell measure owners of data due or overdue",
+)

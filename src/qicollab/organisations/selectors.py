@@ -131,3 +131,15 @@ def switchable_collaboratives(*, viewer: Any) -> QuerySet[Collaborative]:
     if not r.is_superuser:
         qs = qs.filter(pk__in=r.visible_collab_ids)
     return qs.order_by("name")
+
+
+def current_affiliations(*, person: Any) -> QuerySet[Affiliation]:
+    """The person's current organisations and roles there (the home page)."""
+    return Affiliation.objects.filter(person_id=person.pk, ended_on__isnull=True).select_related(
+        "organisation"
+    )
+
+
+def collaborative_roles(*, person: Any) -> QuerySet[CollaborativeRole]:
+    """The person's roles in collaboratives: lead, faculty, sponsor (the home page)."""
+    return CollaborativeRole.objects.filter(person_id=person.pk).select_related("collaborative")

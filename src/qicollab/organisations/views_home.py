@@ -1,4 +1,4 @@
-"""The home page: your organisations, collaboratives and roles (signed out: what this is)."""
+"""The home page. Signed in: My work, the blocks other apps contribute. Signed out: what this is."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from qicollab.accounts.roles import roles_for
+from qicollab.core import contributions
 from qicollab.organisations import selectors as org_selectors
+
+#: The page the My work blocks are registered on (``core.contributions.register_block``).
+HOME_BLOCKS = "organisations.home"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: your organisations, collaboratives and roles. Signed out: what this is."""
+    """Signed in: My work (projects, what is due, actions, bookings, approvals...) and the
+    person's organisations and roles. Signed out: what this is."""
     if not request.user.is_authenticated:
         return render(
             request,
@@ -23,19 +29,19 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     roles = roles_for(request.user)
-    collab = request.collaborative  # type: ignore[attr-defined]  # set by middleware
+    blocks = contributions.collect_blocks(
+        HOME_BLOCKS,
+        viewer=request.user,
+        roles=roles,
+        today=timezone.localdate(),
+        memo={},
+    )
     context: dict[str, Any] = {
         "active_nav": "home",
-        "page_title": "Home",
-        "affiliations": request.user.affiliations.filter(ended_on__isnull=True).select_related(
-            "organisation"
-        ),
-        "collab_roles": request.user.collaborative_roles.select_related("collaborative"),
+        "page_title": "My work",
+        "blocks": blocks,
+        "affiliations": org_selectors.current_affiliations(person=request.user),
+        "collab_roles": org_selectors.collaborative_roles(person=request.user),
         "roles": roles,
-        "collab": collab,
-        "members": org_selectors.collaborative_members(collaborative=collab) if collab else [],
-        "structure": org_selectors.collaborative_with_structure(collaborative=collab)
-        if collab
-        else None,
     }
     return render(request, "organisations/home.jinja", context)

@@ -33,6 +33,7 @@ from qicollab.collaborative.models import Theme, Workstream
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.projects.models import (
     DEFAULT_SCALE_CODE,
+    Aim,
     ChangeIdea,
     CollaborativeScaleChoice,
     PdsaCycle,
@@ -47,6 +48,7 @@ from qicollab.projects.models import (
     TeamRole,
 )
 from qicollab.projects.rules import project_roles
+from qicollab.projects.scoring import Evidence, Suggestion, suggest
 
 _SHARED = (Sharing.ORGANISATION, Sharing.COLLABORATIVE)
 
@@ -466,3 +468,156 @@ def pdsa_cycles(*, project: Project) -> QuerySet[PdsaCycle]:
 
 def pdsa_get(*, project: Project, pk: int) -> PdsaCycle | None:
     return pdsa_cycles(project=project).filter(pk=pk).first()
+
+
+# --- My work -----------------------------------------------------------------------------
+
+#: Projects that are expected to report, test and record data each month.
+LIVE_STATUSES = ("active", "sustaining")
+#: A live project with nothing recorded for this long is quiet (the programme manager's view).
+QUIET_AFTER_DAYS = 60
+
+
+def my_projects(*, viewer: Any, roles: tuple[str, ...] | None = None) -> list[ProjectMember]:
+    """The viewer's places on project teams (with the project), live and idea projects first
+    by title (one query). ``roles`` limits them to those roles (say, lead and coach)."""
+    qs = ProjectMember.objects.filter(person_id=viewer.pk).exclude(
+        project__status__in=("completed", "stopped")
+    )
+    if roles is not None:
+        qs = qs.filter(role__in=roles)
+    return list(
+        qs.select_related("project", "project__lead_organisation").order_by(
+            "project__title", "project_id"
+        )
+    )
+
+
+def last_complete_month(today: dt.date) -> dt.date:
+    """The first day of the month before ``today``'s (the month a report is now due for).
+
+    >>> last_complete_month(dt.date(2026, 1, 15))
+    datetime.date(2025, 12, 1)
+    """
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def progress_report_due(*, projects: list[Project], today: dt.date) -> set[int]:
+    """Live projects without the team's own rating for the last complete month (one query)."""
+    live = [p.pk for p in projects if p.status in LIVE_STATUSES]
+    if not live:
+        return set()
+    rated = set(
+        ProgressReport.objects.filter(
+            project_id__in=live, month=last_complete_month(today), rater_type="self"
+        ).values_list("project_id", flat=True)
+    )
+    return set(live) - rated
+
+
+def pdsa_past_planned_end(*, project_ids: list[int], today: dt.date) -> list[PdsaCycle]:
+    """Cycles of these projects not complete though their planned end has passed (one query)."""
+    if not project_ids:
+        return []
+    return list(
+        PdsaCycle.objects.filter(project_id__in=project_ids, planned_end__lt=today)
+        .exclude(status="complete")
+        .select_related("project")
+        .order_by("planned_end", "pk")
+    )
+
+
+def my_open_pdsa_cycles(*, viewer: Any, limit: int = 10) -> list[PdsaCycle]:
+    """Cycles the viewer owns that are not complete, on projects they may still read, the
+    earliest planned end first (one query)."""
+    return list(
+        PdsaCycle.objects.filter(owner_id=viewer.pk, project__in=visible_projects(viewer=viewer))
+        .exclude(status="complete")
+        .select_related("project")
+        .order_by(F("planned_end").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class TrustProjects:
+    organisation: Organisation
+    projects: list[Project]
+    quiet: list[Project]
+
+
+def trust_projects(*, viewer: Any, today: dt.date) -> list[TrustProjects]:
+    """For each organisation the viewer manages: its live projects and the quiet ones among
+    them (nothing recorded for :data:`QUIET_AFTER_DAYS` days), one query in all."""
+    managed = roles_for(viewer).managed_org_ids
+    if not managed:
+        return []
+    rows = list(
+        with_last_activity(
+            visible_projects(viewer=viewer).filter(
+                lead_organisation_id__in=managed, status__in=LIVE_STATUSES
+            )
+        )
+        .select_related("lead_organisation")
+        .order_by("lead_organisation__name", "title", "pk")
+    )
+    cutoff = dt.datetime.combine(
+        today - dt.timedelta(days=QUIET_AFTER_DAYS), dt.time(), tzinfo=dt.UTC
+    )
+    by_org: dict[int, TrustProjects] = {}
+    for p in rows:
+        group = by_org.setdefault(
+            p.lead_organisation_id, TrustProjects(p.lead_organisation, [], [])
+        )
+        group.projects.append(p)
+        last = getattr(p, "last_activity", None)
+        if last is None or last < cutoff:
+            group.quiet.append(p)
+    orgs = Organisation.objects.filter(pk__in=managed - set(by_org)).order_by("name")
+    return [*by_org.values(), *(TrustProjects(o, [], []) for o in orgs)]
+
+
+# --- the suggested progress score ----------------------------------------------------------
+
+
+def progress_evidence(*, project: Project) -> Evidence:
+    """Everything :func:`qicollab.projects.scoring.suggest` reads, for one project."""
+    # measures depends on projects: imported here, like DataPoint above.
+    from qicollab.measures.alerts import outcome_evidence
+
+    aim = Aim.objects.filter(project=project).first()
+    # An aim is agreed once it says what will change and by how much (a target).
+    aim_agreed = bool(
+        aim and (aim.statement.strip() or aim.measure_text.strip()) and aim.target_value is not None
+    )
+    pdsa = PdsaCycle.objects.filter(project=project).aggregate(
+        started=Count("pk", filter=~Q(status="plan") | Q(actual_start__isnull=False)),
+        studied=Count("pk", filter=Q(status__in=("study", "act", "complete"))),
+        successful=Count("pk", filter=Q(status="complete", act_decision__in=("adopt", "adapt"))),
+    )
+    out = outcome_evidence(
+        project,
+        aim_baseline=float(aim.baseline_value) if aim and aim.baseline_value is not None else None,
+        aim_target=float(aim.target_value) if aim and aim.target_value is not None else None,
+    )
+    return Evidence(
+        aim_agreed=aim_agreed,
+        team_size=ProjectMember.objects.filter(project=project).count(),
+        has_drivers=PrimaryDriver.objects.filter(project=project).exists(),
+        measures=out.measures,
+        measure_with_target=out.measure_with_target
+        or bool(aim and aim.target_value is not None and out.measures),
+        baseline_values=out.baseline_values,
+        pdsa_started=pdsa["started"],
+        pdsa_studied=pdsa["studied"],
+        pdsa_successful=pdsa["successful"],
+        improvement_signal=out.improvement_signal,
+        halfway=out.halfway,
+        sustained_values=out.sustained_values,
+    )
+
+
+def progress_suggestion(*, project: Project, scale: ScaleDefinition) -> Suggestion:
+    """The suggested self-rating for ``project`` on ``scale``, with its reasons."""
+    return suggest(
+        progress_evidence(project=project), levels=[lv.value for lv in scale.levels.all()]
+    )

@@ -100,6 +100,10 @@ class ProgressReport(TimeStampedModel):
     progress = models.TextField("Progress this month", blank=True)
     barriers = models.TextField("Barriers", blank=True)
     help_needed = models.TextField("Help needed", blank=True)
+    #: The score qicollab suggested from the project's evidence when the team first recorded
+    #: this self-rating, and why; the team's own ``score`` confirms or overrides it.
+    suggested_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    suggestion_reasons = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -120,6 +124,13 @@ class ProgressReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.score} ({self.get_rater_type_display()}, {self.month:%B %Y})"
+
+    @property
+    def suggestion_followed(self) -> bool | None:
+        """True: the team confirmed the suggestion; False: overrode it; None: none made."""
+        if self.suggested_score is None:
+            return None
+        return Decimal(self.score) == Decimal(self.suggested_score)
 
     def clean(self) -> None:
         if self.month and self.month.day != 1:

@@ -61,12 +61,14 @@ def progress_report_save(
 ) -> ProgressReport:
     """Record (or correct) a month's rating with its short report.
 
-    A new report is rated on the collaborative's current scale; a corrected one keeps the
+    A new team self-rating keeps the score qicollab suggested from the project's evidence
+    (``projects.scoring``) and its reasons, beside the team's own. A new report is rated on
+    the collaborative's current scale; a corrected one keeps the
     scale it was first rated on, so history never changes meaning. Only the team records
     (or corrects) its self-rating and only faculty the faculty rating: ``PermissionDenied``
     otherwise, whoever the caller is.
     """
-    from qicollab.projects.selectors import scale_for
+    from qicollab.projects.selectors import progress_suggestion, scale_for
 
     if report is not None:
         rater_type = report.rater_type
@@ -96,6 +98,11 @@ def progress_report_save(
     value = check_score(scale, score)
     if report is None:
         report = ProgressReport(project=project, scale=scale, rater_type=rater_type)
+        if rater_type == RaterType.SELF:
+            # Kept beside the team's own score: it confirms or overrides the suggestion.
+            suggestion = progress_suggestion(project=project, scale=scale)
+            report.suggested_score = suggestion.score
+            report.suggestion_reasons = suggestion.reason_texts
     report.month = month
     report.score = value
     report.rater = actor

@@ -81,6 +81,11 @@ def progress_create(request: AuthedHttpRequest, slug: str, rater: str) -> HttpRe
             messages.success(request, f"The {d['month']:%B %Y} score has been recorded.")
             return redirect("projects:progress", project.slug)
     title = "Rate this month's progress" if rater == RaterType.SELF else "Faculty rating"
+    suggestion = (
+        selectors.progress_suggestion(project=project, scale=scale)
+        if rater == RaterType.SELF
+        else None
+    )
     return _render_form(
         request,
         project,
@@ -88,6 +93,7 @@ def progress_create(request: AuthedHttpRequest, slug: str, rater: str) -> HttpRe
         page_title=title,
         scale=scale,
         rater=RaterType(rater),
+        suggestion=suggestion,
         breadcrumbs=crumbs(
             project, ("Progress", reverse("projects:progress", args=[slug])), (title, "")
         ),
