@@ -27,6 +27,11 @@ def test_withheld_cells_sum_to_zero_or_at_least_k(counts: dict[str, int]) -> Non
     hidden = [n for c, n in counts.items() if c not in safe]
     # Every shown cell is empty or large enough on its own...
     assert all(n == 0 or n >= K for n in shown)
+    total = sum(counts.values())
+    if 0 < total < K:
+        # A total this small is never shown (callers check it), and no cell beside it either.
+        assert all(n == 0 for n in shown)
+        return
     # ...and total minus the shown cells never reveals a group of 1 to K-1.
     residual = sum(hidden)
     assert residual == 0 or residual >= K

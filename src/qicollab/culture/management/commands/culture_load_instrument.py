@@ -35,11 +35,11 @@ class Command(BaseCommand):
             text = Path(options["path"]).read_bytes()
             if options["texts"]:
                 code, version = options["texts"]
-                inst = Instrument.objects.filter(code=code, version=version).first()
-                if inst is None:
+                target = Instrument.objects.filter(code=code, version=version).first()
+                if target is None:
                     raise CommandError(f'No instrument "{code}" version "{version}" is loaded')
-                n = services.instrument_load_texts(actor=None, instrument=inst, text=text)
-                self.stdout.write(f"{inst}: texts of {n} items loaded")
+                n = services.instrument_load_texts(actor=None, instrument=target, text=text)
+                self.stdout.write(f"{target}: texts of {n} items loaded")
                 return
             inst = services.instrument_load(actor=None, text=text)
             self.stdout.write(f"{inst}: loaded")
