@@ -49,6 +49,13 @@ def _build_capability(ctx: DemoContext) -> None:
     build_capability(ctx)
 
 
+def _build_culture(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.culture import build_culture
+
+    build_culture(ctx)
+
+
 def _build_designations(ctx: DemoContext) -> None:
     # Imported when run, like the other domain steps.
     from qicollab.demo.national import build_designations
@@ -146,6 +153,12 @@ STEPS: tuple[Step, ...] = (
         "Safety champions and QI experts for the national roll-up",
         _build_designations,
         ("memberships", "people"),
+    ),
+    Step(
+        "culture",
+        "Safety culture: three surveyed teams, a debrief with actions, a repeat survey",
+        _build_culture,
+        ("memberships", "people", "projects"),
     ),
 )
 
