@@ -72,7 +72,7 @@ def add_responses(
     tenure: str = "",
 ) -> None:
     """Store ``n`` responses directly (the wave may already be closed)."""
-    rng = random.Random(seed)  # noqa: S311 - test data
+    rng = random.Random(seed)
     codes = list(wave_unit.wave.instrument.items.values_list("code", flat=True))
     Response.objects.bulk_create(
         Response(

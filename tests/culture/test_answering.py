@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _all(wave_unit: WaveUnit, option: str = "D") -> services.Answers:
     codes = wave_unit.wave.instrument.items.values_list("code", flat=True)
-    return services.Answers({c: option for c in codes})
+    return services.Answers(dict.fromkeys(codes, option))
 
 
 def _open(world: Any, **kw: Any) -> WaveUnit:

@@ -24,7 +24,7 @@ COORDINATORS = ("national_admin", "collab_lead", "faculty", "pm_a")
 
 
 def _expect(default: int, **by: int) -> dict[str, int]:
-    out = {p: default for p in PERSONAS}
+    out = dict.fromkeys(PERSONAS, default)
     out.update(by)
     return out
 
@@ -112,7 +112,12 @@ def test_wave_pages_matrix(world: Any, login: Any, survey: Any) -> None:
         reverse("culture:wave_unit_codes", args=[w.pk, wu.pk]),
         _wave_expect(("pm_a",)),
     )
-    _check(login, world, reverse("culture:wave_create"), _expect(403, anonymous=302, pm_a=200, pm_o=200))
+    _check(
+        login,
+        world,
+        reverse("culture:wave_create"),
+        _expect(403, anonymous=302, pm_a=200, pm_o=200),
+    )
 
 
 def test_pdf_for_the_team_only(world: Any, login: Any, survey: Any) -> None:
@@ -268,7 +273,7 @@ def test_action_starts_a_project_shown_on_the_project_page(
     url = reverse(
         "culture:action_project", args=[survey["wave"].pk, survey["wu"].pk, d.pk, action.pk]
     )
-    # partner_a (facilitator, lived-experience partner) may not start projects: refused, nothing made.
+    # The team leader starts the project through the projects app's own service.
     client = login(world.people["staff_a"])
     assert client.post(url, {"collaborative": world.collab.pk}).status_code == 302
     action.refresh_from_db()

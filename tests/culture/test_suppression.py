@@ -57,6 +57,7 @@ def test_results_never_live() -> None:
 
 
 BANDS = [*PositionBand.values, ""]
+ITEMS = ("T1", "T2", "T3", "T4", "T5", "L1", "L2", "L3", "M1", "M2", "S1", "S2")
 
 
 @pytest.mark.django_db
@@ -81,10 +82,9 @@ def test_no_figure_a_viewer_can_see_describes_a_small_group(
     Response.objects.bulk_create(
         Response(
             wave_unit=big,
-            answers={
-                c: v
-                for c in ("T1", "T2", "T3", "T4", "T5", "L1", "L2", "L3", "M1", "M2", "S1", "S2")
-            },
+            answers=dict.fromkeys(
+                ("T1", "T2", "T3", "T4", "T5", "L1", "L2", "L3", "M1", "M2", "S1", "S2"), v
+            ),
             position_band=b,
         )
         for b, v in answers
