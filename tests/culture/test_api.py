@@ -36,7 +36,7 @@ def test_results_route_permissions_and_suppression(
     expect.update(staff_a=200, partner_a=200, pm_a=403, viewer_a=403)
     assert {p: _get(login, world, p, url).status_code for p in PERSONAS} == expect
     assert _get(login, world, None, url).status_code == 401
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(30):
         body = _get(login, world, "staff_a", url).json()
     assert body["responses"] == 12 and body["domains"][0]["positive"] is not None
     small = _get(
