@@ -38,7 +38,7 @@ UNITS = (
 # How favourable each domain's answers are (mean on 1-5) at baseline and at repeat, per unit.
 MOOD = {
     "Larkspur ward": (
-        {"TEAM": 3.3, "LEARN": 3.0, "LEAD": 3.6, "STRAIN": 3.8},
+        {"TEAM": 3.6, "LEARN": 3.3, "LEAD": 3.6, "STRAIN": 3.8},
         {"TEAM": 4.3, "LEARN": 4.0, "LEAD": 3.9, "STRAIN": 3.2},
     ),
     "Community mental health team (north)": (
