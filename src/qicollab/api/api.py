@@ -232,6 +232,7 @@ def _register_routers() -> None:
     api.add_router("/excellence", "qicollab.excellence.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
     api.add_router("/notifications", "qicollab.notifications.api.router")
+    api.add_router("/culture", "qicollab.culture.api.router")
 
 
 _register_routers()

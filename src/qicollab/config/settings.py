@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qicollab.events",
     "qicollab.national",
     "qicollab.excellence",
+    "qicollab.culture",
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
@@ -309,6 +310,9 @@ JOB_STALE_AFTER: int = env.int("JOB_STALE_AFTER_SECONDS", default=300)
 JOB_RETENTION_DAYS: int = env.int("JOB_RETENTION_DAYS", default=30)
 # Emails are sent by the worker; a refused send is retried with back-off this many times.
 EMAIL_MAX_ATTEMPTS: int = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+# Safety-culture surveys: no figure describes fewer people than this (5 at least; a higher
+# value raises it everywhere, a lower one is ignored).
+CULTURE_MIN_GROUP: int = max(5, env.int("CULTURE_MIN_GROUP", default=5))
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -23,6 +23,7 @@ urlpatterns = [
     path("collaboratives/", include("qicollab.measures.urls_library")),
     path("national/", include("qicollab.national.urls")),
     path("excellence/", include("qicollab.excellence.urls")),
+    path("culture/", include("qicollab.culture.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
     path("notifications/", include("qicollab.notifications.urls")),
     path("api/", api.urls),

@@ -56,6 +56,13 @@ def _build_capability(ctx: DemoContext) -> None:
     build_capability(ctx)
 
 
+def _build_culture(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.culture import build_culture
+
+    build_culture(ctx)
+
+
 def _build_designations(ctx: DemoContext) -> None:
     # Imported when run, like the other domain steps.
     from qicollab.demo.national import build_designations
@@ -184,6 +191,12 @@ STEPS: tuple[Step, ...] = (
         "Learning from Excellence: reports, themes, an inquiry, a theme that became a project",
         _build_excellence,
         ("memberships", "people"),
+    ),
+    Step(
+        "culture",
+        "Safety culture: three surveyed teams, a debrief with actions, a repeat survey",
+        _build_culture,
+        ("memberships", "people", "projects"),
     ),
 )
 
