@@ -229,6 +229,7 @@ def _register_routers() -> None:
     api.add_router("/", "qicollab.collaborative.api.router")
     api.add_router("/", "qicollab.insights.api.router")
     api.add_router("/national", "qicollab.national.api.router")
+    api.add_router("/huddles", "qicollab.huddles.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("collaboratives/", include("qicollab.collaborative.urls")),
     path("collaboratives/", include("qicollab.insights.urls")),
     path("national/", include("qicollab.national.urls")),
+    path("huddles/", include("qicollab.huddles.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,37 @@
+"""Permission predicates of huddles (see :mod:`qicollab.huddles.access` for the rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from qicollab.huddles.access import FULL, unit_access
+
+
+def _unit(obj: Any) -> Any:
+    # A huddle, action or event is about its unit; a unit is about itself.
+    return getattr(obj, "unit", obj)
+
+
+@rules.predicate
+def may_view_unit_safety(user: Any, obj: Any = None) -> bool:
+    """Counts and charts: the unit's staff, safety leads and collaborative coordinators."""
+    return obj is not None and unit_access(user, _unit(obj)) is not None
+
+
+@rules.predicate
+def may_record_huddle(user: Any, obj: Any = None) -> bool:
+    """Huddle notes, references and recording: the unit's staff and the safety leads."""
+    return obj is not None and unit_access(user, _unit(obj)) == FULL
+
+
+rules.add_perm("huddles.view_unit_counts", may_view_unit_safety)
+rules.add_perm("huddles.view_huddle", may_record_huddle)
+rules.add_perm("huddles.add_huddle", may_record_huddle)
+rules.add_perm("huddles.change_huddle", may_record_huddle)
+rules.add_perm("huddles.view_harmevent", may_record_huddle)
+rules.add_perm("huddles.add_harmevent", may_record_huddle)
+rules.add_perm("huddles.change_harmevent", may_record_huddle)
+rules.add_perm("huddles.view_huddleaction", may_record_huddle)
+rules.add_perm("huddles.change_huddleaction", may_record_huddle)
