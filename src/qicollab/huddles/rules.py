@@ -6,6 +6,7 @@ from typing import Any
 
 import rules
 
+from qicollab.accounts.roles import roles_for
 from qicollab.huddles.access import FULL, unit_access
 
 
@@ -35,3 +36,15 @@ rules.add_perm("huddles.add_harmevent", may_record_huddle)
 rules.add_perm("huddles.change_harmevent", may_record_huddle)
 rules.add_perm("huddles.view_huddleaction", may_record_huddle)
 rules.add_perm("huddles.change_huddleaction", may_record_huddle)
+
+
+@rules.predicate
+def may_open_huddles(user: Any) -> bool:
+    """Whether the navigation offers "Safety huddles": anyone in an organisation or
+    coordinating a collaborative (from the roles snapshot, so no extra query per page;
+    the huddles index then lists only the units they may see)."""
+    roles = roles_for(user)
+    return bool(roles.is_superuser or roles.own_org_ids or roles.coordinator_collab_ids)
+
+
+rules.add_perm("huddles.view_any", may_open_huddles)

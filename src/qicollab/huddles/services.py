@@ -219,14 +219,15 @@ def huddle_create(*, actor: Any, unit: Unit, data: HuddleInput) -> Huddle:
         refs = _references(refs, field_name=f"refs_{cat_id}", errors=errors)
         if patients or refs:
             risks.append(HuddleAtRisk(category=cat, patients=patients, references=refs[:200]))
-    for action in data.new_actions:
-        _text(action.text, field_name="action_text", label="The action", errors=errors)
+    for i, action in enumerate(data.new_actions, start=1):
+        # Field names match the form's action rows (action1_text, action2_owner…).
+        _text(action.text, field_name=f"action{i}_text", label="The action", errors=errors)
         if not action.text.strip():
-            errors.setdefault("action_text", []).append("Enter what the action is")
+            errors.setdefault(f"action{i}_text", []).append("Enter what the action is")
         if not action.owner.strip():
-            errors.setdefault("action_owner", []).append("Enter who owns the action")
+            errors.setdefault(f"action{i}_owner", []).append("Enter who owns the action")
         if action.due_on is not None and action.due_on < data.held_on:
-            errors.setdefault("action_due_on", []).append(
+            errors.setdefault(f"action{i}_due_on", []).append(
                 "The action's due date cannot be before the huddle"
             )
     to_close = list(
