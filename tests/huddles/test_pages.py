@@ -183,13 +183,15 @@ def test_refused_huddles_keep_what_was_typed_and_say_why(ward: Ward, login: Any)
     assert "Fell near NHS number 943 476 5919" in body  # kept
     assert not Huddle.objects.filter(held_on__gt=TODAY).exists()
     # A second huddle for the same shift.
-    r = client.post(_pages(ward.unit)["record"], _huddle_post(ward, held_on=(TODAY - dt.timedelta(days=1)).isoformat(), shift="early"))  # fmt: skip
-    assert r.status_code == 400
-    assert "already has a early shift huddle" in r.content.decode() or (
-        "already has an early shift huddle" in r.content.decode()
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    r = client.post(
+        _pages(ward.unit)["record"], _huddle_post(ward, held_on=yesterday, shift="early")
     )
+    assert r.status_code == 400
+    assert "already has an early shift huddle" in r.content.decode()
     # Nonsense never answers 500.
-    r = client.post(_pages(ward.unit)["record"], {"held_on": "x", "shift": "zzz", "attend_nurses": "-1", "close_actions": "99999"})  # fmt: skip
+    nonsense = {"held_on": "x", "shift": "zzz", "attend_nurses": "-1", "close_actions": "9999"}
+    r = client.post(_pages(ward.unit)["record"], nonsense)
     assert r.status_code == 400
 
 

@@ -177,9 +177,10 @@ def huddle_create(*, actor: Any, unit: Unit, data: HuddleInput) -> Huddle:
     if data.shift not in Shift.values:
         errors["shift"] = ["Choose the shift"]
     elif Huddle.objects.filter(unit=unit, held_on=data.held_on, shift=data.shift).exists():
+        label = Shift(data.shift).label.lower()
+        article = "an" if label[0] in "aeiou" else "a"
         errors["shift"] = [
-            f"{unit.name} already has a {Shift(data.shift).label.lower()} shift huddle on "
-            f"{data.held_on:%-d %B %Y}"
+            f"{unit.name} already has {article} {label} shift huddle on {data.held_on:%-d %B %Y}"
         ]
     if data.duration_min is not None and not 1 <= data.duration_min <= 120:
         errors["duration_min"] = ["Minutes must be between 1 and 120"]
