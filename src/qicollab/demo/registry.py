@@ -56,6 +56,13 @@ def _build_designations(ctx: DemoContext) -> None:
     build_designations(ctx)
 
 
+def _build_huddles(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.huddles import build_huddles
+
+    build_huddles(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -146,6 +153,12 @@ STEPS: tuple[Step, ...] = (
         "Safety champions and QI experts for the national roll-up",
         _build_designations,
         ("memberships", "people"),
+    ),
+    Step(
+        "huddles",
+        "Three wards' safety huddles and harm events (one with fewer falls since)",
+        _build_huddles,
+        ("people",),
     ),
 )
 

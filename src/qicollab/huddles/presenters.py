@@ -221,9 +221,10 @@ def _render(
     data = result.to_dict()
     summary = text_summary(data, meta)
     spec = chart_spec(data, meta, annotations, width=340, height=220, summary=summary)
-    improvement = after is not None and any(
-        p["class"] == "improvement" for p in data["points"][after:] if p["y"] is not None
-    )
+    # Improvement since huddles began: special-cause improvement after the baseline and no
+    # special-cause concern (a mixed picture is not claimed as improvement).
+    classes = {p["class"] for p in data["points"][after or 0 :] if p["y"] is not None}
+    improvement = after is not None and "improvement" in classes and "concern" not in classes
     return UnitChart(
         key,
         title,
@@ -423,6 +424,12 @@ def avoided_view(
         observed=sum(series.events[i] for i in after),
         exposure=exp,
     )
+    if figure.avoided <= 0:
+        return AvoidedView(
+            False,
+            f"No change shown: {figure.observed} {category.name.lower()} observed since "
+            f"huddles began, against {figure.expected:.1f} expected at the baseline rate.",
+        )
     unit_word = "occupied bed day" if series.bed_days else "day"
     return AvoidedView(
         True,
