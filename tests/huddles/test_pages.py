@@ -12,41 +12,12 @@ from django.utils import timezone
 from qicollab.huddles import services
 from qicollab.huddles.models import HarmEvent, Huddle, HuddleAction
 from qicollab.huddles.services import ActionInput, HuddleInput
-from qicollab.organisations.services import unit_member_set
 from tests.conftest import PERSONAS, World
-from tests.huddles.factories import Ward, make_ward
+from tests.huddles.factories import Ward
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def ward(world: World) -> Ward:
-    """Trust A's ward, staff_a works on it, with a huddle, an action and a fall."""
-    w = make_ward(world.trust_a, opened_on=TODAY - dt.timedelta(days=200))
-    unit_member_set(actor=None, unit=w.unit, person=world.people["staff_a"], role="member")
-    falls = w.categories["falls"]
-    services.huddle_create(
-        actor=w.nurse,
-        unit=w.unit,
-        data=HuddleInput(
-            held_on=TODAY - dt.timedelta(days=1),
-            shift="early",
-            at_risk={falls.pk: (2, "Bed 7")},
-            texts={"look_ahead": "SECRET-NOTE agency nurse on nights"},
-            new_actions=[ActionInput("SECRET-ACTION order sensor mats", "Ward manager")],
-        ),
-    )
-    services.harm_event_create(
-        actor=w.nurse,
-        unit=w.unit,
-        category=falls,
-        occurred_on=TODAY - dt.timedelta(days=12),
-        severity="low",
-        incident_ref="W998877",
-    )
-    return w
 
 
 # Who gets what on the unit's pages. "full": staff of the unit and the organisation's

@@ -23,8 +23,13 @@ def may_view_unit_safety(user: Any, obj: Any = None) -> bool:
 
 @rules.predicate
 def may_record_huddle(user: Any, obj: Any = None) -> bool:
-    """Huddle notes, references and recording: the unit's staff and the safety leads."""
-    return obj is not None and unit_access(user, _unit(obj)) == FULL
+    """Huddle notes, references and recording: the unit's staff and the safety leads.
+
+    Without an object (the admin asking whether to list any rows): the safety leads."""
+    if obj is None:
+        roles = roles_for(user)
+        return bool(roles.is_superuser or roles.managed_org_ids)
+    return unit_access(user, _unit(obj)) == FULL
 
 
 rules.add_perm("huddles.view_unit_counts", may_view_unit_safety)
@@ -48,3 +53,15 @@ def may_open_huddles(user: Any) -> bool:
 
 
 rules.add_perm("huddles.view_any", may_open_huddles)
+
+
+@rules.predicate
+def may_change_categories(user: Any, obj: Any = None) -> bool:
+    """An organisation's programme managers (its safety leads) configure its categories."""
+    roles = roles_for(user)
+    if obj is None:
+        return bool(roles.is_superuser or roles.managed_org_ids)
+    return roles.is_superuser or obj.organisation_id in roles.managed_org_ids
+
+
+rules.add_perm("huddles.change_harmcategory", may_change_categories)
