@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qicollab.core.forms import add_service_error
@@ -143,7 +144,6 @@ def huddle_record(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit, _ = _unit(request, pk, full=True)
     cats = _categories(request, unit)
     open_actions = selectors.open_actions(unit=unit)
-    now = dt.datetime.now(tz=dt.UTC).astimezone()
     form = HuddleForm(
         request.POST or None,
         categories=cats,
@@ -151,7 +151,7 @@ def huddle_record(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         initial={
             "held_on": services.today(),
             "shift": guess_shift(),
-            "started_at": now.strftime("%H:%M"),
+            "started_at": timezone.localtime().strftime("%H:%M"),
         },
     )
     if request.method == "POST" and form.is_valid():
