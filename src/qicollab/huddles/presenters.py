@@ -101,6 +101,25 @@ def counters(
     return out
 
 
+@dataclass(frozen=True)
+class HuddleLine:
+    """A recent huddle as one line: who was there and who is at risk (counts only)."""
+
+    huddle: Any
+    at_risk: str
+
+
+def huddle_lines(huddles: Sequence[Any]) -> list[HuddleLine]:
+    """Recent huddles with their at-risk counts in words (prefetched ``at_risk``)."""
+    return [
+        HuddleLine(
+            h,
+            ", ".join(f"{r.patients} {r.category.name.lower()}" for r in h.at_risk.all()),
+        )
+        for h in huddles
+    ]
+
+
 # --- the safety cross ---------------------------------------------------------------------
 
 

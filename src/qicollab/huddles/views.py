@@ -130,7 +130,9 @@ def unit_home(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "avoided": avoided,
             "started": started,
             "huddled_today": bool(days and days[-1] == today),
-            "recent": selectors.recent_huddles(unit=unit, limit=5) if full else [],
+            "recent": presenters.huddle_lines(selectors.recent_huddles(unit=unit, limit=5))
+            if full
+            else [],
             "open_actions": selectors.open_actions(unit=unit) if full else [],
             "events": selectors.harm_events(unit=unit, limit=5) if full else [],
         },
