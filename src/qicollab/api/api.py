@@ -230,6 +230,7 @@ def _register_routers() -> None:
     api.add_router("/", "qicollab.insights.api.router")
     api.add_router("/national", "qicollab.national.api.router")
     api.add_router("/excellence", "qicollab.excellence.api.router")
+    api.add_router("/huddles", "qicollab.huddles.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
     api.add_router("/notifications", "qicollab.notifications.api.router")
     api.add_router("/culture", "qicollab.culture.api.router")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qicollab.national",
     "qicollab.excellence",
     "qicollab.culture",
+    "qicollab.huddles",
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",

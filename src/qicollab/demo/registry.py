@@ -83,6 +83,13 @@ def _build_notifications(ctx: DemoContext) -> None:
     build_notifications(ctx)
 
 
+def _build_huddles(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.huddles import build_huddles
+
+    build_huddles(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -197,6 +204,12 @@ STEPS: tuple[Step, ...] = (
         "Safety culture: three surveyed teams, a debrief with actions, a repeat survey",
         _build_culture,
         ("memberships", "people", "projects"),
+    ),
+    Step(
+        "huddles",
+        "Three wards' safety huddles and harm events (one with fewer falls since)",
+        _build_huddles,
+        ("people",),
     ),
 )
 

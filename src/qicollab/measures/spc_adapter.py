@@ -720,8 +720,14 @@ def series_chart(
     x: Sequence[Any],
     direction: str = "neutral",
     target: float | None = None,
+    freeze: int | None = None,
 ) -> spc.ChartResult:
-    """One series charted by the engine; raises :class:`SpcInputError` with a plain message."""
+    """One series charted by the engine; raises :class:`SpcInputError` with a plain message.
+
+    ``freeze=k`` computes the centre line and limits from the first ``k`` points only (a
+    baseline), so a later change shows as special cause (huddles: limits from before they
+    began).
+    """
     return spc.chart(
         list(values),
         None if n is None else list(n),
@@ -729,6 +735,7 @@ def series_chart(
         x=list(x),
         direction=direction,  # type: ignore[arg-type]
         target=target,
+        freeze=freeze,
     )
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HuddlesConfig(AppConfig):
+    name = "qicollab.huddles"
+    label = "huddles"
+    verbose_name = "Safety huddles and harm-free days"
