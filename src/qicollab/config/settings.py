@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",
+    "qicollab.search",
+    "qicollab.discussion",
     "qicollab.demo",
 ]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DiscussionConfig(AppConfig):
+    """Comments on projects, measures (and chart points), PDSA cycles and storyboards."""
+
+    name = "qicollab.discussion"
+    label = "discussion"
