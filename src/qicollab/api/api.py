@@ -230,6 +230,8 @@ def _register_routers() -> None:
     api.add_router("/", "qicollab.insights.api.router")
     api.add_router("/national", "qicollab.national.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
+    api.add_router("/", "qicollab.search.api.router")
+    api.add_router("/", "qicollab.discussion.api.router")
 
 
 _register_routers()

@@ -22,6 +22,8 @@ urlpatterns = [
     path("collaboratives/", include("qicollab.insights.urls")),
     path("national/", include("qicollab.national.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
+    path("search/", include("qicollab.search.urls")),
+    path("discussion/", include("qicollab.discussion.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,11 @@ class DiscussionConfig(AppConfig):
 
     name = "qicollab.discussion"
     label = "discussion"
+
+    def ready(self) -> None:
+        from qicollab.core import contributions
+        from qicollab.discussion import pages
+
+        contributions.register("projects.project_detail", pages.project_thread)
+        contributions.register("measures.measure_detail", pages.measure_thread)
+        contributions.register("projects.pdsa_detail", pages.pdsa_thread)

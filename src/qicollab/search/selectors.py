@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from markupsafe import Markup
 
 from qicollab.accounts.roles import roles_for
+from qicollab.core.services import ServiceError
 from qicollab.search import engines
 from qicollab.search.models import Kind, SearchDocument
 from qicollab.search.text import MAX_QUERY_CHARS, highlight, terms_of
@@ -25,8 +26,11 @@ from qicollab.search.text import MAX_QUERY_CHARS, highlight, terms_of
 PER_PAGE = 20
 
 
-class SearchInputError(ValueError):
-    """A search string the service will not run, with the message to show."""
+class SearchInputError(ServiceError):
+    """A search string the service will not run, with the message to show (field ``q``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="q")
 
 
 @dataclass(frozen=True)
@@ -152,3 +156,25 @@ def search(
         for d in docs
     ]
     return SearchResults(query=query, terms=terms, hits=hits, total=total, page=page, pages=pages)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    organisations: QuerySet[Any]
+    workstreams: QuerySet[Any]
+    themes: QuerySet[Any]
+
+
+def filter_choices(*, viewer: Any) -> FilterChoices:
+    """The filters offered: organisations the viewer may open, and the workstreams and
+    themes of the collaboratives they may see (lazy querysets, read when rendered)."""
+    from qicollab.collaborative.models import Theme, Workstream
+    from qicollab.organisations.selectors import organisation_list
+
+    r = roles_for(viewer)
+    collab = Q() if r.is_superuser else Q(collaborative_id__in=list(r.visible_collab_ids))
+    return FilterChoices(
+        organisations=organisation_list(viewer=viewer),
+        workstreams=Workstream.objects.filter(collab).order_by("name", "pk"),
+        themes=Theme.objects.filter(collab).order_by("name", "pk"),
+    )

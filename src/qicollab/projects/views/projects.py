@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from qicollab.core import contributions
 from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, paginate, pagination_context, require
 from qicollab.core.services import EditConflict, version_token
@@ -109,6 +110,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "history": project.history.select_related("history_user").order_by("-history_date")
             if page.perms["edit"]
             else None,
+            # Similar work (search) and the discussion thread register here; without a
+            # provider the page simply has neither.
+            **contributions.collect(
+                "projects.project_detail", project=project, viewer=request.user, request=request
+            ),
         },
     )
 
