@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from qicollab.core.mail import queue_email
-from qicollab.core.services import ServiceError, attribute, save_as
+from qicollab.core.services import ServiceError, attribute, check_version, save_as
 from qicollab.core.text import text_problem
 from qicollab.discussion import selectors, targets
 from qicollab.discussion.models import MAX_BODY, Comment, TargetKind
@@ -130,13 +130,17 @@ def comment_add(
     return comment
 
 
-def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
+def comment_edit(
+    *, actor: Any, comment: Comment, body: str, loaded_version: str | None = None
+) -> Comment:
     """Change a comment's text; the earlier text stays in its history."""
     if not targets.can_edit(actor, comment):
         raise CommentError("Only the author can change a comment.")
-    comment.body = _check_body(body)
-    comment.edited_at = timezone.now()
+    body = _check_body(body)
     with transaction.atomic():
+        check_version(comment, loaded_version)
+        comment.body = body
+        comment.edited_at = timezone.now()
         save_as(comment, actor)
     return comment
 

@@ -278,14 +278,19 @@ INDEXERS = {
 
 
 def mark_changed(what: str, pk: int | None) -> None:
-    """Re-index ``what`` (a key of :data:`INDEXERS`) ``pk`` once the transaction commits."""
+    """Re-index ``what`` (a key of :data:`INDEXERS`) ``pk`` once the transaction commits.
+
+    Every call registers a flush with the current transaction (the first does the work,
+    later ones find nothing left), so a rolled-back transaction, whose callbacks are
+    dropped, cannot stop a later commit from flushing what it marked.
+    """
     if pk is None:
         return
     pending: set[tuple[str, int]] | None = getattr(_pending, "keys", None)
     if pending is None:
         pending = _pending.keys = set()
-        transaction.on_commit(flush)
     pending.add((what, pk))
+    transaction.on_commit(flush)
 
 
 def flush() -> None:
