@@ -56,6 +56,13 @@ def _build_designations(ctx: DemoContext) -> None:
     build_designations(ctx)
 
 
+def _build_discussion(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.discussion import build_discussion
+
+    build_discussion(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -139,6 +146,12 @@ STEPS: tuple[Step, ...] = (
         "coaching",
         "A sponsor, and recorded-on dates that tell the projects' story (some teams quiet)",
         build_coaching,
+        ("projects", "measures"),
+    ),
+    Step(
+        "discussion",
+        "Comments between teams, a chart point with a mention, a coaching note",
+        _build_discussion,
         ("projects", "measures"),
     ),
     Step(
