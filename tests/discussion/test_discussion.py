@@ -95,7 +95,9 @@ def test_the_thread_on_the_project_measure_and_pdsa_pages(
 ) -> None:
     staff = world.people["staff_a"]
     m = measures.measure_create(
-        actor=staff, project=private, data={"name": "Falls per 1,000 bed days", "value_type": "count"}
+        actor=staff,
+        project=private,
+        data={"name": "Falls per 1,000 bed days", "value_type": "count"},
     )
     idea = projects.node_add(actor=staff, project=private, kind="idea", text="Falls huddle")
     cycle = projects.pdsa_cycle_create(
@@ -160,7 +162,10 @@ def test_reply_and_mention_tell_people_by_email(
     assert [p.full_name for p in reply.mentions.all()] == ["Faculty"]
     subjects = {(m.to[0], m.subject) for m in mail.outbox}
     assert (faculty.email, f"Staff A mentioned you on Project: {shared.title}") in subjects
-    assert (staff_b.email, f"Staff A replied to your comment on Project: {shared.title}") in subjects
+    assert (
+        staff_b.email,
+        f"Staff A replied to your comment on Project: {shared.title}",
+    ) in subjects
 
 
 def test_mentions_only_of_people_the_author_may_see_and_who_may_read(
@@ -302,7 +307,9 @@ def test_thread_query_count_does_not_grow_with_its_length(
 def test_api_comment_lifecycle(world: Any, shared: Any, login: Any) -> None:
     client = login(world.people["staff_a"])
     base = f"/api/discussion/project/{shared.pk}/comments"
-    made = client.post(base, {"body": "Via the API", "mention_ids": []}, content_type="application/json")
+    made = client.post(
+        base, {"body": "Via the API", "mention_ids": []}, content_type="application/json"
+    )
     assert made.status_code == 201, made.content
     cid = made.json()["id"]
     assert [c["body"] for c in client.get(base).json()] == ["Via the API"]
@@ -322,9 +329,7 @@ def test_api_comment_lifecycle(world: Any, shared: Any, login: Any) -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_api_follows_the_projects_rules(
-    world: Any, private: Any, login: Any, persona: str
-) -> None:
+def test_api_follows_the_projects_rules(world: Any, private: Any, login: Any, persona: str) -> None:
     add(world.people["staff_a"], private, "Private words")
     person = world.people[persona]
     client = login(person)
@@ -341,6 +346,11 @@ def test_api_follows_the_projects_rules(
 def test_api_bad_input(world: Any, shared: Any, login: Any) -> None:
     client = login(world.people["staff_a"])
     base = f"/api/discussion/project/{shared.pk}/comments"
-    for body in ({"body": ""}, {"body": "x" * 6000}, {"body": "ok", "parent_id": 999999}, {"nope": 1}):
+    for body in (
+        {"body": ""},
+        {"body": "x" * 6000},
+        {"body": "ok", "parent_id": 999999},
+        {"nope": 1},
+    ):
         assert client.post(base, body, content_type="application/json").status_code == 422
     assert client.get("/api/discussion/nonsense/1/comments").status_code in (404, 422)

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +35,9 @@ def test_the_engine_in_use_holds_the_words(falls: Falls) -> None:
             assert cur.fetchone() == ("Preventing falls with harm",)
 
 
-def test_another_trusts_shared_project_is_found_and_the_words_marked(world: Any, falls: Falls) -> None:
+def test_another_trusts_shared_project_is_found_and_the_words_marked(
+    world: Any, falls: Falls
+) -> None:
     results = search(viewer=world.people["staff_a"], query="falls")
     found = {h.title: h for h in results.hits}
     assert "Preventing falls with harm" in found
@@ -150,7 +151,7 @@ def test_people_results_follow_the_people_directory(world: Any, falls: Falls) ->
         "'; DROP TABLE search_fts; --",
         "^falls",
         "falls\ufffd",
-        "ＦＡＬＬＳ",
+        "\uff26\uff21\uff2c\uff2c\uff33",  # full-width FALLS
     ],
 )
 def test_query_syntax_is_only_words(world: Any, falls: Falls, query: str) -> None:

@@ -76,7 +76,11 @@ def build_discussion(ctx: DemoContext) -> None:
             mentions=(faculty,),
         )
         measure = Measure.objects.filter(project=falls, is_main_outcome=True).first()
-        point = measure.points.order_by("-period").values_list("period", flat=True)[3:4] if measure else []
+        point = (
+            measure.points.order_by("-period").values_list("period", flat=True)[3:4]
+            if measure
+            else []
+        )
         if measure is not None and point:
             _comment(
                 ctx,

@@ -164,5 +164,3 @@ def comment_remove(request: HttpRequest, pk: int) -> Any:
         raise HttpError(403, "You cannot remove this comment.")
     services.comment_remove(actor=request.user, target=target, comment=comment)
     return 204, None
-
-

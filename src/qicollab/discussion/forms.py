@@ -26,9 +26,7 @@ class CommentForm(forms.Form):
         empty_value=None,
         help_text='For example, to ask "what happened here?"',
     )
-    team_only = forms.BooleanField(
-        label="Coaching note: visible to the team only", required=False
-    )
+    team_only = forms.BooleanField(label="Coaching note: visible to the team only", required=False)
     mentions = forms.TypedMultipleChoiceField(
         label="Mention people (they will be told)",
         required=False,

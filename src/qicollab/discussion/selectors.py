@@ -86,6 +86,6 @@ def mention_candidates(*, viewer: Any, target: Target) -> list[Person]:
     return list(
         visible_people(viewer=viewer)
         .filter(involved)
-        .exclude(pk=getattr(viewer, "pk", None))
+        .exclude(pk__in=[viewer.pk] if getattr(viewer, "pk", None) else [])
         .only("pk", "full_name", "email", "job_title")
     )

@@ -55,9 +55,9 @@ def _mentioned(
     candidates = selectors.mention_candidates(viewer=actor, target=target)
     wanted = {int(i) for i in mention_ids}
     text = body.casefold()
-    chosen = [
-        p for p in candidates if p.pk in wanted or f"@{p.full_name.casefold()}" in text
-    ][:MAX_MENTIONS]
+    chosen = [p for p in candidates if p.pk in wanted or f"@{p.full_name.casefold()}" in text][
+        :MAX_MENTIONS
+    ]
     allowed = []
     for person in chosen:
         seen = targets.resolve(viewer=person, kind=target.kind, pk=target.pk)

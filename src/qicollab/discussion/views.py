@@ -22,7 +22,9 @@ def _target(request: HttpRequest, kind: str, pk: int) -> Target:
     return found(targets.resolve(viewer=request.user, kind=kind, pk=pk))
 
 
-def _thread_page(request: HttpRequest, target: Target, panel: presenters.ThreadPanel, status: int = 200) -> HttpResponse:
+def _thread_page(
+    request: HttpRequest, target: Target, panel: presenters.ThreadPanel, status: int = 200
+) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "discussion/_thread.jinja", {"discussion": panel}, status=status)
     return render(
@@ -41,7 +43,9 @@ def _thread_page(request: HttpRequest, target: Target, panel: presenters.ThreadP
 def thread(request: AuthedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """A thread on its own page (storyboards, and the no-JavaScript path after an error)."""
     target = _target(request, kind, pk)
-    return _thread_page(request, target, presenters.thread_panel(viewer=request.user, target=target))
+    return _thread_page(
+        request, target, presenters.thread_panel(viewer=request.user, target=target)
+    )
 
 
 @login_required
@@ -93,12 +97,17 @@ def comment_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, target = _own_comment(request, pk)
     if not targets.can_edit(request.user, comment):
         return render(
-            request, "discussion/refused.jinja", {"page_title": "You cannot change this comment"}, status=403
+            request,
+            "discussion/refused.jinja",
+            {"page_title": "You cannot change this comment"},
+            status=403,
         )
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+            services.comment_edit(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
         except CommentError as exc:
             add_service_error(form, exc)
         else:
@@ -123,7 +132,10 @@ def comment_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, target = _own_comment(request, pk)
     if not targets.can_remove(request.user, target, comment):
         return render(
-            request, "discussion/refused.jinja", {"page_title": "You cannot remove this comment"}, status=403
+            request,
+            "discussion/refused.jinja",
+            {"page_title": "You cannot remove this comment"},
+            status=403,
         )
     if request.method == "POST":
         services.comment_remove(actor=request.user, target=target, comment=comment)

@@ -17,7 +17,9 @@ router = Router(tags=["search"])
 
 
 class SearchParams(Schema):
-    q: str = Field(description="The words to search for (letters and numbers; at most 200 characters).")
+    q: str = Field(
+        description="The words to search for (letters and numbers; at most 200 characters)."
+    )
     kind: Kind | None = Field(None, description="Only results of this kind.")
     organisation: int | None = Field(None, ge=1, le=2**63 - 1, description="Organisation id.")
     workstream: int | None = Field(None, ge=1, le=2**63 - 1, description="Workstream id.")

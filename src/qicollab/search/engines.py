@@ -54,11 +54,13 @@ def matching(
         )
     match = _fts_match(terms, any_term=any_term)
     table = SearchDocument._meta.db_table
+    # RawSQL with bound parameters only: the match string is a parameter, the table names
+    # are constants.
     return (
         qs.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match]))
         .annotate(
             # bm25 is lower for a better match: negated, so both engines sort descending.
-            rank=RawSQL(
+            rank=RawSQL(  # noqa: S611
                 "(SELECT -bm25(search_fts, 10.0, 4.0, 1.0) FROM search_fts "  # noqa: S608
                 f'WHERE search_fts MATCH %s AND search_fts.rowid = "{table}"."id")',
                 [match],
@@ -104,7 +106,9 @@ def snippets(ids: list[int], terms: list[str]) -> dict[int, str]:
             [START, STOP, SNIPPET_WORDS, START, STOP, SNIPPET_WORDS, match, *ids],
         )
         return {
-            int(pk): (summary if START in (summary or "") or START not in (details or "") else details)
+            int(pk): (
+                summary if START in (summary or "") or START not in (details or "") else details
+            )
             or ""
             for pk, summary, details in cur.fetchall()
         }

@@ -110,7 +110,7 @@ def index_project(project_id: int) -> None:
     aim = getattr(project, "aim", None)
     aim_text = aim_sentence(aim) if aim is not None and aim_is_started(aim) else ""
     cycles = list(project.pdsa_cycles.all())
-    common = {
+    common: dict[str, Any] = {
         "project_id": project.pk,
         "collaborative_id": project.collaborative_id,
         "organisation_id": project.lead_organisation_id,

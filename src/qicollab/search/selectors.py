@@ -100,8 +100,7 @@ def check_query(query: str) -> list[str]:
         )
     if len(query) > MAX_QUERY_CHARS:
         raise SearchInputError(
-            f"Search for {MAX_QUERY_CHARS} characters or fewer "
-            f"(this search has {len(query):,})."
+            f"Search for {MAX_QUERY_CHARS} characters or fewer (this search has {len(query):,})."
         )
     terms = terms_of(query)
     if not terms:
@@ -131,13 +130,16 @@ def search(
     roles.
     """
     terms = check_query(query)
-    qs = engines.matching(_filtered(visible_documents(viewer=viewer), filters or SearchFilters()), terms)
+    qs = engines.matching(
+        _filtered(visible_documents(viewer=viewer), filters or SearchFilters()), terms
+    )
     total = qs.count()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(1, page), pages)
     start = (page - 1) * PER_PAGE
-    docs = list(
-        qs.values("pk", "kind", "title", "url", "organisation_name", "rank")[
+    # "rank" is annotated by the engine (invisible to the type checker).
+    docs: list[dict[str, Any]] = list(
+        qs.values("pk", "kind", "title", "url", "organisation_name", "rank")[  # type: ignore[misc]
             start : start + PER_PAGE
         ]
     )

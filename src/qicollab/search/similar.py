@@ -40,11 +40,12 @@ def similar_projects(*, viewer: Any, project: Any, limit: int = 5) -> list[Simil
         terms,
         any_term=True,
     )
-    rows = list(
-        qs.values("title", "url", "organisation_name", "workstream_id", "summary", "details")[
-            :CANDIDATES
-        ]
-    )
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in qs.values(
+            "title", "url", "organisation_name", "workstream_id", "summary", "details"
+        )[:CANDIDATES]
+    ]
     scored = []
     for i, r in enumerate(rows):
         same = own.workstream_id is not None and r["workstream_id"] == own.workstream_id

@@ -187,7 +187,11 @@ def _detail_context(
             "measures.measure_detail",
             measure=measure,
             project=project,
-            periods=[d for d, y in zip(chart.series.periods, chart.series.y, strict=False) if y is not None],
+            periods=[
+                d
+                for d, y in zip(chart.series.periods, chart.series.y, strict=False)
+                if y is not None
+            ],
             viewer=request.user,
         ),
     }

@@ -10,7 +10,10 @@ from qicollab.search.index import rebuild
 
 
 class Command(BaseCommand):
-    help = "Re-create the search index (projects, PDSA cycles, storyboards, shared learning, people, organisations)."
+    help = (
+        "Re-create the search index (projects, PDSA cycles, storyboards, shared learning, "
+        "people, organisations)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = rebuild()
