@@ -76,8 +76,8 @@ def build_discussion(ctx: DemoContext) -> None:
             mentions=(faculty,),
         )
         measure = Measure.objects.filter(project=falls, is_main_outcome=True).first()
-        point = (
-            measure.points.order_by("-period").values_list("period", flat=True)[3:4]
+        point: list[Any] = (
+            list(measure.points.order_by("-period").values_list("period", flat=True)[3:4])
             if measure
             else []
         )
