@@ -183,3 +183,8 @@ def test_similar_work_query_count_is_constant(
     with django_assert_max_num_queries(3):
         got = similar_projects(viewer=viewer, project=falls.private_a)
     assert [s.title for s in got] == ["Preventing falls with harm"]
+
+
+def test_htmx_fragment_shows_the_error(world: Any, login: Any) -> None:
+    page = login(world.people["staff_b"]).get(URL, {"q": "x" * 300}, HTTP_HX_REQUEST="true")
+    assert "200 characters or fewer" in page.content.decode()

@@ -45,7 +45,8 @@ def search(request: HttpRequest) -> HttpResponse:
                 "href": link(results.page + 1),
                 "labelText": f"Page {results.page + 1} of {results.pages}",
             }
-    template = "search/_results.jinja" if getattr(request, "htmx", False) else "search/search.jinja"
+    fragment = bool(getattr(request, "htmx", False))
+    template = "search/_results.jinja" if fragment else "search/search.jinja"
     return render(
         request,
         template,
@@ -55,5 +56,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "pagination": pagination,
+            "fragment": fragment,
         },
     )
