@@ -100,7 +100,9 @@ def test_markup_in_documents_is_escaped_before_marking(world: Any, falls: Falls)
         if h.title == falls.private_a.title
     )
     html = str(hit.snippet)
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    # SQLite's snippet keeps the text (escaped here); PostgreSQL's headline drops tags.
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html or "script" not in html
     assert "<mark>" in html
 
 

@@ -14,7 +14,7 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, FloatField, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -82,7 +82,7 @@ def snippets(ids: list[int], terms: list[str]) -> dict[int, str]:
         query = _pg_query(terms, any_term=True)
         rows = SearchDocument.objects.filter(pk__in=ids).annotate(
             headline=SearchHeadline(
-                Concat(F("summary"), Value("\n"), F("details")),
+                Concat(F("summary"), Value("\n"), F("details"), output_field=TextField()),
                 query,
                 config=CONFIG,
                 start_sel=START,
