@@ -242,3 +242,23 @@ def test_query_count_does_not_grow_with_the_index(
     with django_assert_max_num_queries(7):
         results = search(viewer=viewer, query="falls")
     assert results.total >= 31 and len(results.hits) == selectors.PER_PAGE
+
+
+def test_a_failing_index_update_is_logged_not_raised(
+    world: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from qicollab.search import index
+
+    def broken(pk: int) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(index.INDEXERS, "project", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.project_create(
+            actor=world.people["staff_b"],
+            collaborative=world.collab,
+            lead_organisation=world.trust_b,
+            title="Still saved",
+            sharing="collaborative",
+        )
+    assert "rebuild_search_index" in caplog.text

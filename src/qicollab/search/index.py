@@ -12,6 +12,7 @@ removes it when the object has gone (or, for shared learning, is no longer share
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +24,7 @@ from qicollab.search.models import Kind, SearchDocument
 from qicollab.search.text import clean
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
 
 
 # --- engines -------------------------------------------------------------------------------
@@ -294,14 +296,21 @@ def mark_changed(what: str, pk: int | None) -> None:
 
 
 def flush() -> None:
-    """Re-index everything marked since the last flush (each thing once)."""
+    """Re-index everything marked since the last flush (each thing once).
+
+    Runs after the owning app's change has committed: a failure here must not turn that
+    saved change into an error page, so it is logged (with what to run) and the rest goes on.
+    """
     pending: set[tuple[str, int]] = getattr(_pending, "keys", None) or set()
     _pending.keys = None
-    if not pending:
-        return
-    with transaction.atomic():
-        for what, pk in sorted(pending):
-            INDEXERS[what](pk)
+    for what, pk in sorted(pending):
+        try:
+            with transaction.atomic():
+                INDEXERS[what](pk)
+        except Exception:
+            logger.exception(
+                "Could not update the search index for %s %s; run rebuild_search_index", what, pk
+            )
 
 
 def rebuild() -> int:
