@@ -73,7 +73,7 @@ def test_shared_learning_is_found_only_once_shared(teams: Any) -> None:
         slug="transitions-of-care", defaults={"name": "Transitions of care"}
     )
     staff, lead = teams.people["staff_a"], teams.people["lead_a"]
-    summary = _summary(teams, make_case(teams), staff)
+    summary = _summary(teams, make_case(teams, case_reference="LfD-A-SEARCH"), staff)
     rebuild()
     staff_b = teams.people["staff_b"]
     assert _titles(staff_b, "discharge checklists", "learning") == []  # a draft is not shared
