@@ -234,6 +234,8 @@ def _register_routers() -> None:
     api.add_router("/jobs", "qicollab.jobs.api.router")
     api.add_router("/notifications", "qicollab.notifications.api.router")
     api.add_router("/culture", "qicollab.culture.api.router")
+    api.add_router("/", "qicollab.search.api.router")
+    api.add_router("/", "qicollab.discussion.api.router")
 
 
 _register_routers()

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "qicollab.jobs",
     "qicollab.notifications",
     "qicollab.mywork",
+    "qicollab.search",
+    "qicollab.discussion",
     "qicollab.demo",
 ]
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("huddles/", include("qicollab.huddles.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
     path("notifications/", include("qicollab.notifications.urls")),
+    path("search/", include("qicollab.search.urls")),
+    path("discussion/", include("qicollab.discussion.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -90,6 +90,13 @@ def _build_huddles(ctx: DemoContext) -> None:
     build_huddles(ctx)
 
 
+def _build_discussion(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.discussion import build_discussion
+
+    build_discussion(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -186,6 +193,12 @@ STEPS: tuple[Step, ...] = (
         "A month of notifications (signals, data due, places, approvals) and preferences",
         _build_notifications,
         ("projects", "measures", "events", "deaths", "coaching"),
+    ),
+    Step(
+        "discussion",
+        "Comments between teams, a chart point with a mention, a coaching note",
+        _build_discussion,
+        ("projects", "measures"),
     ),
     Step(
         "designations",

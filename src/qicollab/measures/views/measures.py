@@ -10,6 +10,7 @@ from django.utils.html import json_script
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from qicollab.core import contributions
 from qicollab.core.forms import add_service_error
 from qicollab.core.http import found
 from qicollab.core.services import EditConflict, version_token
@@ -186,6 +187,18 @@ def _detail_context(
         "library": library_presenters.follows_text(measure),  # type: ignore[arg-type]
         "measure_version": version_token(measure),
         "event_history": selectors.chart_event_history(measure=measure) if editable else None,  # type: ignore[arg-type]
+        # The discussion thread (a comment may name a point: "what happened here?").
+        **contributions.collect(
+            "measures.measure_detail",
+            measure=measure,
+            project=project,
+            periods=[
+                d
+                for d, y in zip(chart.series.periods, chart.series.y, strict=False)
+                if y is not None
+            ],
+            viewer=request.user,
+        ),
     }
 
 

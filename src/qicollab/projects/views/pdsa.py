@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qicollab.core import contributions
 from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, found
 from qicollab.core.services import EditConflict, version_token
@@ -76,6 +77,9 @@ def pdsa_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "history": cycle.history.select_related("history_user").order_by("-history_date")
             if can_edit
             else None,
+            **contributions.collect(
+                "projects.pdsa_detail", project=project, cycle=cycle, viewer=request.user
+            ),
         },
     )
 

@@ -110,7 +110,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "history": project.history.select_related("history_user").order_by("-history_date")
             if page.perms["edit"]
             else None,
-            **contributions.collect("projects.project_detail", project=project),
+            # Similar work (search) and the discussion thread register here; without a
+            # provider the page simply has neither.
+            **contributions.collect(
+                "projects.project_detail", project=project, viewer=request.user, request=request
+            ),
         },
     )
 
