@@ -14,6 +14,7 @@ from qicollab.discussion import services, targets
 from qicollab.discussion.models import Comment
 from qicollab.discussion.services import CommentError
 from qicollab.measures import services as measures
+from qicollab.notifications.models import Notification
 from qicollab.projects import services as projects
 from tests.conftest import PERSONAS
 from tests.factories import project_with_team
@@ -160,12 +161,25 @@ def test_reply_and_mention_tell_people_by_email(
         reply = add(staff_a, shared, "Ask @Faculty, who coached us.", parent=first)
     assert reply.parent == first
     assert [p.full_name for p in reply.mentions.all()] == ["Faculty"]
+    # Both are notifications; a mention is emailed straight away by default, a reply waits
+    # for the daily digest (docs/notifications.md).
+    told = {
+        (n.recipient_id, n.kind, n.text)
+        for n in Notification.objects.filter(kind__startswith="discussion.")
+    }
+    assert (
+        faculty.pk,
+        "discussion.mention",
+        f"Staff A mentioned you on Project: {shared.title}",
+    ) in told
+    assert (
+        staff_b.pk,
+        "discussion.reply",
+        f"Staff A replied to your comment on Project: {shared.title}",
+    ) in told
     subjects = {(m.to[0], m.subject) for m in mail.outbox}
     assert (faculty.email, f"Staff A mentioned you on Project: {shared.title}") in subjects
-    assert (
-        staff_b.email,
-        f"Staff A replied to your comment on Project: {shared.title}",
-    ) in subjects
+    assert not any(to == staff_b.email for to, _ in subjects)
 
 
 def test_mentions_only_of_people_the_author_may_see_and_who_may_read(
@@ -181,6 +195,7 @@ def test_mentions_only_of_people_the_author_may_see_and_who_may_read(
         )
     assert list(c.mentions.all()) == []
     assert mail.outbox == []
+    assert not Notification.objects.filter(kind__startswith="discussion.").exists()
 
 
 def test_mention_choices_offered_are_people_the_author_may_see(

@@ -12,17 +12,16 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from qicollab.core.mail import queue_email
 from qicollab.core.services import ServiceError, attribute, check_version, save_as
 from qicollab.core.text import text_problem
 from qicollab.discussion import selectors, targets
 from qicollab.discussion.models import MAX_BODY, Comment, TargetKind
 from qicollab.discussion.targets import Target
+from qicollab.notifications.services import notify
 
 MAX_MENTIONS = 10
 
@@ -159,25 +158,25 @@ def comment_remove(*, actor: Any, target: Target, comment: Comment) -> Comment:
 
 
 def _tell(*, recipients: Iterable[Any], comment: Comment, target: Target, reason: str) -> None:
-    """Tell people about a comment: the one switch point for notifications.
+    """Tell people about a comment through the notifications app (the one switch point).
 
-    ``reason`` is "mention" or "reply". Today: an email each, rendered now and sent by the
-    worker once the transaction commits (``core.mail``). When the notifications app exists,
-    this becomes ``notify(...)`` for each recipient, with the same arguments.
+    ``reason`` is "mention" or "reply"; each person's preference for that kind decides
+    whether they are emailed now, in a digest, or not at all. The line shown is the first
+    line of ``discussion/email/<reason>.txt`` ("Staff A mentioned you on Project: …").
     """
-    link = settings.SITE_URL.rstrip("/") + target.url + f"#comment-{comment.pk}"
-    for person in recipients:
-        if not getattr(person, "email", ""):
-            continue
-        text = render_to_string(
-            f"discussion/email/{reason}.txt",
-            {
-                "person": person,
-                "author": comment.author,
-                "target": target,
-                "comment": comment,
-                "link": link,
-            },
-        )
-        subject, _, body = text.strip().partition("\n")
-        queue_email(to=person.email, subject=subject, text=body.lstrip("\n"))
+    people = [p for p in recipients if p is not None]
+    if not people:
+        return
+    text = render_to_string(
+        f"discussion/email/{reason}.txt",
+        {"person": people[0], "author": comment.author, "target": target, "comment": comment},
+    )
+    line = text.strip().partition("\n")[0]
+    notify(
+        recipients=people,
+        kind=f"discussion.{reason}",
+        actor=comment.author,
+        target=comment,
+        text=line,
+        url=target.url + f"#comment-{comment.pk}",
+    )
