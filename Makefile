@@ -80,8 +80,16 @@ FUZZ_EXAMPLES ?= 100
 fuzz: install ## Fuzz the whole API from its OpenAPI schema (schemathesis, FUZZ_EXAMPLES per operation)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/api/test_fuzz.py
 
+# The page budget's crawl runs on SQLite (var/) and on PostgreSQL (this database, created
+# when missing); each loads the national data set on its first run.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/qicollab_bench
 bench: install ## Run the benchmarks (the first run loads the national data set into var/, minutes; see docs/performance.md)
-	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONPATH=src $(PY) $$b || exit 1; done
+	@for b in bench/bench_*.py; do [ $$b = bench/bench_crawl.py ] && continue; echo "== $$b"; PYTHONPATH=src $(PY) $$b || exit 1; done
+	@echo "== bench/bench_crawl.py (SQLite)"
+	PYTHONPATH=src $(PY) bench/bench_crawl.py --write-docs
+	@echo "== bench/bench_crawl.py (PostgreSQL)"
+	-psql "$(BENCH_PG_URL:/qicollab_bench=/postgres)" -qc "CREATE DATABASE qicollab_bench" 2>/dev/null
+	DATABASE_URL=$(BENCH_PG_URL) PYTHONPATH=src $(PY) bench/bench_crawl.py --write-docs
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -339,3 +339,17 @@ def test_api_coaching_lists_and_validation(world: Any, scale: ScaleDefinition, l
     detail = bad.json()["detail"]
     assert "Enter at least 1 week." in detail["weeks"]
     assert "whole number" in detail["months"][0]
+
+
+def test_quiet_projects_read_each_kind_of_activity_once(world: Any, scale: ScaleDefinition) -> None:
+    """One query, and each kind's newest record is asked for once per project (issue 18:
+    filtering on the greatest of the three made the database evaluate them twice)."""
+    p = make_project(world, title="Quiet team", status="active")
+    _point(p, at=_ago(50))
+    qs = coaching.coaching_projects(viewer=world.people["faculty"], collaborative=world.collab)
+    with CaptureQueriesContext(connection) as ctx:
+        quiet = coaching.quiet_projects(projects=qs, now=NOW)
+    assert len(ctx.captured_queries) == 1
+    sql = ctx.captured_queries[0]["sql"]
+    assert sql.count("ORDER BY") <= 4  # three subqueries and the page's order, no more
+    assert "Quiet team" in {q.title for q in quiet}

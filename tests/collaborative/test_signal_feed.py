@@ -210,15 +210,27 @@ def test_query_count_does_not_grow_with_measures(world: Any, login: Any) -> None
             p = project(world, title=f"Many {i}", sharing="collaborative")
             measure(p, SHIFT, name=f"Many falls {i}")
 
+    def counts() -> tuple[int, int]:
+        """Queries with the signals computed (cache cleared), then from the cache."""
+        from django.core.cache import cache
+
+        cache.clear()
+        client.get(reverse("core:privacy"))  # the session and roles, as on any page
+        with CaptureQueriesContext(connection) as cold:
+            client.get(_url(world))
+        with CaptureQueriesContext(connection) as warm:
+            client.get(_url(world))
+        return len(cold), len(warm)
+
     add(2)
-    client.get(_url(world))
-    with CaptureQueriesContext(connection) as few:
-        client.get(_url(world))
+    few = counts()
     add(10)
-    with CaptureQueriesContext(connection) as many:
-        html = client.get(_url(world)).content.decode()
+    many = counts()
+    html = client.get(_url(world)).content.decode()
     assert html.count("months below the centre line (mean) (improvement)") == 12
-    assert len(many) == len(few)
+    assert many == few
+    # The cached view does not read the points and chart decisions again.
+    assert few[1] < few[0]
 
 
 @pytest.mark.parametrize(
@@ -387,3 +399,60 @@ def test_a_seven_month_shift_does_not_yet_suggest_a_new_phase(world: Any, feed_w
     )
     falls = next(it for it in feed.items if it.measure.name == "Ward 3 falls")
     assert falls.run.count == 7 and not falls.suggest_new_phase
+
+
+# --- cached under a fingerprint of the data (issue 18) ------------------------------------
+
+
+def test_a_second_view_does_not_recompute_the_signals(world: Any, feed_world: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    since = sf.default_since(timezone.localdate())
+    kwargs = {"viewer": world.people["faculty"], "collaborative": world.collab, "since": since}
+    with mock.patch("qicollab.spc.batch", wraps=spc.batch) as batch:
+        first = sf.signal_feed(**kwargs)
+        with CaptureQueriesContext(connection) as ctx:
+            again = sf.signal_feed(**kwargs)
+    assert batch.call_count == 1
+    assert [it.text for it in again.items] == [it.text for it in first.items]
+    assert again.too_few == first.too_few
+    # The measures with recent data, and the two aggregates of the fingerprint: no points read.
+    assert len(ctx.captured_queries) == 3
+    from qicollab.measures.models import DataPoint
+
+    column = f'{DataPoint._meta.db_table}"."numerator"'
+    assert not any(column in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize("change", ["new point", "edited point", "deleted point", "decision"])
+def test_a_data_change_computes_the_signals_afresh(
+    world: Any, feed_world: Any, change: str
+) -> None:
+    from django.core.cache import cache
+
+    from qicollab.measures.models import ChartEvent, DataPoint
+
+    cache.clear()
+    since = sf.default_since(timezone.localdate())
+    kwargs = {"viewer": world.people["faculty"], "collaborative": world.collab, "since": since}
+    assert SPIKE in {it.text for it in sf.signal_feed(**kwargs).items}
+    spike = feed_world["spike"]
+    last = DataPoint.objects.filter(measure=spike).order_by("-period").first()
+    assert last is not None
+    if change == "new point":
+        DataPoint.objects.filter(pk=last.pk).delete()
+        DataPoint.objects.create(measure=spike, period=last.period, value=10)
+    elif change == "edited point":
+        last.value = 10
+        last.save()
+    elif change == "deleted point":
+        DataPoint.objects.filter(pk=last.pk).delete()
+    else:
+        ChartEvent.objects.create(
+            measure=spike, kind="exclude", on=last.period, reason="Data entry error"
+        )
+    with mock.patch("qicollab.spc.batch", wraps=spc.batch) as batch:
+        feed = sf.signal_feed(**kwargs)
+    assert batch.call_count == 1
+    assert SPIKE not in {it.text for it in feed.items}

@@ -227,10 +227,15 @@ def quarterly_figures(
     """The dashboard figures for the given organisations (summed), one row per quarter."""
     if not quarters:
         return []
-    rows = {q: QuarterFigures(q) for q in quarters}
-    deaths = (
+    return _figures(_deaths_in(list(organisations), quarters), quarters)
+
+
+def _deaths_in(organisations: list[Organisation], quarters: list[FinancialQuarter]) -> Any:
+    """In-scope live deaths of the organisations in the quarters, with what the figures read
+    (one query, two more when there are deaths: reviews prefetched)."""
+    return (
         Death.objects.live()
-        .filter(organisation__in=list(organisations), in_scope=True)
+        .filter(organisation__in=organisations, in_scope=True)
         .in_period(quarters[0].start, quarters[-1].end)
         .select_related("screening", "family")
         .prefetch_related(
@@ -242,6 +247,10 @@ def quarterly_figures(
             )
         )
     )
+
+
+def _figures(deaths: Iterable[Death], quarters: list[FinancialQuarter]) -> list[QuarterFigures]:
+    rows = {q: QuarterFigures(q) for q in quarters}
     for death in deaths:
         row = rows.get(death.quarter)
         if row is None:
@@ -402,16 +411,22 @@ def phase_counts(*, collaborative: Collaborative) -> list[tuple[str, str, int]]:
 def collaborative_quarterly(
     *, collaborative: Collaborative, quarters: list[FinancialQuarter]
 ) -> list[tuple[Organisation, list[QuarterFigures]]]:
-    """Each current member organisation's dashboard figures (aggregates only)."""
-    out: list[tuple[Organisation, list[QuarterFigures]]] = []
-    members = Organisation.objects.filter(
-        pk__in=collaborative.memberships.current().values("organisation_id")
-    ).order_by("name")
-    by_org: dict[int, list[QuarterFigures]] = defaultdict(list)
-    for org in members:
-        by_org[org.pk] = quarterly_figures(organisations=[org], quarters=quarters)
-        out.append((org, by_org[org.pk]))
-    return out
+    """Each current member organisation's dashboard figures (aggregates only).
+
+    One query for the members and one for all their deaths (was one per member: issue
+    18's crawl found it), whatever the number of organisations.
+    """
+    members = list(
+        Organisation.objects.filter(
+            pk__in=collaborative.memberships.current().values("organisation_id")
+        ).order_by("name")
+    )
+    if not quarters:
+        return [(org, []) for org in members]
+    deaths_of: dict[int, list[Death]] = defaultdict(list)
+    for death in _deaths_in(members, quarters):
+        deaths_of[death.organisation_id].append(death)
+    return [(org, _figures(deaths_of[org.pk], quarters)) for org in members]
 
 
 # --- approvals and actions (the notifications and the My work page) ----------------------

@@ -295,6 +295,154 @@ def _monthly_periods(n: int, today: date) -> list[date]:
     return out[::-1]
 
 
+def _fill_projects(
+    rng: random.Random,
+    projects: Sequence[Any],
+    *,
+    today: date,
+    now: Any,
+    progress: Progress,
+    counts: dict[str, int],
+    first_measure: int = 0,
+    scores: bool = True,
+    first_cycle: dict[int, int] | None = None,
+) -> None:
+    """Progress scores, PDSA cycles, measures and their data points for ``projects``.
+
+    ``first_measure`` > 0 adds measures after those a project has (named on from there, none
+    of them the main outcome); ``scores=False`` adds no progress scores (a project has one
+    of each kind per month); ``first_cycle`` numbers each project's new PDSA cycles on from
+    its last.
+    """
+    from qicollab.measures.models import Measure
+    from qicollab.projects.models import PdsaCycle, ProgressReport, RaterType
+    from qicollab.projects.selectors import scale_for
+
+    # Progress scores: a monthly self-rating climbing the scale, faculty now and then.
+    reports = []
+    scale_cache: dict[int, tuple[Any, list[Decimal]]] = {}
+    for p in projects if scores else ():
+        if p.start_date is None:
+            continue
+        if p.collaborative_id not in scale_cache:
+            sc = scale_for(collaborative=p.collaborative_id)
+            values = sorted(lv.value for lv in sc.levels.all()) or [Decimal("1.0")]
+            scale_cache[p.collaborative_id] = (sc, values)
+        sc, values = scale_cache[p.collaborative_id]
+        month = p.start_date.replace(day=1)
+        stop = min(p.end_date or today, today)
+        pos = 1.0
+        pace = rng.uniform(0.05, 0.25)
+        while month <= stop:
+            pos = min(len(values) - 1, pos + pace * rng.random() * 2)
+            score = values[int(pos)]
+            reports.append(
+                ProgressReport(
+                    project=p, month=month, scale=sc, score=score, rater_type=RaterType.SELF
+                )
+            )
+            if rng.random() < 0.25:
+                faculty_score = values[max(0, int(pos) - rng.randint(0, 1))]
+                reports.append(
+                    ProgressReport(
+                        project=p,
+                        month=month,
+                        scale=sc,
+                        score=faculty_score,
+                        rater_type=RaterType.FACULTY,
+                    )
+                )
+            month = (month + timedelta(days=32)).replace(day=1)
+    ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
+    counts["progress_reports"] = counts.get("progress_reports", 0) + len(reports)
+    progress.step("progress scores")
+
+    cycles = []
+    for p in projects:
+        if p.start_date is None:
+            continue
+        day = p.start_date
+        after = (first_cycle or {}).get(p.pk, 0)
+        for k in range(after + 1, after + rng.randint(1, 6) + 1):
+            plan_end = day + timedelta(days=rng.randint(7, 28))
+            done = plan_end < today - timedelta(days=14) and rng.random() < 0.8
+            cycles.append(
+                PdsaCycle(
+                    project=p,
+                    title=f"Test {k}: a small change, one ward, one week",
+                    cycle_number=k,
+                    scale="1 ward for a week",
+                    status="complete" if done else "do",
+                    planned_start=day,
+                    planned_end=plan_end,
+                    actual_start=day if done else None,
+                    actual_end=plan_end if done else None,
+                    objective="Generated cycle.",
+                    act_decision=rng.choice(["adopt", "adapt", "abandon"]) if done else "",
+                )
+            )
+            day = plan_end + timedelta(days=rng.randint(3, 30))
+            if day > today:
+                break
+    PdsaCycle.objects.bulk_create(cycles, batch_size=BATCH)
+    counts["pdsa_cycles"] = counts.get("pdsa_cycles", 0) + len(cycles)
+    progress.step("PDSA cycles")
+
+    # Measures: five per project, the first the main outcome measure.
+    kinds = MEASURE_KINDS
+    measure_objs = []
+    plans: list[tuple[str, str, str, int]] = []  # kind, direction, frequency, week_start
+    for p in projects:
+        topic = p.title.split("reducing ", 1)[-1].removesuffix(" (nat)")
+        for k in range(first_measure, first_measure + MEASURES_PER_PROJECT):
+            vt, chart, unit, direction, _ = rng.choices(kinds, [x[4] for x in kinds])[0]
+            freq = "weekly" if rng.random() < 0.7 else "monthly"
+            ratio = vt in ("percentage", "rate")
+            measure_objs.append(
+                Measure(
+                    project=p,
+                    name=f"{['Outcome', 'Process', 'Process', 'Process', 'Balancing'][k % 5]} "
+                    f"measure {k + 1}: {topic} ({unit})",
+                    measure_type=["outcome", "process", "process", "process", "balancing"][k % 5],
+                    is_main_outcome=k == 0,
+                    value_type=vt,
+                    numerator_definition="Generated numerator." if ratio else "",
+                    denominator_definition="Generated denominator." if ratio else "",
+                    frequency=freq,
+                    week_start=0,
+                    unit=unit,
+                    rate_multiplier=1000 if vt == "rate" else 1,
+                    chart_type=chart,
+                    direction=direction,
+                    order=k,
+                )
+            )
+            plans.append((vt, direction, freq, 0))
+    measures = Measure.objects.bulk_create(measure_objs, batch_size=BATCH)
+    counts["measures"] = counts.get("measures", 0) + len(measures)
+    progress.step("measures")
+
+    points: list[tuple[Any, ...]] = []
+    total_points = 0
+    for m, (vt, direction, freq, week_start) in zip(measures, plans, strict=True):
+        if freq == "weekly":
+            periods = _weekly_periods(WEEKLY_POINTS, today, week_start)
+        else:
+            periods = _monthly_periods(MONTHLY_POINTS, today)
+        for period, (v, num, den) in zip(
+            periods, _series(rng, vt, direction, len(periods)), strict=True
+        ):
+            points.append((now, now, m.pk, period, v, num, den))
+        if len(points) >= 100_000:
+            _insert_points(points, progress)
+            total_points += len(points)
+            points = []
+    if points:
+        _insert_points(points, progress)
+        total_points += len(points)
+    counts["data_points"] = counts.get("data_points", 0) + total_points
+
+
 # --- the build -------------------------------------------------------------------------------
 
 
@@ -308,7 +456,6 @@ def build(
     """Create the synthetic national set; return how many rows of each kind were made."""
     from qicollab.accounts.models import Person
     from qicollab.collaborative.models import Workstream
-    from qicollab.measures.models import Measure
     from qicollab.national.models import Designation, DesignationKind
     from qicollab.organisations.models import (
         Affiliation,
@@ -321,15 +468,11 @@ def build(
         Region,
     )
     from qicollab.projects.models import (
-        PdsaCycle,
-        ProgressReport,
         Project,
         ProjectMember,
-        RaterType,
         Sharing,
         Status,
     )
-    from qicollab.projects.selectors import scale_for
 
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     today = today or timezone.localdate()
@@ -555,128 +698,7 @@ def build(
         counts["projects"] = len(projects)
         progress.step("projects")
 
-        # Progress scores: a monthly self-rating climbing the scale, faculty now and then.
-        reports = []
-        scale_cache: dict[int, tuple[Any, list[Decimal]]] = {}
-        for p in projects:
-            if p.start_date is None:
-                continue
-            if p.collaborative_id not in scale_cache:
-                sc = scale_for(collaborative=p.collaborative_id)
-                values = sorted(lv.value for lv in sc.levels.all()) or [Decimal("1.0")]
-                scale_cache[p.collaborative_id] = (sc, values)
-            sc, values = scale_cache[p.collaborative_id]
-            month = p.start_date.replace(day=1)
-            stop = min(p.end_date or today, today)
-            pos = 1.0
-            pace = rng.uniform(0.05, 0.25)
-            while month <= stop:
-                pos = min(len(values) - 1, pos + pace * rng.random() * 2)
-                score = values[int(pos)]
-                reports.append(
-                    ProgressReport(
-                        project=p, month=month, scale=sc, score=score, rater_type=RaterType.SELF
-                    )
-                )
-                if rng.random() < 0.25:
-                    faculty_score = values[max(0, int(pos) - rng.randint(0, 1))]
-                    reports.append(
-                        ProgressReport(
-                            project=p,
-                            month=month,
-                            scale=sc,
-                            score=faculty_score,
-                            rater_type=RaterType.FACULTY,
-                        )
-                    )
-                month = (month + timedelta(days=32)).replace(day=1)
-        ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
-        counts["progress_reports"] = len(reports)
-        progress.step("progress scores")
-
-        cycles = []
-        for p in projects:
-            if p.start_date is None:
-                continue
-            day = p.start_date
-            for k in range(1, rng.randint(1, 6) + 1):
-                plan_end = day + timedelta(days=rng.randint(7, 28))
-                done = plan_end < today - timedelta(days=14) and rng.random() < 0.8
-                cycles.append(
-                    PdsaCycle(
-                        project=p,
-                        title=f"Test {k}: a small change, one ward, one week",
-                        cycle_number=k,
-                        scale="1 ward for a week",
-                        status="complete" if done else "do",
-                        planned_start=day,
-                        planned_end=plan_end,
-                        actual_start=day if done else None,
-                        actual_end=plan_end if done else None,
-                        objective="Generated cycle.",
-                        act_decision=rng.choice(["adopt", "adapt", "abandon"]) if done else "",
-                    )
-                )
-                day = plan_end + timedelta(days=rng.randint(3, 30))
-                if day > today:
-                    break
-        PdsaCycle.objects.bulk_create(cycles, batch_size=BATCH)
-        counts["pdsa_cycles"] = len(cycles)
-        progress.step("PDSA cycles")
-
-        # Measures: five per project, the first the main outcome measure.
-        kinds = MEASURE_KINDS
-        measure_objs = []
-        plans: list[tuple[str, str, str, int]] = []  # kind, direction, frequency, week_start
-        for p in projects:
-            topic = p.title.split("reducing ", 1)[-1].removesuffix(" (nat)")
-            for k in range(MEASURES_PER_PROJECT):
-                vt, chart, unit, direction, _ = rng.choices(kinds, [x[4] for x in kinds])[0]
-                freq = "weekly" if rng.random() < 0.7 else "monthly"
-                ratio = vt in ("percentage", "rate")
-                measure_objs.append(
-                    Measure(
-                        project=p,
-                        name=f"{['Outcome', 'Process', 'Process', 'Process', 'Balancing'][k]} "
-                        f"measure {k + 1}: {topic} ({unit})",
-                        measure_type=["outcome", "process", "process", "process", "balancing"][k],
-                        is_main_outcome=k == 0,
-                        value_type=vt,
-                        numerator_definition="Generated numerator." if ratio else "",
-                        denominator_definition="Generated denominator." if ratio else "",
-                        frequency=freq,
-                        week_start=0,
-                        unit=unit,
-                        rate_multiplier=1000 if vt == "rate" else 1,
-                        chart_type=chart,
-                        direction=direction,
-                        order=k,
-                    )
-                )
-                plans.append((vt, direction, freq, 0))
-        measures = Measure.objects.bulk_create(measure_objs, batch_size=BATCH)
-        counts["measures"] = len(measures)
-        progress.step("measures")
-
-        points: list[tuple[Any, ...]] = []
-        total_points = 0
-        for m, (vt, direction, freq, week_start) in zip(measures, plans, strict=True):
-            if freq == "weekly":
-                periods = _weekly_periods(WEEKLY_POINTS, today, week_start)
-            else:
-                periods = _monthly_periods(MONTHLY_POINTS, today)
-            for period, (v, num, den) in zip(
-                periods, _series(rng, vt, direction, len(periods)), strict=True
-            ):
-                points.append((now, now, m.pk, period, v, num, den))
-            if len(points) >= 100_000:
-                _insert_points(points, progress)
-                total_points += len(points)
-                points = []
-        if points:
-            _insert_points(points, progress)
-            total_points += len(points)
-        counts["data_points"] = total_points
+        _fill_projects(rng, projects, today=today, now=now, progress=progress, counts=counts)
 
         # Designations for the roll-up: a few champions and experts at each organisation.
         designations = []
@@ -702,5 +724,265 @@ def build(
         counts["designations"] = len(designations)
         progress.step("designations")
     progress.total = progress.done
+    progress.finish()
+    return counts
+
+
+# --- personas and growth (the crawling benchmark and its CI check, issue 18) ---------------
+
+PERSONAS = ("collaborative_lead", "faculty", "programme_manager", "project_lead", "national_admin")
+
+
+def personas(n: int = 1) -> dict[str, Any]:
+    """The five people the page benchmark signs in as, for collaborative ``n`` (1-based).
+
+    Its lead and first faculty member, the programme manager of its first member
+    organisation, the lead of its first active project, and the programme's national admin.
+    """
+    from qicollab.accounts.models import Person
+    from qicollab.organisations.models import (
+        Collaborative,
+        CollaborativeMembership,
+        CollaborativeRole,
+    )
+    from qicollab.projects.models import ProjectMember, Status
+
+    collab = Collaborative.objects.get(slug=collaborative_slug(n))
+    faculty = (
+        CollaborativeRole.objects.filter(collaborative=collab, role="faculty")
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    membership = (
+        CollaborativeMembership.objects.filter(collaborative=collab)
+        .select_related("programme_manager")
+        .order_by("pk")
+        .first()
+    )
+    member = (
+        ProjectMember.objects.filter(
+            project__collaborative=collab, role="lead", project__status=Status.ACTIVE
+        )
+        .select_related("person")
+        .order_by("project__pk")
+        .first()
+    )
+    found = {
+        "collaborative_lead": Person.objects.get(email=lead_email(n)),
+        "faculty": faculty.person if faculty else None,
+        "programme_manager": membership.programme_manager if membership else None,
+        "project_lead": member.person if member else None,
+        "national_admin": Person.objects.get(email=ADMIN_EMAIL),
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def grow(
+    *,
+    projects: int = 10,
+    organisations: int = 2,
+    older_points: int = 20,
+    seed: int = 4242,
+    today: date | None = None,
+    out: TextIO | None = None,
+) -> dict[str, int]:
+    """Add more of everything to every collaborative of the loaded set, in place.
+
+    Per collaborative: ``organisations`` more member organisations with staff and
+    designations and ``projects`` more projects (team, scores, cycles, measures, points).
+    Per existing project: one more team member, five more measures and more PDSA cycles.
+    Per existing measure: ``older_points`` earlier data points. The same people and URLs
+    then see more rows on every page, which is what the query-count check compares.
+    """
+    from django.db.models import Max, Min
+
+    from qicollab.accounts.models import Person
+    from qicollab.collaborative.models import Workstream
+    from qicollab.measures.models import Measure
+    from qicollab.national.models import Designation, DesignationKind
+    from qicollab.organisations.models import (
+        Affiliation,
+        Collaborative,
+        CollaborativeMembership,
+        Organisation,
+        OrganisationType,
+    )
+    from qicollab.projects.models import PdsaCycle, Project, ProjectMember, Sharing, Status
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
+    today = today or timezone.localdate()
+    now = timezone.now()
+    progress = Progress(out, 12)
+    counts: dict[str, int] = {}
+    password = make_password(None)
+    with transaction.atomic():
+        collabs = list(Collaborative.objects.filter(programme__slug=PROGRAMME_SLUG).order_by("pk"))
+        existing = list(Project.objects.filter(collaborative__in=collabs).order_by("pk"))
+        n_org = Organisation.objects.filter(slug__startswith="nat-org-").count()
+        n_person = Person.objects.filter(email__startswith="nat-").count()
+        n_project = Project.objects.filter(slug__startswith="nat-project-").count()
+
+        new_orgs: list[tuple[Any, Any]] = []
+        for c in collabs:
+            for _ in range(organisations):
+                n_org += 1
+                new_orgs.append(
+                    (
+                        Organisation(
+                            name=f"Synthetic grown organisation {n_org:03d} (nat)",
+                            short_name=f"Synthetic {n_org:03d}",
+                            slug=f"nat-org-{n_org:03d}",
+                            org_type=OrganisationType.NHS_TRUST,
+                            region=c.region,
+                        ),
+                        c,
+                    )
+                )
+        orgs = Organisation.objects.bulk_create([o for o, _ in new_orgs])
+        staff: dict[int, list[Any]] = {}
+        for org in orgs:
+            people = []
+            for _ in range(3):
+                n_person += 1
+                people.append(
+                    Person(
+                        email=f"nat-grown-{n_person:05d}@{EMAIL_DOMAIN}",
+                        full_name=f"Synthetic Grown Person {n_person:05d}",
+                        password=password,
+                    )
+                )
+            staff[org.pk] = Person.objects.bulk_create(people)
+        Affiliation.objects.bulk_create(
+            [
+                Affiliation(
+                    person=p,
+                    organisation=org,
+                    role="programme_manager" if j == 0 else "staff",
+                    started_on=FIRST_DAY,
+                )
+                for org in orgs
+                for j, p in enumerate(staff[org.pk])
+            ]
+        )
+        CollaborativeMembership.objects.bulk_create(
+            [
+                CollaborativeMembership(
+                    collaborative=c,
+                    organisation=org,
+                    programme_manager=staff[org.pk][0],
+                    joined_on=FIRST_DAY,
+                )
+                for org, (_, c) in zip(orgs, new_orgs, strict=True)
+            ]
+        )
+        Designation.objects.bulk_create(
+            [
+                Designation(
+                    person=staff[org.pk][k],
+                    organisation=org,
+                    collaborative=c,
+                    kind=DesignationKind.values[k % len(DesignationKind.values)],
+                    designated_on=FIRST_DAY,
+                )
+                for org, (_, c) in zip(orgs, new_orgs, strict=True)
+                for k in range(2)
+            ]
+        )
+        counts["organisations"] = len(orgs)
+        progress.step("organisations")
+
+        # New projects in every collaborative, led by its new organisations' staff.
+        by_collab = {
+            c.pk: [o for o, (_, cc) in zip(orgs, new_orgs, strict=True) if cc == c] for c in collabs
+        }
+        ws = {
+            c.pk: list(Workstream.objects.filter(collaborative=c).order_by("pk")) for c in collabs
+        }
+        new_projects = []
+        for c in collabs:
+            for _ in range(projects):
+                n_project += 1
+                org = rng.choice(by_collab[c.pk])
+                new_projects.append(
+                    Project(
+                        title=f"Synthetic project {n_project:04d}: reducing falls (nat)",
+                        slug=f"nat-project-{n_project:04d}",
+                        summary="Generated for load tests.",
+                        collaborative=c,
+                        lead_organisation=org,
+                        workstream=rng.choice(ws[c.pk]) if ws[c.pk] else None,
+                        status=Status.ACTIVE,
+                        start_date=FIRST_DAY + timedelta(days=rng.randint(0, 400)),
+                        sharing=rng.choice([Sharing.COLLABORATIVE, Sharing.PUBLIC]),
+                        created_by=staff[org.pk][0],
+                    )
+                )
+        created = Project.objects.bulk_create(new_projects, batch_size=BATCH)
+        ProjectMember.objects.bulk_create(
+            [
+                ProjectMember(project=p, person=staff[p.lead_organisation_id][1], role="lead")
+                for p in created
+            ]
+        )
+        counts["projects"] = len(created)
+        _fill_projects(rng, created, today=today, now=now, progress=progress, counts=counts)
+
+        # Existing projects: one more member, more measures and cycles.
+        members = set(
+            ProjectMember.objects.filter(project__in=existing).values_list(
+                "project_id", "person_id"
+            )
+        )
+        extra = []
+        for p in existing:
+            grown = staff[orgs[p.pk % len(orgs)].pk][2]
+            if (p.pk, grown.pk) not in members:
+                extra.append(ProjectMember(project=p, person=grown, role="member"))
+        ProjectMember.objects.bulk_create(extra, batch_size=BATCH)
+        last_measure = (
+            Measure.objects.filter(project__in=existing).aggregate(n=Max("order"))["n"] or 0
+        )
+        last_cycle = dict(
+            PdsaCycle.objects.filter(project__in=existing)
+            .order_by()
+            .values_list("project_id")
+            .annotate(n=Max("cycle_number"))
+            .values_list("project_id", "n")
+        )
+        old_measures = list(
+            Measure.objects.filter(project__in=existing)
+            .annotate(first=Min("points__period"))
+            .values_list("pk", "frequency", "value_type", "direction", "week_start", "first")
+        )
+        _fill_projects(
+            rng,
+            existing,
+            today=today,
+            now=now,
+            progress=progress,
+            counts=counts,
+            first_measure=last_measure + 1,
+            scores=False,
+            first_cycle=last_cycle,
+        )
+
+        # Existing measures: earlier data points.
+        rows: list[tuple[Any, ...]] = []
+        for pk, freq, vt, direction, _week_start, first in old_measures:
+            if first is None:
+                continue
+            if freq == "weekly":
+                periods = [first - timedelta(weeks=k) for k in range(older_points, 0, -1)]
+            elif freq == "monthly":
+                periods = _monthly_periods(older_points, first)
+            else:
+                continue
+            for period, (v, num, den) in zip(
+                periods, _series(rng, vt, direction, len(periods)), strict=True
+            ):
+                rows.append((now, now, pk, period, v, num, den))
+        _insert_points(rows, progress)
+        counts["older_points"] = len(rows)
     progress.finish()
     return counts

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qicollab.collaborative.rules import coaching_org_ids
@@ -149,9 +149,12 @@ def quiet_projects(
     """
     now = now or timezone.now()
     cutoff = now - timedelta(weeks=weeks)
-    rows = with_last_activity(projects.filter(status__in=UNDER_WAY), by_kind=True).filter(
-        Q(last_activity__isnull=True) | Q(last_activity__lt=cutoff)
-    )
+    # Each kind's newest record is read once per project, in the SELECT list only; the last
+    # activity (the newest of the three, the same rule as
+    # :func:`~qicollab.projects.selectors.last_activity`) and the quiet test are worked out
+    # here. Filtering on the SQL expression made the database evaluate the three
+    # subqueries again in the WHERE clause (issue 18: 1.2 s at national scale).
+    rows = with_last_activity(projects.filter(status__in=UNDER_WAY), by_kind=True, total=False)
     out: list[QuietProject] = []
     for r in rows.order_by("title").values(
         "pk",
@@ -161,15 +164,17 @@ def quiet_projects(
         "start_date",
         "created_at",
         "lead_organisation__name",
-        "last_activity",
         *_ANNOTATION.values(),
     ):
+        whens = [r[_ANNOTATION[kind]] for kind, _ in KINDS]
+        last = max((w for w in whens if w is not None), default=None)
+        if last is not None and last >= cutoff:
+            continue
         started = r["start_date"] or timezone.localdate(r["created_at"])
-        acts = []
-        for kind, label in KINDS:
-            when = r[_ANNOTATION[kind]]
-            acts.append(Activity(kind, label, when, when is None or when < cutoff))
-        last = r["last_activity"]
+        acts = [
+            Activity(kind, label, when, when is None or when < cutoff)
+            for (kind, label), when in zip(KINDS, whens, strict=True)
+        ]
         out.append(
             QuietProject(
                 r["pk"],

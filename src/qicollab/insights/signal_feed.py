@@ -27,18 +27,28 @@ Measures are those of projects in the collaborative the viewer may read, with at
 value on or after the date, and at least :data:`~qicollab.measures.spc_adapter.MIN_POINTS`
 values in all (fewer, and the limits are not yet trustworthy). All are computed with one
 ``spc.batch`` call, through the measures adapter.
+
+Speed (issue 18): the engine run over every measure (reading ~50,000 points of a national
+collaborative, one ``spc.batch``, the runs) is the page's costly part, so its outcome, the
+signal runs of each measure, is cached under a fingerprint of the data it reads, as the
+dashboard caches its outcome states: the measures (their ids and ``updated_at``), and the
+count and newest ``updated_at`` of their data points and of their chart decisions. Any new,
+changed or deleted point, decision or measure computes it afresh; an unchanged feed costs
+two small aggregate queries. The date only filters the cached runs.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef
 
 from qicollab.measures import spc_adapter
-from qicollab.measures.models import DataPoint, Measure
+from qicollab.measures.models import ChartEvent, DataPoint, Measure
 from qicollab.measures.periods import add_periods, long_date, snap
 from qicollab.measures.spc_adapter import MIN_POINTS, measure_results
 from qicollab.organisations.models import Collaborative
@@ -278,24 +288,62 @@ def feed_measures(*, viewer: Any, collaborative: Collaborative, since: date) -> 
     )
 
 
+FEED_CACHE_SECONDS = 60 * 60
+
+#: Per measure: None (too few values to judge), or its centre line's name and its runs.
+MeasureRuns = dict[int, tuple[str, list[SignalRun]] | None]
+
+
+def _fingerprint(measures: list[Measure]) -> str:
+    """Changes whenever anything the measures' signals depend on changes (two queries):
+    the measures themselves, and their data points' and chart decisions' counts (catching
+    deletions) and newest ``updated_at`` (catching additions and edits)."""
+    ids = [m.pk for m in measures]
+    parts: list[object] = [(m.pk, m.updated_at.isoformat()) for m in measures]
+    for model in (DataPoint, ChartEvent):
+        agg = (
+            model._default_manager.filter(measure_id__in=ids)
+            .order_by()
+            .aggregate(n=Count("pk"), last=Max("updated_at"))
+        )
+        parts += [agg["n"], agg["last"].isoformat() if agg["last"] else ""]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def measure_runs(measures: list[Measure]) -> MeasureRuns:
+    """Every measure's signal runs, from the cache when the data have not changed, else from
+    one engine call (three queries) and kept for an hour."""
+    if not measures:
+        return {}
+    key = "insights:signals:" + _fingerprint(measures)
+    cached: MeasureRuns | None = cache.get(key)
+    if cached is not None:
+        return cached
+    results = measure_results(measures)
+    runs: MeasureRuns = {}
+    for m in measures:
+        res = results[m.pk]
+        runs[m.pk] = None if res.result is None else (res.centre, signal_runs(res.result))
+    cache.set(key, runs, FEED_CACHE_SECONDS)
+    return runs
+
+
 def signal_feed(*, viewer: Any, collaborative: Collaborative, since: date) -> SignalFeed:
-    """New special-cause signals since ``since``, newest first (one engine call)."""
+    """New special-cause signals since ``since``, newest first (one engine call, or none
+    when the data have not changed since the last view: see :func:`measure_runs`)."""
     measures = feed_measures(viewer=viewer, collaborative=collaborative, since=since)
     truncated = len(measures) > MAX_MEASURES
     measures = measures[:MAX_MEASURES]
-    results = measure_results(measures)
+    runs = measure_runs(measures)
     items: list[FeedItem] = []
     too_few = 0
     for m in measures:
-        res = results[m.pk]
-        if res.result is None:
+        found = runs[m.pk]
+        if found is None:
             too_few += 1
             continue
-        items += [
-            FeedItem(m, run, res.centre, since)
-            for run in signal_runs(res.result)
-            if run.end >= since
-        ]
+        centre, runs_of_measure = found
+        items += [FeedItem(m, run, centre, since) for run in runs_of_measure if run.end >= since]
     # Newest first; on the same date, by project then measure so the order is stable.
     items.sort(key=lambda it: (-it.run.end.toordinal(), it.measure.project.title, it.measure.name))
     return SignalFeed(since, items, len(measures), truncated, too_few)

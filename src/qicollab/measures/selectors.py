@@ -66,6 +66,14 @@ def measure_points(*, measure: Measure) -> QuerySet[DataPoint]:
     return measure.points.order_by("period")
 
 
+def points_of_measures(*, measures: list[Measure]) -> dict[int, list[DataPoint]]:
+    """Each measure's points by period, for all the measures in one query (exports)."""
+    out: dict[int, list[DataPoint]] = {m.pk: [] for m in measures}
+    for p in DataPoint.objects.filter(measure__in=measures).order_by("measure_id", "period"):
+        out[p.measure_id].append(p)
+    return out
+
+
 def points_by_period(*, measure: Measure) -> dict[date, DataPoint]:
     return {p.period: p for p in measure.points.select_related("entered_by").order_by("period")}
 

@@ -132,15 +132,19 @@ def last_activity() -> Expression:
     )
 
 
-def with_last_activity(qs: QuerySet[Project], *, by_kind: bool = False) -> QuerySet[Project]:
+def with_last_activity(
+    qs: QuerySet[Project], *, by_kind: bool = False, total: bool = True
+) -> QuerySet[Project]:
     """Annotate ``last_activity`` (see :func:`last_activity`) on a scoped project queryset.
 
     ``by_kind`` also annotates ``last_data_at``, ``last_pdsa_at`` and ``last_report_at``,
     for pages that show which kind was recorded when. Still one query for the page.
+    ``total=False`` leaves ``last_activity`` out (the caller takes the newest of the three
+    kinds itself, so the database does not evaluate their subqueries twice).
     """
     if by_kind:
         qs = qs.annotate(**{k: _newest_recorded(k) for k, _ in ACTIVITY_KINDS})
-    return qs.annotate(last_activity=last_activity())
+    return qs.annotate(last_activity=last_activity()) if total else qs
 
 
 def project_list(
