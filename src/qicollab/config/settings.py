@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qicollab.capability",
     "qicollab.events",
     "qicollab.national",
+    "qicollab.innovations",
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",

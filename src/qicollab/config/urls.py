@@ -22,6 +22,8 @@ urlpatterns = [
     path("collaboratives/", include("qicollab.insights.urls")),
     path("national/", include("qicollab.national.urls")),
     path("jobs/", include("qicollab.jobs.urls")),
+    path("", include("qicollab.innovations.urls")),
+    path("showcase/", include("qicollab.innovations.urls_public")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from qicollab.core import contributions
 from qicollab.core.forms import add_service_error
 from qicollab.core.http import AuthedHttpRequest, paginate, pagination_context, require
 from qicollab.core.services import EditConflict, version_token
@@ -106,6 +107,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "p": page,
             "status_tag": presenters.status_tag,
+            # Innovations from and adoptions into this project (qicollab.innovations).
+            "project_innovations": [],
+            **contributions.collect("projects.project_detail", project=project, viewer=request.user),
             "history": project.history.select_related("history_user").order_by("-history_date")
             if page.perms["edit"]
             else None,
