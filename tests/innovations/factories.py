@@ -19,12 +19,16 @@ from tests import factories as f
 SHIFT = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 4, 3, 4, 5, 3, 4, 4, 3]
 
 
-def source_project(world: Any, *, sharing: str = "collaborative", title: str = "Safety huddles on Willow ward") -> Project:
+def source_project(
+    world: Any, *, sharing: str = "collaborative", title: str = "Safety huddles on Willow ward"
+) -> Project:
     """A trust A project (staff_a leads) with an aim, a driver diagram and two measures."""
     p = world.people
     project = f.project_with_team(world, title=title, sharing=sharing)
     actor = p["staff_a"]
-    aim_update(actor=actor, project=project, data={"statement": "Halve restrictive practice by March."})
+    aim_update(
+        actor=actor, project=project, data={"statement": "Halve restrictive practice by March."}
+    )
     primary = node_add(actor=actor, project=project, kind="primary", text="Early recognition")
     secondary = node_add(
         actor=actor, project=project, kind="secondary", text="Shared risk picture", links=[primary]
@@ -68,18 +72,35 @@ def source_project(world: Any, *, sharing: str = "collaborative", title: str = "
 
 def add_points(measure: Measure, values: list[float], start: dt.date = dt.date(2024, 1, 1)) -> None:
     DataPoint.objects.bulk_create(
-        DataPoint(measure=measure, period=dt.date(start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1), value=v)
+        DataPoint(
+            measure=measure,
+            period=dt.date(
+                start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1
+            ),
+            value=v,
+        )
         for n, v in enumerate(values)
     )
 
 
-def innovation(world: Any, *, sharing: str = "collaborative", project: Project | None = None, **kw: Any) -> Innovation:
-    project = project or source_project(world, sharing="public" if sharing == "public" else "collaborative")
+def innovation(
+    world: Any, *, sharing: str = "collaborative", project: Project | None = None, **kw: Any
+) -> Innovation:
+    project = project or source_project(
+        world, sharing="public" if sharing == "public" else "collaborative"
+    )
     data = services.InnovationInput(title=kw.pop("title", project.title), sharing=sharing, **kw)
     return services.innovation_create(actor=world.people["staff_a"], project=project, data=data)
 
 
-def adopt(world: Any, inn: Innovation, who: str = "staff_b", organisation: Any = None, status: str = "testing", **kw: Any) -> Adoption:
+def adopt(
+    world: Any,
+    inn: Innovation,
+    who: str = "staff_b",
+    organisation: Any = None,
+    status: str = "testing",
+    **kw: Any,
+) -> Adoption:
     return services.adoption_create(
         actor=world.people[who],
         innovation=inn,

@@ -29,7 +29,9 @@ def test_round_trip(world: Any) -> None:
     assert doc["format"] == "qicollab.change-package" and doc["version"] == 1
     inn = _import(world, package.dumps(doc))
     assert inn.organisation == world.trust_b and inn.project is None
-    assert list(inn.ideas.values_list("text", "primary_driver")) == [("Twice-daily safety huddle", "Early recognition")]
+    assert list(inn.ideas.values_list("text", "primary_driver")) == [
+        ("Twice-daily safety huddle", "Early recognition")
+    ]
     assert inn.measures.count() == 2
 
 
@@ -37,16 +39,26 @@ def test_the_file_validates_against_the_published_schema(world: Any) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from pathlib import Path
 
-    schema = json.loads((Path(__file__).parents[2] / "docs" / "change-package.schema.json").read_text())
+    schema = json.loads(
+        (Path(__file__).parents[2] / "docs" / "change-package.schema.json").read_text()
+    )
     jsonschema.validate(_doc(world), schema)
 
 
 def _refused(world: Any, doc: Any, message: str, raw: bytes | None = None) -> None:
-    before = (Innovation.objects.count(), PackageIdea.objects.count(), PackageMeasure.objects.count())
+    before = (
+        Innovation.objects.count(),
+        PackageIdea.objects.count(),
+        PackageMeasure.objects.count(),
+    )
     with pytest.raises(package.PackageError) as exc:
         _import(world, raw if raw is not None else package.dumps(doc))
     assert any(message in m for m in exc.value.errors["file"]), exc.value.errors
-    after = (Innovation.objects.count(), PackageIdea.objects.count(), PackageMeasure.objects.count())
+    after = (
+        Innovation.objects.count(),
+        PackageIdea.objects.count(),
+        PackageMeasure.objects.count(),
+    )
     assert before == after
 
 
@@ -76,7 +88,9 @@ def test_unknown_measure_type_refused(world: Any) -> None:
 
 
 def test_oversized_file_refused(world: Any) -> None:
-    _refused(world, None, "a change package can be up to 1024 KB", raw=b" " * (package.MAX_BYTES + 1))
+    _refused(
+        world, None, "a change package can be up to 1024 KB", raw=b" " * (package.MAX_BYTES + 1)
+    )
 
 
 def test_not_json_refused(world: Any) -> None:

@@ -32,7 +32,9 @@ def _more_adopters(world: Any, inn: Innovation, n: int) -> None:
         )
 
 
-def test_filters_by_evidence_stage_workstream_theme_organisation_spread(world: Any, login: Any) -> None:
+def test_filters_by_evidence_stage_workstream_theme_organisation_spread(
+    world: Any, login: Any
+) -> None:
     ws = f.WorkstreamFactory(collaborative=world.collab, name="Mental health", slug="mental-health")
     theme = f.ThemeFactory(collaborative=world.collab, name="Co-production", slug="co-production")
     proven = fi.innovation(world, stage="spreading", workstream=ws, themes=[theme])
@@ -41,7 +43,9 @@ def test_filters_by_evidence_stage_workstream_theme_organisation_spread(world: A
 
     DataPoint.objects.filter(measure__project=other).delete()
     services.innovation_create(
-        actor=world.people["staff_a"], project=other, data=services.InnovationInput(title="Quiet hours")
+        actor=world.people["staff_a"],
+        project=other,
+        data=services.InnovationInput(title="Quiet hours"),
     )
     fi.adopt(world, proven)
     c = login(world.people["staff_b"])
@@ -59,7 +63,9 @@ def test_filters_by_evidence_stage_workstream_theme_organisation_spread(world: A
     assert "Quiet hours" not in titles("?theme=co-production")
     assert "Quiet hours" not in titles("?spread=1")
     assert "Safety huddles" in titles(f"?organisation={world.trust_a.slug}")
-    assert "1 innovation." in titles("?organisation=not-a-member")[:100000] or "That organisation is not a member" in titles("?organisation=not-a-member")
+    assert "1 innovation." in titles("?organisation=not-a-member")[
+        :100000
+    ] or "That organisation is not a member" in titles("?organisation=not-a-member")
 
 
 def test_innovations_page_queries_do_not_grow_with_adoptions(
@@ -99,13 +105,17 @@ def test_spread_shows_timeline_grid_by_region_and_adopter_results(world: Any, lo
     Project.objects.filter(pk=project.pk).update(sharing="collaborative")
     from qicollab.measures.models import Measure
 
-    fi.add_points(Measure.objects.get(project=project, name="Restrictive practice incidents"), fi.SHIFT)
+    fi.add_points(
+        Measure.objects.get(project=project, name="Restrictive practice incidents"), fi.SHIFT
+    )
     page = login(world.people["staff_a"]).get(f"{inn.get_absolute_url()}spread/").content.decode()
     assert 'id="timeline"' in page and "2 March 2026" in page
     assert "Brook Test Partnership NHS Trust" in page
     assert "Restrictive practice incidents: Special-cause improvement." in page
     assert "Source" in page
-    national = login(world.people["national_admin"]).get(f"{inn.get_absolute_url()}spread/?view=national")
+    national = login(world.people["national_admin"]).get(
+        f"{inn.get_absolute_url()}spread/?view=national"
+    )
     assert national.status_code == 200 and "across the programme" in national.content.decode()
 
 
@@ -113,10 +123,16 @@ def test_adopt_page_records_and_tells_the_team(world: Any, login: Any) -> None:
     inn = fi.innovation(world)
     c = login(world.people["staff_b"])
     mail.outbox.clear()
-    r = c.post(f"{inn.get_absolute_url()}adopt/", {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02"})
+    r = c.post(
+        f"{inn.get_absolute_url()}adopt/",
+        {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02"},
+    )
     assert r.status_code == 302
     assert len(mail.outbox) == 1
-    again = c.post(f"{inn.get_absolute_url()}adopt/", {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02", "note": "kept"})
+    again = c.post(
+        f"{inn.get_absolute_url()}adopt/",
+        {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02", "note": "kept"},
+    )
     body = again.content.decode()
     assert again.status_code == 400 and "already records" in body and "kept" in body
     detail = login(world.people["staff_a"]).get(inn.get_absolute_url()).content.decode()
@@ -127,7 +143,9 @@ def test_start_project_page(world: Any, login: Any) -> None:
     inn = fi.innovation(world)
     a = fi.adopt(world, inn)
     c = login(world.people["staff_b"])
-    r = c.post(f"/adoptions/{a.pk}/start-project/", {"title": "", "aim_statement": "Less restraint"})
+    r = c.post(
+        f"/adoptions/{a.pk}/start-project/", {"title": "", "aim_statement": "Less restraint"}
+    )
     assert r.status_code == 302
     a.refresh_from_db()
     assert r["Location"] == a.project.get_absolute_url()
@@ -138,7 +156,9 @@ def test_start_project_page(world: Any, login: Any) -> None:
 def test_project_page_offers_sharing_as_an_innovation(world: Any, login: Any) -> None:
     project = fi.source_project(world)
     c = login(world.people["staff_a"])
-    assert "Share this project as an innovation" in c.get(project.get_absolute_url()).content.decode()
+    assert (
+        "Share this project as an innovation" in c.get(project.get_absolute_url()).content.decode()
+    )
     form = c.get(f"/innovations/new/from-project/{project.slug}/")
     assert form.status_code == 200 and "Halve restrictive practice" in form.content.decode()
     r = c.post(
@@ -146,9 +166,17 @@ def test_project_page_offers_sharing_as_an_innovation(world: Any, login: Any) ->
         {"title": "Huddles", "stage": "local", "sharing": "collaborative", "problem": "Restraint"},
     )
     assert r.status_code == 302
-    bad = c.post(f"/innovations/new/from-project/{project.slug}/", {"title": "", "stage": "local", "sharing": "public", "problem": "typed"})
+    bad = c.post(
+        f"/innovations/new/from-project/{project.slug}/",
+        {"title": "", "stage": "local", "sharing": "public", "problem": "typed"},
+    )
     assert bad.status_code == 400 and "typed" in bad.content.decode()
-    assert login(world.people["staff_b"]).get(f"/innovations/new/from-project/{project.slug}/").status_code == 403
+    assert (
+        login(world.people["staff_b"])
+        .get(f"/innovations/new/from-project/{project.slug}/")
+        .status_code
+        == 403
+    )
 
 
 def test_harvest_from_the_gallery_and_listed_on_the_session_page(world: Any, login: Any) -> None:
@@ -161,7 +189,10 @@ def test_harvest_from_the_gallery_and_listed_on_the_session_page(world: Any, log
     c = login(world.people["staff_a"])
     gallery = c.get(f"/learning/sessions/{s.pk}/storyboards/").content.decode()
     assert f"/innovations/harvest/{board.pk}/" in gallery
-    r = c.post(f"/innovations/harvest/{board.pk}/", {"title": "Safety huddles", "stage": "spreading", "sharing": "collaborative"})
+    r = c.post(
+        f"/innovations/harvest/{board.pk}/",
+        {"title": "Safety huddles", "stage": "spreading", "sharing": "collaborative"},
+    )
     assert r.status_code == 302
     inn = Innovation.objects.get()
     assert inn.harvested_at == s and inn.storyboard == board
@@ -172,7 +203,9 @@ def test_harvest_from_the_gallery_and_listed_on_the_session_page(world: Any, log
     gallery_b = b.get(f"/learning/sessions/{s.pk}/storyboards/").content.decode()
     adopt_url = f"/innovations/{inn.slug}/adopt/"
     assert f'name="next" value="{adopt_url}"' in gallery_b
-    stolen = b.post(f"/learning/sessions/storyboards/{board.pk}/steal/", {"note": "", "next": adopt_url})
+    stolen = b.post(
+        f"/learning/sessions/storyboards/{board.pk}/steal/", {"note": "", "next": adopt_url}
+    )
     assert stolen["Location"] == adopt_url
 
 
@@ -188,7 +221,9 @@ def test_workstream_and_theme_pages_link_to_innovations(world: Any, login: Any) 
 
 def test_showcase_and_feed_without_login(world: Any, login: Any) -> None:
     inn = fi.innovation(world, sharing="public")
-    hidden = fi.innovation(world, project=fi.source_project(world, title="Private one"), title="Private one")
+    hidden = fi.innovation(
+        world, project=fi.source_project(world, title="Private one"), title="Private one"
+    )
     c = login(None)
     page = c.get("/showcase/").content.decode()
     assert inn.title in page and hidden.title not in page
@@ -202,7 +237,9 @@ def test_showcase_and_feed_without_login(world: Any, login: Any) -> None:
     assert inn.title in feed.content.decode() and hidden.title not in feed.content.decode()
 
 
-def test_resource_upload_is_checked_by_content(world: Any, login: Any, settings: Any, tmp_path: Any) -> None:
+def test_resource_upload_is_checked_by_content(
+    world: Any, login: Any, settings: Any, tmp_path: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.events.test_storyboards import pdf_bytes
@@ -214,10 +251,25 @@ def test_resource_upload_is_checked_by_content(world: Any, login: Any, settings:
     r = c.post(f"{inn.get_absolute_url()}resources/", {"title": "Checklist", "file": fake})
     assert r.status_code == 400 and "Upload a PDF, PNG or JPEG" in r.content.decode()
     good = SimpleUploadedFile("checklist.pdf", pdf_bytes(), content_type="application/pdf")
-    assert c.post(f"{inn.get_absolute_url()}resources/", {"title": "Checklist", "file": good}).status_code == 302
+    assert (
+        c.post(
+            f"{inn.get_absolute_url()}resources/", {"title": "Checklist", "file": good}
+        ).status_code
+        == 302
+    )
     res = inn.resources.get()
     download = login(world.people["staff_b"]).get(f"{inn.get_absolute_url()}resources/{res.pk}/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
-    assert login(world.people["outsider"]).get(f"{inn.get_absolute_url()}resources/{res.pk}/").status_code == 404
-    assert login(world.people["staff_b"]).post(f"{inn.get_absolute_url()}resources/", {"title": "x"}).status_code == 403
+    assert (
+        login(world.people["outsider"])
+        .get(f"{inn.get_absolute_url()}resources/{res.pk}/")
+        .status_code
+        == 404
+    )
+    assert (
+        login(world.people["staff_b"])
+        .post(f"{inn.get_absolute_url()}resources/", {"title": "x"})
+        .status_code
+        == 403
+    )
     assert Adoption.objects.count() == 0

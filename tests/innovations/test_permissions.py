@@ -28,8 +28,12 @@ ALL = {**COLLAB, "pm_o": 200}
 PUBLIC = {**ALL, "outsider": 200, None: 200}
 
 
-@pytest.mark.parametrize(("sharing", "expected"), [("collaborative", COLLAB), ("all", ALL), ("public", PUBLIC)])
-def test_detail_and_spread_follow_sharing(world: Any, login: Any, sharing: str, expected: dict[Any, int]) -> None:
+@pytest.mark.parametrize(
+    ("sharing", "expected"), [("collaborative", COLLAB), ("all", ALL), ("public", PUBLIC)]
+)
+def test_detail_and_spread_follow_sharing(
+    world: Any, login: Any, sharing: str, expected: dict[Any, int]
+) -> None:
     inn = fi.innovation(world, sharing=sharing)
     for who, status in expected.items():
         c = login(world.people[who] if who else None)
@@ -89,7 +93,9 @@ def test_edit_only_for_the_team_and_coordinators(world: Any, login: Any) -> None
         "outsider": 404,
     }
     for who, status in expected.items():
-        assert login(world.people[who]).get(f"{inn.get_absolute_url()}edit/").status_code == status, who
+        assert (
+            login(world.people[who]).get(f"{inn.get_absolute_url()}edit/").status_code == status
+        ), who
 
 
 def test_adoption_changed_only_by_the_adopting_organisation(world: Any, login: Any) -> None:
@@ -98,7 +104,10 @@ def test_adoption_changed_only_by_the_adopting_organisation(world: Any, login: A
     body = {"status": "adopted", "on": "2026-04-01"}
     for who, status in {"staff_a": 403, "viewer_a": 403, "pm_o": 404, "outsider": 404}.items():
         assert login(world.people[who]).post(f"/adoptions/{a.pk}/", body).status_code == status, who
-        assert login(world.people[who]).post(f"/adoptions/{a.pk}/start-project/", {}).status_code == status, who
+        assert (
+            login(world.people[who]).post(f"/adoptions/{a.pk}/start-project/", {}).status_code
+            == status
+        ), who
     assert login(world.people["staff_b"]).post(f"/adoptions/{a.pk}/", body).status_code == 302
     a.refresh_from_db()
     assert a.status == "adopted"

@@ -39,7 +39,9 @@ def test_only_the_team_may_write_up_a_project(world: Any) -> None:
     project = fi.source_project(world)
     with pytest.raises(services.InnovationError, match="cannot edit the project"):
         services.innovation_create(
-            actor=world.people["staff_b"], project=project, data=services.InnovationInput(title="Mine")
+            actor=world.people["staff_b"],
+            project=project,
+            data=services.InnovationInput(title="Mine"),
         )
 
 
@@ -62,7 +64,9 @@ def test_adoption_tells_the_source_team_by_email(world: Any) -> None:
 def test_adopting_twice_is_refused_with_the_current_status(world: Any) -> None:
     inn = fi.innovation(world)
     fi.adopt(world, inn)
-    with pytest.raises(services.InnovationError, match="already records .* as testing .*2 March 2026"):
+    with pytest.raises(
+        services.InnovationError, match=r"already records .* as testing .*2 March 2026"
+    ):
         fi.adopt(world, inn, status="considering")
     assert Adoption.objects.count() == 1
 
@@ -118,7 +122,9 @@ def test_status_history_is_dated_and_ordered(world: Any) -> None:
     services.adoption_set_status(
         actor=world.people["staff_b"],
         adoption=a,
-        data=services.StatusInput(status="adapted", on=dt.date(2026, 2, 1), what_changed="Once a day"),
+        data=services.StatusInput(
+            status="adapted", on=dt.date(2026, 2, 1), what_changed="Once a day"
+        ),
     )
     with pytest.raises(services.InnovationError, match="on or after 1 February 2026"):
         services.adoption_set_status(
@@ -129,7 +135,9 @@ def test_status_history_is_dated_and_ordered(world: Any) -> None:
     services.adoption_set_status(
         actor=world.people["staff_b"],
         adoption=a,
-        data=services.StatusInput(status="abandoned", on=dt.date(2026, 3, 1), why_abandoned="Staffing"),
+        data=services.StatusInput(
+            status="abandoned", on=dt.date(2026, 3, 1), why_abandoned="Staffing"
+        ),
     )
     steps = list(a.steps.values_list("status", "on"))
     assert steps == [
@@ -157,7 +165,9 @@ def test_start_a_project_from_the_package(world: Any) -> None:
     assert PrimaryDriver.objects.filter(project=project).count() == 1
     assert SecondaryDriver.objects.filter(project=project).count() == 1
     fields = services.DEFINITION_FIELDS
-    theirs = {m.name: services.definition_of(m) for m in Measure.objects.filter(project=inn.project)}
+    theirs = {
+        m.name: services.definition_of(m) for m in Measure.objects.filter(project=inn.project)
+    }
     ours = {m.name: services.definition_of(m) for m in Measure.objects.filter(project=project)}
     assert ours == theirs and len(fields) == 14
     a.refresh_from_db()
@@ -183,9 +193,13 @@ def test_harvest_an_uploaded_storyboard(world: Any) -> None:
     )
     with pytest.raises(services.InnovationError, match="Only Brook"):
         services.innovation_harvest(
-            actor=world.people["staff_a"], storyboard=board, data=services.InnovationInput(title="Calm boxes")
+            actor=world.people["staff_a"],
+            storyboard=board,
+            data=services.InnovationInput(title="Calm boxes"),
         )
     inn = services.innovation_harvest(
-        actor=world.people["staff_b"], storyboard=board, data=services.InnovationInput(title="Calm boxes")
+        actor=world.people["staff_b"],
+        storyboard=board,
+        data=services.InnovationInput(title="Calm boxes"),
     )
     assert inn.harvested_at == s and inn.organisation == world.trust_b and inn.project is None

@@ -230,6 +230,7 @@ def _register_routers() -> None:
     api.add_router("/", "qicollab.insights.api.router")
     api.add_router("/national", "qicollab.national.api.router")
     api.add_router("/jobs", "qicollab.jobs.api.router")
+    api.add_router("/", "qicollab.innovations.api.router")
 
 
 _register_routers()

@@ -56,6 +56,13 @@ def _build_designations(ctx: DemoContext) -> None:
     build_designations(ctx)
 
 
+def _build_innovations(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.innovations import build_innovations
+
+    build_innovations(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -140,6 +147,12 @@ STEPS: tuple[Step, ...] = (
         "A sponsor, and recorded-on dates that tell the projects' story (some teams quiet)",
         build_coaching,
         ("projects", "measures"),
+    ),
+    Step(
+        "innovations",
+        "The safety-huddle innovation: adopted by three trusts, adapted by one, abandoned by one",
+        _build_innovations,
+        ("events_feedback", "measures"),
     ),
     Step(
         "designations",

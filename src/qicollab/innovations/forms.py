@@ -17,7 +17,9 @@ from qicollab.projects.models import Project
 LONG = 5000
 
 
-def _text(label: str, help_text: str = "", *, required: bool = False, rows: int = 4) -> forms.CharField:
+def _text(
+    label: str, help_text: str = "", *, required: bool = False, rows: int = 4
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -61,9 +63,14 @@ class InnovationForm(forms.Form):
         label="Who can see this innovation",
         choices=Sharing.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose who can see it", "invalid_choice": "Choose who can see it"},
+        error_messages={
+            "required": "Choose who can see it",
+            "invalid_choice": "Choose who can see it",
+        },
     )
-    workstream = forms.TypedChoiceField(label="Workstream", coerce=int, required=False, empty_value=None)
+    workstream = forms.TypedChoiceField(
+        label="Workstream", coerce=int, required=False, empty_value=None
+    )
     themes = forms.TypedMultipleChoiceField(
         label="Themes", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -129,12 +136,18 @@ class StatusForm(forms.Form):
         label="Where are you with it?",
         choices=AdoptionStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose where you are with it", "invalid_choice": "Choose where you are with it"},
+        error_messages={
+            "required": "Choose where you are with it",
+            "invalid_choice": "Choose where you are with it",
+        },
     )
     on = forms.DateField(
         label="Since when",
         widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
-        error_messages={"invalid": "Enter a real date, like 2026-04-01.", "required": "Enter the date."},
+        error_messages={
+            "invalid": "Enter a real date, like 2026-04-01.",
+            "required": "Enter the date.",
+        },
     )
     what_changed = _text("If you adapted it: what did you change?", rows=3)
     why_abandoned = _text("If you stopped: why?", rows=3)
@@ -159,7 +172,10 @@ class AdoptForm(StatusForm):
     organisation = forms.TypedChoiceField(
         label="Your organisation",
         coerce=int,
-        error_messages={"required": "Choose your organisation", "invalid_choice": "Choose one of your organisations"},
+        error_messages={
+            "required": "Choose your organisation",
+            "invalid_choice": "Choose one of your organisations",
+        },
     )
     project = forms.TypedChoiceField(
         label="Link it to one of your projects (optional)",
@@ -170,7 +186,15 @@ class AdoptForm(StatusForm):
         error_messages={"invalid_choice": "Choose one of the projects you can edit"},
     )
 
-    field_order = ("organisation", "status", "on", "what_changed", "why_abandoned", "project", "note")
+    field_order = (
+        "organisation",
+        "status",
+        "on",
+        "what_changed",
+        "why_abandoned",
+        "project",
+        "note",
+    )
 
     def __init__(
         self,
@@ -217,7 +241,10 @@ class ResourceForm(forms.Form):
         label="What the file is",
         max_length=200,
         help_text="For example: 'Safety huddle checklist'.",
-        error_messages={"required": "Enter what the file is", "max_length": "Keep it to 200 characters or fewer"},
+        error_messages={
+            "required": "Enter what the file is",
+            "max_length": "Keep it to 200 characters or fewer",
+        },
     )
     file = forms.FileField(
         label="File (PDF, PNG or JPEG)",

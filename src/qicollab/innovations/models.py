@@ -71,7 +71,9 @@ class Innovation(TimeStampedModel):
         related_name="innovations",
     )
     themes = models.ManyToManyField("collaborative.Theme", blank=True, related_name="innovations")
-    lived_experience = models.TextField("How people with lived experience were involved", blank=True)
+    lived_experience = models.TextField(
+        "How people with lived experience were involved", blank=True
+    )
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.TESTING)
     sharing = models.CharField(
         "Who can see this innovation",
@@ -166,9 +168,7 @@ class PackageMeasure(TimeStampedModel):
 class Resource(TimeStampedModel):
     """A file of the package (protocol, checklist, poster), content-checked on upload."""
 
-    innovation = models.ForeignKey(
-        Innovation, on_delete=models.CASCADE, related_name="resources"
-    )
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="resources")
     title = models.CharField(max_length=200)
     file_name = models.CharField(max_length=100, editable=False)
     content_type = models.CharField(max_length=40, editable=False)
@@ -195,9 +195,7 @@ class AdoptionStatus(models.TextChoices):
 class Adoption(TimeStampedModel):
     """An organisation's team trying an innovation; one per organisation and innovation."""
 
-    innovation = models.ForeignKey(
-        Innovation, on_delete=models.CASCADE, related_name="adoptions"
-    )
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="adoptions"
     )
@@ -242,7 +240,7 @@ class Adoption(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} – {self.innovation} ({self.get_status_display()})"
+        return f"{self.organisation}: {self.innovation} ({self.get_status_display()})"
 
 
 class AdoptionStep(TimeStampedModel):

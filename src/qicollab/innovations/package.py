@@ -59,7 +59,9 @@ class PackageError(ServiceError):
     """The file is not a valid change package; ``errors`` lists every problem found."""
 
 
-def export_package(innovation: Innovation, *, exported_at: str, base_url: str = "") -> dict[str, Any]:
+def export_package(
+    innovation: Innovation, *, exported_at: str, base_url: str = ""
+) -> dict[str, Any]:
     """The innovation's change package as the JSON document of :data:`VERSION`."""
     return {
         "format": FORMAT,
@@ -105,7 +107,9 @@ def _fields(obj: Any, expected: tuple[str, ...], where: str, errors: list[str]) 
     return not missing and not extra
 
 
-def _string(value: Any, where: str, errors: list[str], *, limit: int = 5000, required: bool = False) -> None:
+def _string(
+    value: Any, where: str, errors: list[str], *, limit: int = 5000, required: bool = False
+) -> None:
     if not isinstance(value, str):
         errors.append(f"{where} must be text.")
         return
@@ -126,11 +130,27 @@ def _measure(m: Any, where: str, errors: list[str]) -> None:
             known = ", ".join(choices.values)
             what = "measure type" if name == "measure_type" else name.replace("_", " ")
             errors.append(f"{where}.{name}: unknown {what} {m[name]!r}; expected one of {known}.")
-    for name in ("name", "numerator_definition", "denominator_definition", "inclusions", "exclusions", "data_source", "unit"):
-        _string(m[name], f"{where}.{name}", errors, limit=_MEASURE_LIMITS.get(name, 5000), required=name == "name")
-    if m["value_type"] in ValueType.values and m["chart_type"] in ChartType.values:
-        if ChartType(m["chart_type"]) not in ALLOWED_CHARTS[ValueType(m["value_type"])]:
-            errors.append(f"{where}.chart_type: a {m['chart_type']} chart does not suit {m['value_type']} values.")
+    for name in (
+        "name",
+        "numerator_definition",
+        "denominator_definition",
+        "inclusions",
+        "exclusions",
+        "data_source",
+        "unit",
+    ):
+        _string(
+            m[name],
+            f"{where}.{name}",
+            errors,
+            limit=_MEASURE_LIMITS.get(name, 5000),
+            required=name == "name",
+        )
+    both_known = m["value_type"] in ValueType.values and m["chart_type"] in ChartType.values
+    if both_known and ChartType(m["chart_type"]) not in ALLOWED_CHARTS[ValueType(m["value_type"])]:
+        errors.append(
+            f"{where}.chart_type: a {m['chart_type']} chart does not suit {m['value_type']} values."
+        )
     rm = m["rate_multiplier"]
     if isinstance(rm, bool) or not isinstance(rm, int) or rm < 1 or rm > 10**9:
         errors.append(f"{where}.rate_multiplier must be a whole number of at least 1.")
@@ -169,9 +189,18 @@ def parse(data: bytes) -> dict[str, Any]:
         inn = doc["innovation"]
         if _fields(inn, INNOVATION_FIELDS, "innovation", errors):
             for name in INNOVATION_FIELDS:
-                _string(inn[name], f"innovation.{name}", errors, limit=200 if name == "title" else 5000, required=name == "title")
+                _string(
+                    inn[name],
+                    f"innovation.{name}",
+                    errors,
+                    limit=200 if name == "title" else 5000,
+                    required=name == "title",
+                )
             if inn["stage"] not in Stage.values:
-                errors.append(f"innovation.stage: unknown stage {inn['stage']!r}; expected one of {', '.join(Stage.values)}.")
+                errors.append(
+                    f"innovation.stage: unknown stage {inn['stage']!r}; expected one of "
+                    f"{', '.join(Stage.values)}."
+                )
         for key, check in (("ideas", None), ("measures", _measure)):
             items = doc[key]
             if not isinstance(items, list):
@@ -186,7 +215,13 @@ def parse(data: bytes) -> dict[str, Any]:
                     check(item, where, errors)
                 elif _fields(item, IDEA_FIELDS, where, errors):
                     for name in IDEA_FIELDS:
-                        _string(item[name], f"{where}.{name}", errors, limit=5000 if name == "description" else 300, required=name == "text")
+                        _string(
+                            item[name],
+                            f"{where}.{name}",
+                            errors,
+                            limit=5000 if name == "description" else 300,
+                            required=name == "text",
+                        )
     if errors:
         raise PackageError(errors={"file": errors})
     return dict(doc)
@@ -202,7 +237,9 @@ def package_import(
     innovation has no source project here (its evidence stayed with the other
     installation), is shared with the collaborative and is being tested.
     """
-    if organisation.pk not in creator_org_ids(actor) or organisation.pk not in roles_orgs(actor, collaborative):
+    if organisation.pk not in creator_org_ids(actor) or organisation.pk not in roles_orgs(
+        actor, collaborative
+    ):
         raise PackageError(
             f"You cannot import a change package for {organisation} in {collaborative}.",
             "organisation",

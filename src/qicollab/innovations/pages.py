@@ -36,9 +36,7 @@ def gallery_innovations(*, cards: list[Storyboard], viewer: Any, **_: Any) -> di
     storyboard id -> the harvest page for storyboards without one yet."""
     found = selectors.storyboard_innovations(viewer=viewer, storyboards=cards)
     return {
-        "steal_next": {
-            pk: reverse("innovations:adopt", args=[i.slug]) for pk, i in found.items()
-        },
+        "steal_next": {pk: reverse("innovations:adopt", args=[i.slug]) for pk, i in found.items()},
         "storyboard_innovation": found,
         "harvest_url": {
             c.pk: reverse("innovations:harvest", args=[c.pk]) for c in cards if c.pk not in found

@@ -45,7 +45,9 @@ class EvidenceChart:
     table: list[dict[str, Any]]
 
 
-def evidence_charts(measures: list[Measure], *, width: int = 560, height: int = 230) -> list[EvidenceChart]:
+def evidence_charts(
+    measures: list[Measure], *, width: int = 560, height: int = 230
+) -> list[EvidenceChart]:
     """Charts of the evidence measures, drawn now from their data (never stored pictures)."""
     charts = spc_adapter.measure_charts(measures)
     out: list[EvidenceChart] = []
@@ -53,7 +55,11 @@ def evidence_charts(measures: list[Measure], *, width: int = 560, height: int = 
         chart = charts.get(m.pk)
         if chart is None:
             continue
-        image = rendering.svg_data_uri(chart.spec(width=width, height=height)) if chart.has_chart else ""
+        image = (
+            rendering.svg_data_uri(chart.spec(width=width, height=height))
+            if chart.has_chart
+            else ""
+        )
         out.append(EvidenceChart(m, image, chart.summary, chart.table() if chart.has_chart else []))
     return out
 

@@ -78,12 +78,18 @@ def can_change_adoption(user: Any, adoption: Adoption | None) -> bool:
         return r.is_authenticated
     if r.is_superuser or adoption.organisation_id in creator_org_ids(user):
         return True
-    return adoption.project is not None and bool(
-        can_change_project_content(user, adoption.project)
-    )
+    return adoption.project is not None and bool(can_change_project_content(user, adoption.project))
 
 
 rules.add_perm("innovations.view_innovation", can_view_innovation)
 rules.add_perm("innovations.change_innovation", can_change_innovation)
 rules.add_perm("innovations.adopt_innovation", can_adopt)
 rules.add_perm("innovations.change_adoption", can_change_adoption)
+
+
+@rules.predicate
+def can_view_adoption(user: Any, adoption: Adoption | None) -> bool:
+    return adoption is None or bool(can_view_innovation(user, adoption.innovation))
+
+
+rules.add_perm("innovations.view_adoption", can_view_adoption)

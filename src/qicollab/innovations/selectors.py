@@ -57,9 +57,7 @@ def public_innovations() -> QuerySet[Innovation]:
     return (
         Innovation.objects.filter(sharing=Sharing.PUBLIC)
         .select_related("organisation", "collaborative", "project")
-        .annotate(
-            spread_count=Count("adoptions", filter=Q(adoptions__status__in=SPREAD_STATUSES))
-        )
+        .annotate(spread_count=Count("adoptions", filter=Q(adoptions__status__in=SPREAD_STATUSES)))
         .order_by("-created_at")
     )
 
@@ -67,9 +65,7 @@ def public_innovations() -> QuerySet[Innovation]:
 def _outcome_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "evidence_measures",
-        queryset=Measure.objects.filter(measure_type=MeasureType.OUTCOME).select_related(
-            "project"
-        ),
+        queryset=Measure.objects.filter(measure_type=MeasureType.OUTCOME).select_related("project"),
         to_attr="outcome_measures",
     )
 
@@ -167,7 +163,11 @@ def innovation_list(
             getattr(i, "spread_count", 0),
             has_improvement(
                 results,
-                [m for m in getattr(i, "outcome_measures", []) if m.project_id in visible_project_ids],
+                [
+                    m
+                    for m in getattr(i, "outcome_measures", [])
+                    if m.project_id in visible_project_ids
+                ],
             ),
             list(i.themes.all()),
         )
@@ -242,7 +242,9 @@ def editable_projects(*, viewer: Any, organisation_ids: frozenset[int]) -> list[
     return [p for p in qs if can_change_project_content(viewer, p)]
 
 
-def my_adoption(*, viewer: Any, innovation: Innovation, organisation_ids: frozenset[int]) -> Adoption | None:
+def my_adoption(
+    *, viewer: Any, innovation: Innovation, organisation_ids: frozenset[int]
+) -> Adoption | None:
     """The viewer's organisations' adoption of the innovation, if there is one."""
     return (
         Adoption.objects.filter(innovation=innovation, organisation_id__in=organisation_ids)
@@ -318,7 +320,7 @@ def spread(*, viewer: Any, innovation: Innovation, national: bool = False) -> Sp
             grid[o.get_region_display()].append((o, "source"))
         else:
             grid[o.get_region_display()].append((o, status_by_org.get(o.pk, "")))
-    counts = {s: 0 for s in AdoptionStatus.values}
+    counts = dict.fromkeys(AdoptionStatus.values, 0)
     for a in adoptions:
         counts[a.status] += 1
     project_ids = {a.project_id for a in adoptions if a.project_id}
@@ -326,9 +328,9 @@ def spread(*, viewer: Any, innovation: Innovation, national: bool = False) -> Sp
         visible_projects(viewer=viewer).filter(pk__in=project_ids).values_list("pk", flat=True)
     )
     outcome: dict[int, Measure] = {}
-    for m in Measure.objects.filter(
-        project_id__in=seen, measure_type=MeasureType.OUTCOME
-    ).order_by("project_id", "-is_main_outcome", "order", "pk"):
+    for m in Measure.objects.filter(project_id__in=seen, measure_type=MeasureType.OUTCOME).order_by(
+        "project_id", "-is_main_outcome", "order", "pk"
+    ):
         outcome.setdefault(m.project_id, m)
     engine = spc_adapter.measure_results(list(outcome.values()))
     results: dict[int, AdopterResult] = {}

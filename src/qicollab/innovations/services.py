@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,9 @@ def _aim_sentence(project: Project) -> str:
     return " ".join(p for p in parts if p)
 
 
-def prefill_from_project(project: Project, *, storyboard: Storyboard | None = None) -> InnovationInput:
+def prefill_from_project(
+    project: Project, *, storyboard: Storyboard | None = None
+) -> InnovationInput:
     """A draft written from the project's aim, co-production and storyboard summary.
 
     The team reads and edits it before saving; the change ideas and measures are copied
@@ -134,9 +136,7 @@ def prefill_from_project(project: Project, *, storyboard: Storyboard | None = No
     """
     board = storyboard
     if board is None:
-        board = (
-            Storyboard.objects.filter(project=project).order_by("-created_at").first()
-        )
+        board = Storyboard.objects.filter(project=project).order_by("-created_at").first()
     lived = "\n".join(
         f"{c.get_stage_display()}: {c.get_level_display()}."
         + (f" {c.description}" if c.description else "")
@@ -226,7 +226,9 @@ def _copy_package(actor: Person, innovation: Innovation, project: Project) -> No
     measures = list(Measure.objects.filter(project=project))
     for order, m in enumerate(measures, start=1):
         save_as(
-            PackageMeasure(innovation=innovation, source_measure=m, order=order, **definition_of(m)),
+            PackageMeasure(
+                innovation=innovation, source_measure=m, order=order, **definition_of(m)
+            ),
             actor,
         )
     attribute(innovation, actor)
@@ -327,7 +329,9 @@ def resource_add(*, actor: Person, innovation: Innovation, title: str, upload: A
     """Add a file to the change package, checked by its content like a storyboard."""
     title = " ".join(title.split())
     if not title:
-        raise InnovationError("Enter a title for the file, for example 'Huddle checklist'.", "title")
+        raise InnovationError(
+            "Enter a title for the file, for example 'Huddle checklist'.", "title"
+        )
     try:
         checked = files.check_upload(upload)
     except ValidationError as exc:
@@ -415,7 +419,9 @@ def _notify_source(adoption: Adoption) -> None:
         f"See who is trying it: {path}\n"
     )
     for to in sorted(r for r in recipients if r):
-        queue_email(to=to, subject=f"{adoption.organisation} is trying “{innovation.title}”", text=body)
+        queue_email(
+            to=to, subject=f"{adoption.organisation} is trying “{innovation.title}”", text=body
+        )
 
 
 def _step(actor: Person, adoption: Adoption, data: StatusInput) -> None:
@@ -528,7 +534,10 @@ def _collaborative_for(innovation: Innovation, organisation: Organisation) -> Co
     )
     if innovation.collaborative_id in ids or not ids:
         return innovation.collaborative
-    return Collaborative.objects.filter(pk__in=ids).order_by("name").first() or innovation.collaborative
+    return (
+        Collaborative.objects.filter(pk__in=ids).order_by("name").first()
+        or innovation.collaborative
+    )
 
 
 @transaction.atomic
@@ -574,7 +583,9 @@ def adoption_start_project(
         if idea.primary_driver or idea.secondary_driver:
             p_text = idea.primary_driver or innovation.title
             if p_text not in primaries:
-                primaries[p_text] = node_add(actor=actor, project=project, kind="primary", text=p_text)
+                primaries[p_text] = node_add(
+                    actor=actor, project=project, kind="primary", text=p_text
+                )
             s_text = idea.secondary_driver or idea.primary_driver or innovation.title
             key = (p_text, s_text)
             if key not in secondaries:
@@ -599,4 +610,3 @@ def adoption_start_project(
     adoption.project = project
     save_as(adoption, actor)
     return project
-

@@ -22,9 +22,7 @@ urlpatterns = [
     path("innovations/<slug:slug>/spread/", views.spread_view, name="spread"),
     path("innovations/<slug:slug>/adopt/", views.adopt, name="adopt"),
     path("innovations/<slug:slug>/resources/", views.resource_add, name="resource_add"),
-    path(
-        "innovations/<slug:slug>/resources/<int:pk>/", views.resource_file, name="resource_file"
-    ),
+    path("innovations/<slug:slug>/resources/<int:pk>/", views.resource_file, name="resource_file"),
     path(
         "innovations/<slug:slug>/change-package.json",
         views.package_export,

@@ -133,7 +133,9 @@ def _detail_context(request: HttpRequest, innovation: Innovation) -> dict[str, A
 
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = found(selectors.innovation_get(viewer=request.user, slug=slug))
-    return render(request, "innovations/innovation_detail.jinja", _detail_context(request, innovation))
+    return render(
+        request, "innovations/innovation_detail.jinja", _detail_context(request, innovation)
+    )
 
 
 def spread_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -172,7 +174,7 @@ def innovation_create(request: AuthedHttpRequest, project_slug: str) -> HttpResp
     """Write up a project as an innovation in one step, pre-filled from the project."""
     project = found(project_get(viewer=request.user, slug=project_slug))
     require(request.user, "projects.change_project", project)
-    choices = {
+    choices: dict[str, Any] = {
         "workstreams": list(collab_workstreams(collaborative=project.collaborative)),
         "themes": list(collab_themes(collaborative=project.collaborative)),
     }
@@ -197,11 +199,16 @@ def innovation_create(request: AuthedHttpRequest, project_slug: str) -> HttpResp
         "innovations/innovation_form.jinja",
         {
             "page_title": "Share as an innovation",
-            "breadcrumbs": [HOME, (project.title, project.get_absolute_url()), ("Share as an innovation", "")],
+            "breadcrumbs": [
+                HOME,
+                (project.title, project.get_absolute_url()),
+                ("Share as an innovation", ""),
+            ],
             "form": form,
             "project": project,
             "heading": "Share your project as an innovation",
-            "intro": "We have filled this in from your project's aim, storyboard and co-production. "
+            "intro": "We have filled this in from your project's aim, storyboard and "
+            "co-production. "
             "Its change ideas (with their drivers) and its measures go into the change package, "
             "and its live charts are the evidence.",
         },
@@ -216,7 +223,7 @@ def harvest(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     board = found(sb.storyboard_get(viewer=request.user, pk=pk))
     require(request.user, "events.view_storyboards", board.session)
     collab = board.session.collaborative
-    choices = {
+    choices: dict[str, Any] = {
         "workstreams": list(collab_workstreams(collaborative=collab)),
         "themes": list(collab_themes(collaborative=collab)),
     }
@@ -230,7 +237,9 @@ def harvest(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
-                messages.success(request, f"“{innovation.title}” was harvested at {board.session.title}.")
+                messages.success(
+                    request, f"“{innovation.title}” was harvested at {board.session.title}."
+                )
                 return redirect(innovation)
     else:
         if board.project is not None:
@@ -245,7 +254,11 @@ def harvest(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "innovations/innovation_form.jinja",
         {
             "page_title": "Harvest an innovation",
-            "breadcrumbs": [HOME, (board.session.title, board.session.get_absolute_url()), ("Harvest", "")],
+            "breadcrumbs": [
+                HOME,
+                (board.session.title, board.session.get_absolute_url()),
+                ("Harvest", ""),
+            ],
             "form": form,
             "heading": f"Harvest “{board.title}” as an innovation",
             "intro": f"Presented at {board.session.title} by {board.organisation}. "
@@ -273,7 +286,11 @@ def innovation_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     loaded_version=request.POST.get("version", ""),
                 )
             except EditConflict:
-                form.add_error(None, "Someone else changed this innovation while you were editing. Your text is kept below; check their changes and save again.")
+                form.add_error(
+                    None,
+                    "Someone else changed this innovation while you were editing. Your text is "
+                    "kept below; check their changes and save again.",
+                )
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
@@ -300,7 +317,9 @@ def innovation_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "innovations/innovation_form.jinja",
         {
             "page_title": f"Edit {innovation.title}",
-            "breadcrumbs": _crumbs(innovation, (innovation.title, innovation.get_absolute_url()), ("Edit", "")),
+            "breadcrumbs": _crumbs(
+                innovation, (innovation.title, innovation.get_absolute_url()), ("Edit", "")
+            ),
             "form": form,
             "heading": f"Edit “{innovation.title}”",
             "version": version,
@@ -354,7 +373,9 @@ def adopt(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "innovations/adopt.jinja",
         {
             "page_title": f"Adopt {innovation.title}",
-            "breadcrumbs": _crumbs(innovation, (innovation.title, innovation.get_absolute_url()), ("Adopt", "")),
+            "breadcrumbs": _crumbs(
+                innovation, (innovation.title, innovation.get_absolute_url()), ("Adopt", "")
+            ),
             "innovation": innovation,
             "form": form,
         },
@@ -376,18 +397,24 @@ def adoption_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         status_form = StatusForm(request.POST)
         if status_form.is_valid():
             try:
-                services.adoption_set_status(actor=request.user, adoption=adoption, data=status_form.to_input())
+                services.adoption_set_status(
+                    actor=request.user, adoption=adoption, data=status_form.to_input()
+                )
             except ServiceError as exc:
                 add_service_error(status_form, exc)
             else:
-                messages.success(request, f"Status changed to {adoption.get_status_display().lower()}.")
+                messages.success(
+                    request, f"Status changed to {adoption.get_status_display().lower()}."
+                )
                 return redirect("innovations:adoption_detail", pk=adoption.pk)
     return render(
         request,
         "innovations/adoption_detail.jinja",
         {
             "page_title": f"{adoption.organisation}: {innovation.title}",
-            "breadcrumbs": _crumbs(innovation, (innovation.title, innovation.get_absolute_url()), ("Adoption", "")),
+            "breadcrumbs": _crumbs(
+                innovation, (innovation.title, innovation.get_absolute_url()), ("Adoption", "")
+            ),
             "adoption": adoption,
             "innovation": innovation,
             "steps": list(adoption.steps.all()),
@@ -479,7 +506,9 @@ def resource_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     resp = HttpResponse(data, content_type=resource.content_type)
     disposition = "inline" if resource.content_type.startswith("image/") else "attachment"
-    resp["Content-Disposition"] = f'{disposition}; filename="{selectors.resource_download_name(resource)}"'
+    resp["Content-Disposition"] = (
+        f'{disposition}; filename="{selectors.resource_download_name(resource)}"'
+    )
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return resp
@@ -505,7 +534,9 @@ def package_export(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def package_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     collab = found(collaborative_get(viewer=request.user, slug=slug))
-    members = {m.organisation.pk: m.organisation for m in collaborative_members(collaborative=collab)}
+    members = {
+        m.organisation.pk: m.organisation for m in collaborative_members(collaborative=collab)
+    }
     orgs = [o for pk, o in members.items() if pk in creator_org_ids(request.user)]
     if not orgs:
         raise PermissionDenied("import_package")
@@ -515,7 +546,10 @@ def package_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         data = upload.read(package.MAX_BYTES + 1)
         try:
             innovation = package.package_import(
-                actor=request.user, collaborative=collab, organisation=form.chosen_organisation(), data=data
+                actor=request.user,
+                collaborative=collab,
+                organisation=form.chosen_organisation(),
+                data=data,
             )
         except ServiceError as exc:
             add_service_error(form, exc)
@@ -527,7 +561,11 @@ def package_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "innovations/import.jinja",
         {
             "page_title": "Import a change package",
-            "breadcrumbs": [HOME, (collab.name, collab.get_absolute_url()), ("Import a change package", "")],
+            "breadcrumbs": [
+                HOME,
+                (collab.name, collab.get_absolute_url()),
+                ("Import a change package", ""),
+            ],
             "collab": collab,
             "form": form,
         },
