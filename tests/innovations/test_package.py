@@ -113,3 +113,30 @@ def test_import_page_lists_every_problem(world: Any, login: Any) -> None:
     assert login(world.people["viewer_a"]).get(url).status_code == 403
     # The collaborative is public: an outsider sees it but may not import into it.
     assert login(world.people["outsider"]).get(url).status_code == 403
+
+
+def test_published_schema_names_exactly_the_fields_the_code_reads() -> None:
+    """Without ``jsonschema`` installed, check the schema and the reader agree field by field."""
+    from pathlib import Path
+
+    from qicollab.innovations.services import DEFINITION_FIELDS
+    from qicollab.measures.models import ChartType, MeasureType, ValueType
+
+    schema = json.loads(
+        (Path(__file__).parents[2] / "docs" / "change-package.schema.json").read_text()
+    )
+    props = schema["properties"]
+    assert schema["required"] == list(package.TOP_FIELDS)
+    assert props["version"]["const"] == package.VERSION
+    assert props["source"]["required"] == list(package.SOURCE_FIELDS)
+    assert props["innovation"]["required"] == list(package.INNOVATION_FIELDS)
+    assert props["ideas"]["items"]["required"] == list(package.IDEA_FIELDS)
+    measure = props["measures"]["items"]
+    assert measure["required"] == list(DEFINITION_FIELDS)
+    assert measure["properties"]["measure_type"]["enum"] == MeasureType.values
+    assert measure["properties"]["value_type"]["enum"] == ValueType.values
+    assert measure["properties"]["chart_type"]["enum"] == ChartType.values
+    assert all(
+        part.get("additionalProperties") is False
+        for part in (schema, props["source"], props["innovation"], props["ideas"]["items"], measure)
+    )
