@@ -6,13 +6,14 @@ evidence strength and adopters' results come from one ``measure_results`` batch 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from qicollab.accounts.roles import roles_for
 from qicollab.collaborative.models import Theme, Workstream
@@ -400,3 +401,40 @@ def adopted_into(*, viewer: Any, project: Project) -> list[Innovation]:
         .select_related("organisation")
         .distinct()
     )
+
+
+# --- spread metrics (programme goals, insights.metrics) ---------------------------------
+
+
+def _latest_statuses(*, collaborative: Collaborative, on: dt.date) -> list[tuple[int, int, str]]:
+    """(innovation id, adopter organisation id, latest status on ``on``) for every adoption
+    of the collaborative's innovations by another organisation (one query)."""
+    latest: dict[tuple[int, int], str] = {}
+    rows = (
+        AdoptionStep.objects.filter(adoption__innovation__collaborative=collaborative, on__lte=on)
+        .exclude(adoption__organisation_id=F("adoption__innovation__organisation_id"))
+        .order_by("on", "pk")
+        .values_list("adoption__innovation_id", "adoption__organisation_id", "status")
+    )
+    for innovation_id, org_id, status in rows:
+        latest[(innovation_id, org_id)] = status
+    return [(i, o, s) for (i, o), s in latest.items()]
+
+
+def spreading_organisations(*, collaborative: Collaborative, on: dt.date) -> set[int]:
+    """Organisations testing, adapting or adopting one of the collaborative's innovations
+    from another organisation on ``on`` (their latest dated status)."""
+    return {
+        o
+        for _, o, s in _latest_statuses(collaborative=collaborative, on=on)
+        if s in SPREAD_STATUSES
+    }
+
+
+def adopter_counts(*, collaborative: Collaborative, on: dt.date) -> dict[int, int]:
+    """Innovation id -> organisations that had adopted or adapted it on ``on``."""
+    out: dict[int, int] = defaultdict(int)
+    for innovation_id, _, status in _latest_statuses(collaborative=collaborative, on=on):
+        if status in (AdoptionStatus.ADOPTED, AdoptionStatus.ADAPTED):
+            out[innovation_id] += 1
+    return dict(out)
