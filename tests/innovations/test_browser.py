@@ -4,6 +4,8 @@ data → see the adopter on the innovation's spread timeline. Screenshots at 128
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,7 +77,7 @@ def test_steal_adopt_start_project_and_see_the_spread(
     page.get_by_label("Your aim").fill("Halve restraint on Elm ward by June.")
     page.get_by_role("button", name="Start a project from the change package").click()
     expect(page.get_by_text("has started with the change package")).to_be_visible()
-    expect(page.get_by_text("Started from the innovation")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Started from the innovation"))).to_be_visible()
     check_page(page, axe, console, screenshot, "innovations-04-project")
     adoption = Adoption.objects.get()
     assert adoption.project is not None
