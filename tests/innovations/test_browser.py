@@ -5,7 +5,6 @@ data → see the adopter on the innovation's spread timeline. Screenshots at 128
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
