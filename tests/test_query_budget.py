@@ -58,14 +58,14 @@ pytestmark = pytest.mark.django_db
 # notifications count (one indexed COUNT, cached for the request; docs/notifications.md).
 BUDGET = {
     "privacy": 5,
-    # + discussion (thread 2, its mention list 1), similar work (2) and culture actions (1),
-    # constant in size
-    "project": 31,
+    # + discussion (thread 2, its mention list 1), similar work (2), culture actions (1) and
+    # innovations (1), constant in size
+    "project": 32,
     "measure": 18,  # + discussion (thread 2, its mention list 1)
     "portfolio": 18,
     "dashboard": 16,
     "signals": 11,  # 10 + the visible measures' frequencies that set the default window
-    "session": 15,
+    "session": 16,  # +1: the innovations harvested there (innovations app)
     "cases": 10,
     "rollup": 16,
 }

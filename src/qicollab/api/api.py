@@ -236,6 +236,7 @@ def _register_routers() -> None:
     api.add_router("/culture", "qicollab.culture.api.router")
     api.add_router("/", "qicollab.search.api.router")
     api.add_router("/", "qicollab.discussion.api.router")
+    api.add_router("/", "qicollab.innovations.api.router")
 
 
 _register_routers()

@@ -110,5 +110,6 @@ def theme_detail(request: HttpRequest, slug: str, theme: str) -> HttpResponse:
             "theme": th,
             "rows": selectors.theme_evidence(viewer=request.user, theme=th),
             "form": form if editable else None,
+            **contributions.collect("collaborative.theme_detail", theme=th),
         },
     )

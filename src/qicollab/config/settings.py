@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qicollab.excellence",
     "qicollab.culture",
     "qicollab.huddles",
+    "qicollab.innovations",
     "qicollab.insights",
     "qicollab.reports",
     "qicollab.jobs",

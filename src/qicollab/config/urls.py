@@ -29,6 +29,8 @@ urlpatterns = [
     path("notifications/", include("qicollab.notifications.urls")),
     path("search/", include("qicollab.search.urls")),
     path("discussion/", include("qicollab.discussion.urls")),
+    path("", include("qicollab.innovations.urls")),
+    path("showcase/", include("qicollab.innovations.urls_public")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -97,6 +97,13 @@ def _build_discussion(ctx: DemoContext) -> None:
     build_discussion(ctx)
 
 
+def _build_innovations(ctx: DemoContext) -> None:
+    # Imported when run, like the other domain steps.
+    from qicollab.demo.innovations import build_innovations
+
+    build_innovations(ctx)
+
+
 def _build_events(ctx: DemoContext) -> None:
     # Imported when run: the events demo imports the demo package's content.
     from qicollab.demo.events import build_events
@@ -199,6 +206,12 @@ STEPS: tuple[Step, ...] = (
         "Comments between teams, a chart point with a mention, a coaching note",
         _build_discussion,
         ("projects", "measures"),
+    ),
+    Step(
+        "innovations",
+        "The safety-huddle innovation: adopted by three trusts, adapted by one, abandoned by one",
+        _build_innovations,
+        ("events_feedback", "measures"),
     ),
     Step(
         "designations",

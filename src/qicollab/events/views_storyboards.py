@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from qicollab.core import contributions
 from qicollab.core.http import AuthedHttpRequest, found, require, safe_next
 from qicollab.events import feedback, selectors
 from qicollab.events import storyboard_files as files
@@ -29,6 +30,9 @@ def session_panel(viewer: Any, s: LearningSession) -> dict[str, Any]:
     """What the session page shows about storyboards and feedback (its own template block)."""
     can_manage = viewer.has_perm("events.manage_session", s)
     return {
+        # The innovation harvest (qicollab.innovations registers itself here).
+        "harvested_innovations": [],
+        **contributions.collect("events.session_detail", session=s, viewer=viewer),
         "presented": sb.presented(session=s),
         "storyboard_count": sb.storyboard_count(session=s),
         "feedback_reason": feedback.why_not_give(person=viewer, session=s),
@@ -64,6 +68,10 @@ def _gallery_context(request: AuthedHttpRequest, s: LearningSession) -> dict[str
         "mine": {c.pk for c in cards if sb.can_withdraw(request.user, c)},
         "own": sb.presented_by(request.user, cards),
         "steal_form": StealForm(),
+        # Where "steal" leads (an innovation's adopt page) and harvest links, from innovations.
+        "steal_next": {},
+        "harvest_url": {},
+        **contributions.collect("events.storyboard_gallery", cards=cards, viewer=request.user),
     }
 
 

@@ -385,3 +385,47 @@ def session_positive_pct(
         else ""
     )
     return _pct(pooled.positive, pooled.responses, detail)
+
+
+# --- innovations and spread ------------------------------------------------------------
+
+
+@metric(
+    "innovation_testing_pct",
+    "Member organisations testing an innovation from another member",
+    unit="%",
+)
+def innovation_testing_pct(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """Percentage of member organisations (members at any time in the period) that, by the
+    end of the period, had recorded testing, adapting or adopting at least one of the
+    collaborative's innovations that came from another organisation (and had not abandoned
+    it by then: their latest dated status counts)."""
+    from qicollab.innovations.selectors import spreading_organisations
+
+    members = set(
+        _member_org_ids(collaborative, start, end).values_list("organisation_id", flat=True)
+    )
+    trying = spreading_organisations(collaborative=collaborative, on=end) & members
+    return _pct(len(trying), len(members))
+
+
+@metric(
+    "innovations_adopted_by",
+    "Innovations adopted by at least N organisations",
+    unit="innovations",
+    params={"organisations": 3},
+)
+def innovations_adopted_by(
+    collaborative: Collaborative, start: date, end: date, params: Params
+) -> MetricValue:
+    """The collaborative's innovations that, by the end of the period, at least
+    ``organisations`` (default 3) other organisations had adopted or adapted (their latest
+    dated status)."""
+    from qicollab.innovations.selectors import adopter_counts
+
+    n = max(1, int(params.get("organisations", 3)))
+    counts = adopter_counts(collaborative=collaborative, on=end)
+    hits = sum(1 for c in counts.values() if c >= n)
+    return MetricValue(float(hits), hits, None, f"adopted or adapted by {n} or more")

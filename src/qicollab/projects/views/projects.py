@@ -107,6 +107,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "p": page,
             "status_tag": presenters.status_tag,
+            # Innovations from and adoptions into this project (qicollab.innovations).
+            "project_innovations": [],
+            **contributions.collect(
+                "projects.project_detail", project=project, viewer=request.user
+            ),
             "history": project.history.select_related("history_user").order_by("-history_date")
             if page.perms["edit"]
             else None,
