@@ -9,6 +9,7 @@ from django.core import mail
 
 from qicollab.innovations import services
 from qicollab.innovations.models import Adoption, Innovation
+from qicollab.notifications.models import Notification
 from qicollab.projects.models import Project
 from tests import factories as f
 from tests.innovations import factories as fi
@@ -128,7 +129,7 @@ def test_adopt_page_records_and_tells_the_team(world: Any, login: Any) -> None:
         {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02"},
     )
     assert r.status_code == 302
-    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(kind="innovations.adopted").count() == 1
     again = c.post(
         f"{inn.get_absolute_url()}adopt/",
         {"organisation": world.trust_b.pk, "status": "testing", "on": "2026-03-02", "note": "kept"},

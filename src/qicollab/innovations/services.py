@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from qicollab.accounts.models import Person
 from qicollab.collaborative.models import Theme, Workstream
-from qicollab.core.mail import queue_email
 from qicollab.core.services import (
     ServiceError,
     apply_fields,
@@ -40,6 +39,7 @@ from qicollab.innovations.models import (
 from qicollab.innovations.rules import can_change_adoption, creator_org_ids
 from qicollab.measures.models import Measure
 from qicollab.measures.services import measure_create
+from qicollab.notifications.services import notify
 from qicollab.organisations.models import Collaborative, Organisation
 from qicollab.organisations.services import unique_slug
 from qicollab.projects.models import (
@@ -400,28 +400,30 @@ def _check_project(actor: Person, project: Project, organisation: Organisation) 
         )
 
 
-def _notify_source(adoption: Adoption) -> None:
-    """Tell the source team by email (in the platform, the innovation page lists adopters)."""
+def _notify_source(adoption: Adoption, actor: Person) -> None:
+    """Tell the source team (its project leads and the innovation's author) in the platform,
+    emailed as each person chose (daily digest by default); the innovation page also lists
+    everyone trying it."""
     innovation = adoption.innovation
-    recipients: set[str] = set()
+    people: dict[int, Person] = {}
     if innovation.project_id is not None:
-        recipients |= set(
-            ProjectMember.objects.filter(
-                project_id=innovation.project_id, role=TeamRole.LEAD
-            ).values_list("person__email", flat=True)
-        )
+        for member in ProjectMember.objects.filter(
+            project_id=innovation.project_id, role=TeamRole.LEAD
+        ).select_related("person"):
+            people[member.person_id] = member.person
     if innovation.created_by is not None:
-        recipients.add(innovation.created_by.email)
-    path = reverse("innovations:innovation_detail", args=[innovation.slug])
-    body = (
-        f"{adoption.organisation} is {adoption.get_status_display().lower()} your innovation "
-        f"“{innovation.title}”.\n\n"
-        f"See who is trying it: {path}\n"
+        people[innovation.created_by.pk] = innovation.created_by
+    notify(
+        recipients=people.values(),
+        kind="innovations.adopted",
+        actor=actor,
+        target=innovation,
+        text=(
+            f"{adoption.organisation} is {adoption.get_status_display().lower()} your "
+            f"innovation “{innovation.title}”"
+        ),
+        url=reverse("innovations:spread", args=[innovation.slug]),
     )
-    for to in sorted(r for r in recipients if r):
-        queue_email(
-            to=to, subject=f"{adoption.organisation} is trying “{innovation.title}”", text=body
-        )
 
 
 def _step(actor: Person, adoption: Adoption, data: StatusInput) -> None:
@@ -481,7 +483,7 @@ def adoption_create(
     )
     save_as(adoption, actor)
     _step(actor, adoption, data)
-    _notify_source(adoption)
+    _notify_source(adoption, actor)
     return adoption
 
 
