@@ -148,3 +148,47 @@ def test_a_module_adds_a_block_with_one_call(world: Any, login: Any) -> None:
         assert "Huddle actions" in html and "No huddle actions." in html
     finally:
         contributions._BLOCKS["organisations.home"].remove(huddle_actions)
+
+
+def test_open_actions_from_huddles_and_culture_debriefs(world: Any, login: Any) -> None:
+    """A ward's open huddle actions reach its staff; a debrief's open actions reach the
+    wave's team leader and facilitator, and nobody else."""
+    from qicollab.culture import services as cs
+    from qicollab.huddles import services as hs
+    from tests.culture.factories import make_wave
+    from tests.huddles.factories import make_ward
+
+    ward = make_ward(world.trust_a, name="Rowan ward")
+    today = timezone.localdate()
+    hs.huddle_create(
+        actor=ward.nurse,
+        unit=ward.unit,
+        data=hs.HuddleInput(
+            held_on=today - dt.timedelta(days=3),
+            shift="early",
+            new_actions=[
+                hs.ActionInput("Fix the bed alarm in bay 2", "Estates", today - dt.timedelta(1))
+            ],
+        ),
+    )
+    wave = make_wave(world, leader=world.people["pm_a"], facilitator=world.people["staff_a"])
+    wu = wave.wave_units.get()
+    debrief = cs.debrief_record(
+        actor=world.people["staff_a"],
+        wave_unit=wu,
+        data=cs.DebriefInput(held_on=today, attendees=6, items_discussed=[], notes=""),
+    )
+    cs.action_save(
+        actor=world.people["staff_a"],
+        debrief=debrief,
+        data=cs.ActionInput("Protected handover time", "Ward manager", today + dt.timedelta(30)),
+    )
+    nurse = login(ward.nurse).get(reverse("organisations:home")).content.decode()
+    assert "Huddle actions on Rowan ward: 1 open" in nurse and "1 overdue" in nurse
+    assert reverse("huddles:action_list", args=[ward.unit.pk]) in nurse
+    for who in ("pm_a", "staff_a"):
+        page = login(world.people[who]).get(reverse("organisations:home")).content.decode()
+        assert "Protected handover time (safety culture debrief, Larch ward)" in page
+        assert "Rowan ward" not in page  # not their unit
+    other = login(world.people["staff_b"]).get(reverse("organisations:home")).content.decode()
+    assert "Protected handover time" not in other and "Rowan ward" not in other

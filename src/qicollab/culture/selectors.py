@@ -12,6 +12,7 @@ from qicollab.accounts.models import Person
 from qicollab.accounts.roles import roles_for
 from qicollab.culture import suppression
 from qicollab.culture.models import (
+    ActionStatus,
     CultureAction,
     Debrief,
     Instrument,
@@ -303,3 +304,18 @@ def participation_collaboratives(*, viewer: Any) -> QuerySet[Collaborative]:
         return Collaborative.objects.order_by("name")
     ids = [c for c in r.visible_collab_ids if can_view_participation(viewer, Collaborative(pk=c))]
     return Collaborative.objects.filter(pk__in=ids).order_by("name")
+
+
+def my_open_actions(*, viewer: Any) -> QuerySet[CultureAction]:
+    """Open debrief actions of the waves the viewer leads or facilitates (one query)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return CultureAction.objects.none()
+    return (
+        CultureAction.objects.filter(
+            Q(debrief__wave_unit__wave__team_leader_id=viewer.pk)
+            | Q(debrief__wave_unit__wave__facilitator_id=viewer.pk),
+        )
+        .filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        .select_related("debrief__wave_unit__unit", "debrief__wave_unit__wave")
+        .order_by("due_on", "pk")
+    )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from qicollab.accounts.roles import roles_for
 from qicollab.huddles.access import Access, member_unit_ids, unit_access
@@ -139,3 +139,33 @@ def huddles_for_export(*, unit: Unit) -> Iterable[Huddle]:
         .select_related("facilitator")
         .prefetch_related("at_risk__category")
     )
+
+
+@dataclass(frozen=True)
+class UnitOpenActions:
+    """Open huddle actions of one unit (for the My work page)."""
+
+    unit: Unit
+    open: int
+    overdue: int
+
+
+def my_open_actions(*, viewer: Any, today: dt.date) -> list[UnitOpenActions]:
+    """Open huddle actions in the units the viewer works in, counted per unit (two queries
+    at most, whatever the number of units: their ids are cached for the request)."""
+    ids = member_unit_ids(viewer)
+    if not ids:
+        return []
+    rows = (
+        HuddleAction.objects.filter(unit_id__in=ids, closed_on__isnull=True)
+        .values("unit_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    counts = {r["unit_id"]: r for r in rows}
+    if not counts:
+        return []
+    units = Unit.objects.select_related("organisation").in_bulk(list(counts))
+    return [
+        UnitOpenActions(units[u], counts[u]["open"], counts[u]["overdue"])
+        for u in sorted(counts, key=lambda u: units[u].name)
+    ]

@@ -22,8 +22,10 @@ from django.urls import reverse
 from qicollab.capability import selectors as capability
 from qicollab.core import contributions
 from qicollab.core.contributions import Block
+from qicollab.culture import selectors as culture
 from qicollab.deaths import selectors as deaths
 from qicollab.events import selectors as events
+from qicollab.huddles import selectors as huddles
 from qicollab.measures import alerts
 from qicollab.mywork.presenters import Item, ProjectRow, plural, short_date
 from qicollab.notifications import selectors as notifications
@@ -108,7 +110,9 @@ def my_projects(*, viewer: Any, today: dt.date, memo: dict[str, Any], **_: Any) 
 
 
 def my_actions(*, viewer: Any, today: dt.date, **_: Any) -> Block:
-    """PDSA cycles I own that are open; open mortality-review actions (two to three queries)."""
+    """My open actions: PDSA cycles I own, mortality-review actions (counts), huddle actions
+    in my units (counts) and safety-culture debrief actions of waves I lead or facilitate
+    (a fixed number of queries, whatever the number of each)."""
     items = []
     for c in projects.my_open_pdsa_cycles(viewer=viewer):
         late = c.planned_end is not None and c.planned_end < today
@@ -131,6 +135,28 @@ def my_actions(*, viewer: Any, today: dt.date, **_: Any) -> Block:
         )
         for a in deaths.open_case_actions(viewer=viewer, today=today)
     )
+    items.extend(
+        Item(
+            f"Huddle actions on {u.unit.name}: {u.open} open",
+            reverse("huddles:action_list", args=[u.unit.pk]),
+            detail=u.unit.organisation.name,
+            tag=f"{u.overdue} overdue" if u.overdue else "",
+            tag_class="nhsuk-tag--red" if u.overdue else "",
+        )
+        for u in huddles.my_open_actions(viewer=viewer, today=today)
+    )
+    for a in culture.my_open_actions(viewer=viewer):
+        wu = a.debrief.wave_unit
+        late = a.due_on < today
+        items.append(
+            Item(
+                f"{a.title} (safety culture debrief, {wu.unit.name})",
+                reverse("culture:results", args=[wu.wave_id, wu.pk]),
+                detail=f"Owner {a.owner}, due {short_date(a.due_on)}",
+                tag="Overdue" if late else "",
+                tag_class="nhsuk-tag--red" if late else "",
+            )
+        )
     return Block(
         key="actions",
         title="My open actions",
