@@ -26,13 +26,19 @@ from pypdf import PdfReader
 
 from qicollab.capability.models import Course, EnrolmentStatus
 from qicollab.deaths.models import Death
+from qicollab.excellence.models import ExcellenceReport
+from qicollab.huddles import services as huddle_services
+from qicollab.huddles.models import Huddle
 from qicollab.measures import exporting
 from qicollab.measures.models import DataPoint, Measure
 from qicollab.organisations.models import Collaborative, NationalProgramme, Organisation
 from qicollab.projects.models import Project
 from qicollab.reports.tabular import FORMULA_PREFIXES
 from tests import factories as f
+from tests.culture.factories import add_responses, make_wave
 from tests.deaths.conftest import make_case
+from tests.excellence import factories as lfe
+from tests.huddles.factories import make_ward
 from tests.jobs.reports import download_report
 from tests.measures.conftest import fill
 from tests.national.conftest import Q
@@ -64,6 +70,8 @@ class Hostile:
     project: Project
     measure: Measure
     enrolment: Any
+    unit: Any = None  # a ward with a hostile huddle (huddles)
+    wave: Any = None  # a closed culture survey wave with responses (culture)
 
     def exports(self) -> list[Export]:
         p, slug = self.world.people, self.project.slug
@@ -136,6 +144,40 @@ class Hostile:
                     fmt,
                 )
             )
+        unit, wu = self.unit.pk, self.wave.wave_units.get()
+        out += [
+            Export(
+                "huddles:export",
+                reverse("huddles:export", args=[unit, what]),
+                p["staff_a"],
+                "csv",
+                carries_text=what == "huddles",  # harm events: codes, dates and figures
+            )
+            for what in ("huddles", "harm-events")
+        ]
+        out += [
+            Export(
+                "excellence:export", reverse("excellence:export", args=[trust, fmt]), p["pm_a"], fmt
+            )
+            for fmt in ("csv", "xlsx")
+        ]
+        results = [self.wave.pk, wu.pk]
+        out += [
+            # The culture results carry the instrument's fixed texts and figures only.
+            Export(
+                "culture:results_csv",
+                reverse("culture:results_csv", args=results),
+                p["pm_a"],
+                "csv",
+                carries_text=False,
+            ),
+            Export(
+                "culture:results_pdf",
+                reverse("culture:results_pdf", args=results),
+                p["pm_a"],
+                "pdf",
+            ),
+        ]
         return out
 
 
@@ -175,10 +217,26 @@ def hostile(teams: Any, nation: Any, project: Project, make_measure: Any) -> Hos
     for obj in (w.trust_a, w.collab, w.programme, project):
         obj.refresh_from_db()
     measure.refresh_from_db()
-    return Hostile(w, project, measure, enrolment)
+    # A ward whose huddle notes and actions hold formula-like text (huddles export).
+    ward = make_ward(w.trust_a, name="Hostile ward", nurse=actor)
+    huddle = huddle_services.huddle_create(
+        actor=actor,
+        unit=ward.unit,
+        data=huddle_services.HuddleInput(held_on=dt.date(2025, 6, 2), shift="day"),
+    )
+    Huddle.objects.filter(pk=huddle.pk).update(look_back="=1+1", recognition=LINK)
+    # An LfE report about staff A whose text is formula-like (excellence export, for the
+    # organisation's LfE lead, pm_a).
+    lfe.lead(w.people["pm_a"], w.trust_a)
+    rep = lfe.report(actor, w.trust_a, people=[w.people["pm_a"]])
+    ExcellenceReport.objects.filter(pk=rep.pk).update(what_they_did="@SUM(A1)", learning="-2+3")
+    wave = make_wave(nation.world, leader=w.people["pm_a"])
+    add_responses(wave.wave_units.get(), 12, value=4)
+    return Hostile(w, project, measure, enrolment, unit=ward.unit, wave=wave)
 
 
-SYNCHRONOUS_PDFS = {"capability:certificate"}
+# The certificate and the one-page culture debrief pack render in the request.
+SYNCHRONOUS_PDFS = {"capability:certificate", "culture:results_pdf"}
 
 # --- discovery ----------------------------------------------------------------------------
 

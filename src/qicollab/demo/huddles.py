@@ -104,15 +104,17 @@ def _events(
     rows = []
     for code, day in wanted:
         ref = f"DEMO-{unit.pk}-{code[:4].upper()}-{day:%Y%m%d}"
+        # Drawn whether or not the event exists, so later draws match on every run.
+        severity = rng.choices(["none", "low", "moderate", "severe"], [45, 40, 12, 3])[0]
+        at = dt.time(rng.randint(0, 23), rng.choice([0, 15, 30, 45]))
         if ref in have:
             continue
-        severity = rng.choices(["none", "low", "moderate", "severe"], [45, 40, 12, 3])[0]
         rows.append(
             HarmEvent(
                 unit=unit,
                 category=cats[code],
                 occurred_on=day,
-                occurred_at=dt.time(rng.randint(0, 23), rng.choice([0, 15, 30, 45])),
+                occurred_at=at,
                 severity=severity,
                 incident_ref=ref,
             )
@@ -154,7 +156,9 @@ def _huddles(
     while day <= ctx.today:
         # Most days; fewer at weekends, as real wards find.
         chance = 0.8 if day.weekday() >= 5 else 0.95
-        if rng.random() < chance and (day, "early") not in have:
+        # Every day's draws are made on every run, so a second run plans the same huddles
+        # and creates only those missing (idempotent).
+        if rng.random() < chance:
             h = Huddle(
                 unit=unit,
                 held_on=day,
@@ -169,10 +173,12 @@ def _huddles(
                 look_ahead=rng.choice(LOOK_AHEAD),
                 recognition=rng.choice(RECOGNITION) if rng.random() < 0.3 else "",
             )
-            new.append(h)
-            risks.append((h, cats["falls"], rng.randint(1, 5)))
+            planned = [(h, cats["falls"], rng.randint(1, 5))]
             if rng.random() < 0.5:
-                risks.append((h, cats["pressure-ulcers"], rng.randint(0, 3)))
+                planned.append((h, cats["pressure-ulcers"], rng.randint(0, 3)))
+            if (day, "early") not in have:
+                new.append(h)
+                risks.extend(planned)
         day += dt.timedelta(days=1)
     Huddle.objects.bulk_create(new)
     HuddleAtRisk.objects.bulk_create(

@@ -24,7 +24,7 @@ from qicollab.discussion.models import MAX_BODY, Comment, TargetKind
 router = Router(tags=["discussion"])
 
 
-class CommentOut(Schema):
+class DiscussionCommentOut(Schema):
     id: int
     parent_id: int | None
     author: PersonRef | None
@@ -55,8 +55,8 @@ def _ref(p: Any) -> PersonRef | None:
     return PersonRef(id=p.pk, full_name=p.full_name) if p is not None else None
 
 
-def _out(c: Comment) -> CommentOut:
-    return CommentOut(
+def _out(c: Comment) -> DiscussionCommentOut:
+    return DiscussionCommentOut(
         id=c.pk,
         parent_id=c.parent_id,
         author=_ref(c.author),
@@ -77,7 +77,7 @@ def _target(request: HttpRequest, kind: TargetKind, pk: int) -> targets.Target:
 
 @router.get(
     "/discussion/{kind}/{pk}/comments",
-    response={200: list[CommentOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[DiscussionCommentOut], 401: ErrorOut, 404: ErrorOut},
     summary="A thread",
     description="The comments on a project, measure, PDSA cycle or storyboard the caller "
     "may see, oldest first (replies follow their comment; team-only notes only for the "
@@ -85,7 +85,7 @@ def _target(request: HttpRequest, kind: TargetKind, pk: int) -> targets.Target:
 )
 def thread(request: HttpRequest, kind: TargetKind, pk: int) -> Any:
     target = _target(request, kind, pk)
-    out: list[CommentOut] = []
+    out: list[DiscussionCommentOut] = []
     for item in selectors.thread(viewer=request.user, target=target):
         out.append(_out(item.comment))
         out.extend(_out(r) for r in item.replies)
@@ -94,7 +94,13 @@ def thread(request: HttpRequest, kind: TargetKind, pk: int) -> Any:
 
 @router.post(
     "/discussion/{kind}/{pk}/comments",
-    response={201: CommentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut},
+    response={
+        201: DiscussionCommentOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: FieldErrorsOut,
+    },
     summary="Comment or reply",
     description="Mentioned people (``mention_ids``, or @Full Name in the text) are told only "
     "if the author may see them and they may read the comment; others are ignored.",
@@ -131,7 +137,7 @@ def _comment(request: HttpRequest, pk: int) -> tuple[Comment, targets.Target]:
 @router.patch(
     "/discussion/comments/{pk}",
     response={
-        200: CommentOut,
+        200: DiscussionCommentOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
