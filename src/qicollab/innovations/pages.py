@@ -47,13 +47,11 @@ def gallery_innovations(*, cards: list[Storyboard], viewer: Any, **_: Any) -> di
 def project_links(*, project: Project, viewer: Any, **_: Any) -> dict[str, Any]:
     """On a project page: its innovations, the innovation it was started from (the link
     back), and for its editors the one-step "Share as an innovation"."""
-    links: list[tuple[str, str]] = [
-        (f"Innovation: {i.title}", i.get_absolute_url())
-        for i in selectors.project_innovations(viewer=viewer, project=project)
-    ]
+    own, adopted = selectors.project_related(viewer=viewer, project=project)
+    links: list[tuple[str, str]] = [(f"Innovation: {i.title}", i.get_absolute_url()) for i in own]
     links += [
         (f"Started from the innovation “{i.title}” ({i.organisation.name})", i.get_absolute_url())
-        for i in selectors.adopted_into(viewer=viewer, project=project)
+        for i in adopted
     ]
     if viewer.has_perm("projects.change_project", project):
         links.append(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from qicollab.accounts.roles import roles_for
 from qicollab.collaborative.models import Theme, Workstream
@@ -391,6 +391,25 @@ def public_innovation_get(*, slug: str) -> Innovation | None:
 def project_innovations(*, viewer: Any, project: Project) -> list[Innovation]:
     """Innovations written up from the project that the viewer may read."""
     return list(visible_innovations(viewer=viewer).filter(project=project).order_by("title"))
+
+
+def project_related(*, viewer: Any, project: Project) -> tuple[list[Innovation], list[Innovation]]:
+    """(innovations written up from the project, innovations it was started from or linked
+    to) that the viewer may read, in one query."""
+    rows = list(
+        visible_innovations(viewer=viewer)
+        .filter(Q(project=project) | Q(adoptions__project=project))
+        .select_related("organisation")
+        .annotate(
+            adopted_here=Exists(
+                Adoption.objects.filter(innovation_id=OuterRef("pk"), project=project)
+            )
+        )
+        .distinct()
+        .order_by("title")
+    )
+    own = [i for i in rows if i.project_id == project.pk]
+    return own, [i for i in rows if getattr(i, "adopted_here", False)]
 
 
 def adopted_into(*, viewer: Any, project: Project) -> list[Innovation]:
