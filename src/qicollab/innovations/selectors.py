@@ -396,7 +396,7 @@ def project_innovations(*, viewer: Any, project: Project) -> list[Innovation]:
 def project_related(*, viewer: Any, project: Project) -> tuple[list[Innovation], list[Innovation]]:
     """(innovations written up from the project, innovations it was started from or linked
     to) that the viewer may read, in one query."""
-    rows = list(
+    rows: list[Innovation] = list(
         visible_innovations(viewer=viewer)
         .filter(Q(project=project) | Q(adoptions__project=project))
         .select_related("organisation")
